@@ -1,0 +1,53 @@
+import { emitSite } from './emit/registry.js';
+import type { OutputFile } from './emit/output.js';
+import type { Site } from './generated/site.js';
+import { parseSite, type ParsedSite } from './load/parse-site.js';
+import { buildModel } from './model/build-model.js';
+import type { SiteModel } from './model/site-model.js';
+import { hasErrors, type Diagnostic } from './report/diagnostic.js';
+import { resolveSecrets, type SecretInputs } from './secrets/resolve.js';
+import { runRules } from './validate/rules/index.js';
+import { validateSchema } from './validate/validate-schema.js';
+
+/** A site file as read at the edge. */
+export interface SiteSource {
+  /** Path shown in diagnostics (relative to the working directory when possible). */
+  readonly file: string;
+  /** Path named in generated headers: `<folder>/<file>`, the same from any working directory. */
+  readonly label: string;
+  /** File name without `.yaml`/`.yml`. */
+  readonly stem: string;
+  readonly bytes: Uint8Array;
+}
+
+/** The result of checking one site: everything a reporter or the emit stage needs. */
+export interface CheckedSite {
+  readonly source: SiteSource;
+  readonly parsed: ParsedSite;
+  readonly site: Site | undefined;
+  readonly model: SiteModel | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Parse → schema → model → rules. Pure. `model` is set only when there is no error. */
+export function checkSite(source: SiteSource): CheckedSite {
+  const parsed = parseSite(source.file, source.bytes);
+  if (parsed.diagnostics.length > 0) return { source, parsed, site: undefined, model: undefined, diagnostics: parsed.diagnostics };
+  const { site, diagnostics } = validateSchema(source.file, parsed.data);
+  if (site === undefined) return { source, parsed, site: undefined, model: undefined, diagnostics };
+  const model = buildModel(site, source.label);
+  const ruleDiagnostics = runRules({ site, model, file: source.file, fileStem: source.stem });
+  return { source, parsed, site, model: hasErrors(ruleDiagnostics) ? undefined : model, diagnostics: ruleDiagnostics };
+}
+
+/** Resolves secrets and renders every output file of a checked site. Pure. */
+export function emitCheckedSite(
+  model: SiteModel,
+  file: string,
+  reveal: boolean,
+  inputs: SecretInputs | undefined,
+): { files: OutputFile[] | undefined; diagnostics: Diagnostic[] } {
+  const { values, diagnostics } = resolveSecrets(model, reveal, inputs, file);
+  if (hasErrors(diagnostics)) return { files: undefined, diagnostics };
+  return { files: emitSite({ model, secrets: values, redacted: !reveal }), diagnostics };
+}

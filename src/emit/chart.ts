@@ -1,0 +1,44 @@
+import type { YamlValue } from './safe-yaml.js';
+import { headerLines } from './header.js';
+import { renderYamlFile, type Emitter } from './output.js';
+
+/** `helm/Chart.yaml`: the site's umbrella chart, one pinned dependency per switchable subchart. */
+export const chartEmitter: Emitter = {
+  kind: 'chart',
+  applies: (model) => model.targets.helm,
+  emit: ({ model }) => {
+    const dependencies: YamlValue[] = model.services.map((s) => ({
+      name: s.info.chart,
+      version: model.release.version,
+      repository: model.release.chartRepository,
+      condition: `${s.info.chart}.enabled`,
+    }));
+    if (model.database.mode === 'bundled') {
+      dependencies.push({
+        name: 'postgresql',
+        version: model.release.postgresqlChart.version,
+        repository: model.release.postgresqlChart.repository,
+        condition: 'postgresql.enabled',
+      });
+    }
+    if (model.events.enabled && model.events.mode === 'bundled') {
+      dependencies.push({
+        name: 'nats',
+        version: model.release.natsChart.version,
+        repository: model.release.natsChart.repository,
+        condition: 'nats.enabled',
+      });
+    }
+    const chart: YamlValue = {
+      apiVersion: 'v2',
+      name: `chamicore-${model.name}`,
+      description: `Chamicore for site ${model.name} (${model.environment})`,
+      type: 'application',
+      version: model.release.version,
+      appVersion: model.release.version,
+      kubeVersion: `>= ${model.kubernetesVersion}-0`,
+      dependencies,
+    };
+    return [renderYamlFile('helm/Chart.yaml', headerLines(model), chart)];
+  },
+};

@@ -1,0 +1,39 @@
+import type { SiteModel } from '../model/site-model.js';
+import type { SecretValue } from '../secrets/secret-value.js';
+import { renderTemplate } from './templates.js';
+import { verifyYaml, type YamlValue } from './safe-yaml.js';
+
+/** One file of a site's output, relative to `out/<site>/`, `/`-separated. */
+export interface OutputFile {
+  readonly path: string;
+  readonly contents: string;
+  /** Holds secret values in reveal mode: written with mode 0600. */
+  readonly secret: boolean;
+}
+
+export interface EmitInput {
+  readonly model: SiteModel;
+  readonly secrets: ReadonlyMap<string, SecretValue>;
+  readonly redacted: boolean;
+}
+
+/** One output kind. Emitters are pure: no file system, clock or environment. */
+export interface Emitter {
+  readonly kind: 'chart' | 'values' | 'secrets' | 'compose-env';
+  readonly applies: (model: SiteModel) => boolean;
+  readonly emit: (input: EmitInput) => OutputFile[];
+}
+
+/** Thrown when emitted text does not read back as intended: a bug, never a user error. */
+export class EmitError extends Error {
+  override readonly name = 'EmitError';
+}
+
+/** Renders a YAML document with its header, then proves it reads back as `document`. */
+export function renderYamlFile(path: string, header: readonly string[], document: YamlValue, secret = false): OutputFile {
+  const contents = renderTemplate('yaml-document.njk', { header: [...header], document });
+  const problem = verifyYaml(contents, document);
+  // The message names the file, never its contents: they may hold secrets.
+  if (problem !== undefined) throw new EmitError(`emitted ${path} does not read back as intended: ${problem}`);
+  return { path, contents, secret };
+}

@@ -1,0 +1,42 @@
+import { versionLabel } from '../validate/rules/kubernetes-names-valid.js';
+import { evaluateSecret } from '../secrets/evaluate.js';
+import { revealSecret } from '../secrets/reveal.js';
+import { REDACTED } from '../secrets/secret-value.js';
+import { headerLines } from './header.js';
+import { renderYamlFile, type Emitter } from './output.js';
+import type { YamlValue } from './safe-yaml.js';
+
+/** `secrets/<name>.yaml`: one v1 Secret per secret group, values base64 in `data`. */
+export const secretsEmitter: Emitter = {
+  kind: 'secrets',
+  applies: (model) => model.targets.helm,
+  emit: ({ model, secrets, redacted }) =>
+    model.secretGroups.map((group) => {
+      const data: Record<string, YamlValue> = {};
+      for (const { key, value } of group.keys) {
+        data[key] = Buffer.from(revealSecret(evaluateSecret(value, secrets, 'helm')), 'utf8').toString('base64');
+      }
+      const manifest: YamlValue = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: group.name,
+          namespace: model.namespace,
+          labels: {
+            'app.kubernetes.io/name': 'chamicore',
+            'app.kubernetes.io/instance': model.name,
+            'app.kubernetes.io/component': group.id,
+            'app.kubernetes.io/part-of': 'chamicore',
+            'app.kubernetes.io/version': versionLabel(model.release.version),
+            'app.kubernetes.io/managed-by': 'chamicore-compile',
+          },
+        },
+        type: 'Opaque',
+        data,
+      };
+      const note = redacted
+        ? [`Values are placeholders (${REDACTED}); chamicore-compile --reveal writes real ones.`]
+        : ['Holds real secret values: never commit it; apply it with kubectl apply -f.'];
+      return renderYamlFile(`secrets/${group.name}.yaml`, headerLines(model, [`Secret ${group.name}: ${group.description}.`, ...note]), manifest, true);
+    }),
+};

@@ -1,0 +1,58 @@
+/**
+ * Every default of the site file, in one place. The schema's descriptions state the same
+ * values for people; test/unit/defaults.test.ts keeps the two in step.
+ */
+export const Defaults = {
+  kubernetesVersion: '1.30.0',
+  namespace: (site: string): string => `chamicore-${site}`,
+  chartRepository: 'oci://registry.cscs.ch/openchami/charts',
+  postgresqlChart: { version: '16.7.27', repository: 'oci://registry-1.docker.io/bitnamicharts' },
+  natsChart: { version: '1.3.7', repository: 'https://nats-io.github.io/k8s/helm/charts/' },
+  registry: 'registry.cscs.ch/openchami',
+  imageTag: (releaseVersion: string): string => `v${releaseVersion}`,
+  pullPolicy: 'IfNotPresent',
+  replicas: 1,
+  logLevel: 'info',
+  metrics: true,
+  traces: false,
+  ingressEnabled: true,
+  tlsSecretName: (site: string): string => `${site}-tls`,
+  database: {
+    mode: 'bundled',
+    port: 5432,
+    name: 'chamicore',
+    user: 'chamicore',
+    sslModeBundled: 'disable',
+    sslModeExternal: 'verify-full',
+    persistenceSize: '8Gi',
+    connMaxLifetime: '5m',
+    connMaxIdleTime: '1m',
+  },
+  sync: { interval: '30s', onStartup: true },
+  bootscriptDebug: false,
+  discoveryScan: { concurrency: 50, timeout: '30s', retryMax: 3 },
+  power: {
+    mappingSyncInterval: '5m',
+    bulkMaxNodes: 20,
+    globalConcurrency: 20,
+    perBmcConcurrency: 1,
+    transitionDeadline: '90s',
+  },
+  mcpMode: 'read-only',
+  events: { enabled: false, mode: 'bundled', storageSize: '10Gi', replicasProduction: 3, replicasOther: 1 },
+  targets: ['helm'],
+  /**
+   * Built-in secrets with their generated defaults. 256-bit hex internal token (reference §9.11),
+   * 32-byte AES-256 key for auth, long random passwords.
+   */
+  secrets: {
+    'internal-token': { generate: { bytes: 32, encoding: 'hex' } },
+    'db-password': { generate: { length: 32, alphabet: 'alphanumeric' } },
+    'db-admin-password': { generate: { length: 32, alphabet: 'alphanumeric' } },
+    'auth-encryption-key': { generate: { bytes: 32, encoding: 'base64' } },
+    'ui-session-key': { generate: { bytes: 32, encoding: 'base64' } },
+    'mcp-token': { generate: { bytes: 32, encoding: 'hex' } },
+  },
+  generateAlphabet: 'alphanumeric',
+  generateEncoding: 'base64',
+} as const;

@@ -1,0 +1,165 @@
+import type { ServiceId, ServiceInfo } from './catalog.js';
+
+/**
+ * The normalised site: every default applied, every user map sorted, nothing optional that
+ * an emitter would have to default. Built by buildModel from validated input; read-only.
+ */
+export interface SiteModel {
+  readonly name: string;
+  /** Site file as named in generated headers: `<folder>/<file>`, e.g. `sites/alps.yaml`. */
+  readonly source: string;
+  readonly description: string | undefined;
+  readonly environment: 'production' | 'staging' | 'development';
+  readonly domain: string;
+  readonly namespace: string;
+  readonly kubernetesVersion: string;
+  readonly storageClass: string | undefined;
+  readonly imagePullSecrets: readonly string[];
+  readonly ingress: IngressModel | undefined;
+  readonly release: {
+    readonly version: string;
+    readonly chartRepository: string;
+    readonly postgresqlChart: ChartPin;
+    readonly natsChart: ChartPin;
+  };
+  readonly images: { readonly registry: string; readonly tag: string; readonly pullPolicy: string };
+  readonly services: readonly ServiceModel[];
+  readonly database: DatabaseModel;
+  readonly events: EventsModel;
+  readonly devMode: boolean;
+  readonly oidcProviders: readonly OidcProvider[];
+  readonly otlpEndpoint: string | undefined;
+  /** Named secrets actually used by some output, sorted by name. */
+  readonly secrets: readonly SecretSpec[];
+  /** Kubernetes Secrets, in a fixed order. */
+  readonly secretGroups: readonly SecretGroup[];
+  readonly targets: { readonly helm: boolean; readonly compose: boolean };
+}
+
+export interface ChartPin {
+  readonly version: string;
+  readonly repository: string;
+}
+
+export interface IngressModel {
+  readonly enabled: boolean;
+  readonly className: string | undefined;
+  readonly host: string;
+  readonly tls:
+    | { readonly mode: 'cert-manager'; readonly issuer: string; readonly secretName: string }
+    | { readonly mode: 'secret'; readonly secretName: string }
+    | { readonly mode: 'none' };
+}
+
+export interface ResourceSet {
+  readonly cpu?: string;
+  readonly memory?: string;
+}
+
+export interface ServiceModel {
+  readonly info: ServiceInfo;
+  readonly id: ServiceId;
+  readonly enabled: boolean;
+  readonly replicas: number;
+  readonly resources: { readonly requests?: ResourceSet; readonly limits?: ResourceSet };
+  readonly image: { readonly registry: string; readonly repository: string; readonly tag: string; readonly pullPolicy: string };
+  /** Environment, sorted by name; empty for a disabled service. */
+  readonly env: readonly EnvVar[];
+  /** Names the compiler sets itself; `env` in the site file may not override them. */
+  readonly reservedEnv: readonly string[];
+}
+
+export interface DatabaseModel {
+  readonly mode: 'bundled' | 'external';
+  readonly host: HostRef;
+  readonly port: number;
+  readonly name: string;
+  readonly user: string;
+  readonly sslMode: string;
+  readonly persistence: { readonly size: string; readonly storageClass: string | undefined };
+}
+
+export interface EventsModel {
+  readonly enabled: boolean;
+  readonly mode: 'bundled' | 'external';
+  readonly url: TextValue;
+  readonly replicas: number;
+  readonly storageSize: string;
+}
+
+export interface OidcProvider {
+  readonly name: string;
+  readonly issuerUrl: string;
+  readonly audience: string | undefined;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+}
+
+/** A host whose name depends on the target: in-cluster Service names differ from compose ones. */
+export type HostRef =
+  | { readonly kind: 'service'; readonly id: ServiceId }
+  | { readonly kind: 'postgresql' }
+  | { readonly kind: 'nats' }
+  | { readonly kind: 'external'; readonly host: string };
+
+export type TextPart = string | { readonly host: HostRef };
+
+/** Plain text made of literal parts and target-dependent hosts. */
+export interface TextValue {
+  readonly kind: 'text';
+  readonly parts: readonly TextPart[];
+}
+
+/** A reference to a key of one of the site's Kubernetes Secrets. */
+export interface SecretRef {
+  readonly kind: 'secret';
+  readonly group: string;
+  readonly key: string;
+}
+
+export interface EnvVar {
+  readonly name: string;
+  readonly value: TextValue | SecretRef;
+}
+
+export type GenerateSpec =
+  | { readonly kind: 'chars'; readonly length: number; readonly alphabet: 'alphanumeric' | 'hex' | 'lowercase-alphanumeric' }
+  | { readonly kind: 'bytes'; readonly bytes: number; readonly encoding: 'base64' | 'base64url' | 'hex' };
+
+export type SecretSource =
+  | { readonly kind: 'generate'; readonly spec: GenerateSpec }
+  | { readonly kind: 'env'; readonly variable: string }
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'value'; readonly value: string };
+
+export interface SecretSpec {
+  readonly name: string;
+  readonly source: SecretSource;
+  readonly rotation: number;
+  /** Declared in the site file (false: a built-in default). */
+  readonly declared: boolean;
+}
+
+/** How one key of a Kubernetes Secret is computed. */
+export type SecretExpr =
+  | { readonly kind: 'named'; readonly secret: string }
+  | { readonly kind: 'text'; readonly text: string }
+  | {
+      readonly kind: 'dsn';
+      readonly user: string;
+      readonly passwordSecret: string;
+      readonly host: HostRef;
+      readonly port: number;
+      readonly database: string;
+      readonly sslMode: string;
+      readonly schema: string;
+    };
+
+export interface SecretGroup {
+  /** Short id (`db`), the Secret is named `<site>-<id>`. */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** Keys in a fixed, sorted order. */
+  readonly keys: readonly { readonly key: string; readonly value: SecretExpr }[];
+}

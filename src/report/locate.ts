@@ -1,0 +1,53 @@
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter } from 'yaml';
+import type { Diagnostic } from './diagnostic.js';
+
+export interface Position {
+  readonly line: number;
+  readonly col: number;
+}
+
+/**
+ * Resolves a diagnostic to a 1-based line and column: the offset if it has one, else the node
+ * at its path (the key for unknown keys), else the deepest part of the path that exists.
+ */
+export function locate(d: Diagnostic, doc: Document | undefined, lineCounter: LineCounter): Position {
+  if (d.offset !== undefined) return lineCounter.linePos(d.offset);
+  if (doc === undefined) return { line: 1, col: 1 };
+  let node: unknown = doc.contents;
+  let keyNode: unknown = undefined;
+  for (let i = 0; i < d.path.length; i++) {
+    const seg = d.path[i]!;
+    let next: unknown = undefined;
+    let nextKey: unknown = undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (pair) {
+        next = pair.value;
+        nextKey = pair.key;
+      }
+    } else if (isSeq(node)) {
+      next = node.items[Number(seg)];
+    }
+    if (next === undefined && nextKey === undefined) break;
+    const last = i === d.path.length - 1;
+    if (last && d.onKey && nextKey !== undefined) {
+      node = undefined;
+      keyNode = nextKey;
+      break;
+    }
+    // A key with no value (`a:`) has a null value node; point at the key then.
+    if (next === null || next === undefined) {
+      node = undefined;
+      keyNode = nextKey;
+      break;
+    }
+    node = next;
+    keyNode = nextKey;
+  }
+  const target = (node ?? keyNode) as { range?: [number, number, number] } | undefined;
+  // For a map or list value, point at its key: the line the user reads as "that section".
+  const useKey = (isMap(node) || isSeq(node)) && keyNode !== undefined;
+  const chosen = (useKey ? keyNode : target) as { range?: [number, number, number] } | undefined;
+  const offset = chosen?.range?.[0];
+  return offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset);
+}

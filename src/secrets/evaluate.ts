@@ -1,0 +1,33 @@
+import { hostFor } from '../model/build-model.js';
+import type { SecretExpr } from '../model/site-model.js';
+import { revealSecret } from './reveal.js';
+import { SecretValue } from './secret-value.js';
+
+export type Target = 'helm' | 'compose';
+
+/**
+ * Computes one key of a Kubernetes Secret for a target. DSNs are built here, with the user and
+ * password percent-encoded, so a password holding `@`, `:` or `/` cannot change the URL.
+ */
+export function evaluateSecret(expr: SecretExpr, values: ReadonlyMap<string, SecretValue>, target: Target): SecretValue {
+  switch (expr.kind) {
+    case 'text':
+      return new SecretValue(expr.text);
+    case 'named':
+      return lookup(values, expr.secret);
+    case 'dsn': {
+      const password = revealSecret(lookup(values, expr.passwordSecret));
+      const query = `sslmode=${encodeURIComponent(expr.sslMode)}&search_path=${encodeURIComponent(expr.schema)}`;
+      return new SecretValue(
+        `postgres://${encodeURIComponent(expr.user)}:${encodeURIComponent(password)}@${hostFor(expr.host, target)}:${expr.port}/${encodeURIComponent(expr.database)}?${query}`,
+      );
+    }
+  }
+}
+
+function lookup(values: ReadonlyMap<string, SecretValue>, name: string): SecretValue {
+  const v = values.get(name);
+  // The pipeline stops on any secret diagnostic before emitting, so this is a bug if reached.
+  if (v === undefined) throw new Error(`internal: secret "${name}" was not resolved`);
+  return v;
+}

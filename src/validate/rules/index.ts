@@ -1,0 +1,36 @@
+import { externalDatabaseNeedsHost } from './external-database-needs-host.js';
+import { externalEventsNeedUrl } from './external-events-need-url.js';
+import { extraEnvNotReserved } from './extra-env-not-reserved.js';
+import { ingressHostUnderDomain } from './ingress-host-under-domain.js';
+import { keaSyncNeedsKeaUrl } from './kea-sync-needs-kea-url.js';
+import { kubernetesNamesValid } from './kubernetes-names-valid.js';
+import { noDevModeOutsideDevelopment } from './no-dev-mode-outside-development.js';
+import { noLatestInProduction } from './no-latest-in-production.js';
+import { noLiteralSecretsOutsideDevelopment } from './no-literal-secrets-outside-development.js';
+import { oidcProvidersUnique } from './oidc-providers-unique.js';
+import { productionReplicas } from './production-replicas.js';
+import type { Rule, RuleContext } from './rule.js';
+import { secretsDefinedAndUsed } from './secrets-defined-and-used.js';
+import { siteNameMatchesFile } from './site-name-matches-file.js';
+import type { Diagnostic } from '../../report/diagnostic.js';
+
+/** Every semantic rule, run in this order after the schema passes. */
+export const RULES: readonly Rule[] = [
+  siteNameMatchesFile,
+  noDevModeOutsideDevelopment,
+  noLiteralSecretsOutsideDevelopment,
+  noLatestInProduction,
+  externalDatabaseNeedsHost,
+  keaSyncNeedsKeaUrl,
+  externalEventsNeedUrl,
+  ingressHostUnderDomain,
+  productionReplicas,
+  extraEnvNotReserved,
+  kubernetesNamesValid,
+  secretsDefinedAndUsed,
+  oidcProvidersUnique,
+];
+
+export function runRules(ctx: RuleContext): Diagnostic[] {
+  return RULES.flatMap((rule) => rule(ctx));
+}

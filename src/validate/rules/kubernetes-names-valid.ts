@@ -1,0 +1,34 @@
+import { error, type Diagnostic, type PathSegment } from '../../report/diagnostic.js';
+import type { Rule } from './rule.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+export const isDnsLabel = (s: string): boolean => s.length <= 63 && DNS_LABEL.test(s);
+export const isDnsSubdomain = (s: string): boolean => s.length <= 253 && DNS_SUBDOMAIN.test(s);
+export const isLabelValue = (s: string): boolean => s.length <= 63 && LABEL_VALUE.test(s);
+
+/** A Helm-style label value for a version: `+` is not allowed in label values. */
+export function versionLabel(version: string): string {
+  return version.replace(/\+/g, '_');
+}
+
+/**
+ * Every name the compiler derives (namespace, Secret names, chart name, label values) is valid
+ * for Kubernetes. The schema bounds the inputs; derived names can still grow past the limits.
+ */
+export const kubernetesNamesValid: Rule = ({ site, model, file }) => {
+  const out: Diagnostic[] = [];
+  const check = (ok: boolean, path: PathSegment[], what: string, name: string, rule: string): void => {
+    if (!ok) out.push(error('k8s-name-invalid', file, path, `${what} "${name}" is not ${rule}`));
+  };
+  const nsPath = site.kubernetes?.namespace !== undefined ? ['kubernetes', 'namespace'] : ['site', 'name'];
+  check(isDnsLabel(model.namespace), nsPath, 'namespace', model.namespace, 'a DNS-1123 label of at most 63 characters');
+  check(isDnsLabel(`chamicore-${model.name}`), ['site', 'name'], 'chart name', `chamicore-${model.name}`, 'a DNS-1123 label of at most 63 characters');
+  for (const g of model.secretGroups) {
+    check(isDnsSubdomain(g.name), ['site', 'name'], 'Secret name', g.name, 'a DNS-1123 subdomain of at most 253 characters');
+  }
+  check(isLabelValue(versionLabel(model.release.version)), ['release', 'version'], 'label value', versionLabel(model.release.version), 'a label value of at most 63 characters');
+  return out;
+};

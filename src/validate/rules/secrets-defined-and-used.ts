@@ -1,0 +1,27 @@
+import { compareStrings, error, warning, type Diagnostic } from '../../report/diagnostic.js';
+import { Defaults } from '../../model/defaults.js';
+import type { Rule } from './rule.js';
+
+/** Every secret an output needs is defined; every secret the site defines is used. */
+export const secretsDefinedAndUsed: Rule = ({ site, model, file }) => {
+  const out: Diagnostic[] = [];
+  const declared = Object.keys(site.secrets ?? {});
+  (site.auth?.oidc?.providers ?? []).forEach((p, i) => {
+    if (p.clientSecret !== undefined && !declared.includes(p.clientSecret)) {
+      out.push(
+        error('secret-undefined', file, ['auth', 'oidc', 'providers', i, 'clientSecret'], `secret "${p.clientSecret}" is not defined under secrets`),
+      );
+    }
+  });
+  const used = new Set(model.secrets.map((s) => s.name));
+  for (const name of declared.sort(compareStrings)) {
+    if (used.has(name)) continue;
+    const builtIn = name in Defaults.secrets;
+    out.push(
+      warning('secret-unused', file, ['secrets', name], `secret "${name}" is not used by any output of this site${builtIn ? ' (its consumer is disabled)' : ''}`, {
+        onKey: true,
+      }),
+    );
+  }
+  return out;
+};

@@ -1,0 +1,192 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsImport from 'ajv-formats';
+import { siteSchema } from '../generated/site-schema.js';
+import type { Site } from '../generated/site.js';
+import { error, formatPath, type Diagnostic, type DiagnosticCode, type PathSegment } from '../report/diagnostic.js';
+import { suggest } from './suggest.js';
+
+// ajv-formats ships CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsImport as unknown as typeof addFormatsImport.default;
+
+let compiled: ValidateFunction<Site> | undefined;
+
+/** The one ajv instance, built on first use. The only code that sees ajv's error objects. */
+function validator(): ValidateFunction<Site> {
+  if (compiled === undefined) {
+    const ajv = new Ajv2020({
+      allErrors: true,
+      strict: true,
+      strictRequired: false,
+      strictTypes: false,
+      verbose: true,
+      coerceTypes: false,
+      useDefaults: false,
+      keywords: ['x-expected'],
+    });
+    addFormats(ajv, ['uri']);
+    compiled = ajv.compile<Site>(siteSchema);
+  }
+  return compiled;
+}
+
+/** Validates plain site data against schema/site.schema.json; returns coded diagnostics. */
+export function validateSchema(file: string, data: unknown): { site: Site | undefined; diagnostics: Diagnostic[] } {
+  const validate = validator();
+  if (validate(data)) return { site: data, diagnostics: [] };
+  return { site: undefined, diagnostics: convertErrors(file, data, validate.errors ?? []) };
+}
+
+function convertErrors(file: string, data: unknown, errors: readonly ErrorObject[]): Diagnostic[] {
+  // Errors inside a failed oneOf branch only restate the oneOf; report the oneOf alone.
+  const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
+  const kept = errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      !e.schemaPath.includes('/propertyNames/') &&
+      !oneOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(`${p}/`)),
+  );
+  const out: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const e of kept) {
+    const d = convertError(file, data, e);
+    const key = `${d.code}\0${d.path.join('\0')}\0${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+/** JSON Pointer to path segments, with sequence indexes as numbers. */
+function toPath(data: unknown, pointer: string): PathSegment[] {
+  if (pointer === '') return [];
+  const path: PathSegment[] = [];
+  let cursor: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cursor)) {
+      path.push(Number(seg));
+      cursor = cursor[Number(seg)];
+    } else {
+      path.push(seg);
+      cursor = cursor !== null && typeof cursor === 'object' ? (cursor as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return path;
+}
+
+function where(path: readonly PathSegment[]): string {
+  return path.length === 0 ? 'at the top level' : `in ${formatPath(path)}`;
+}
+
+function yamlType(value: unknown): string {
+  if (value === null) return 'null (an empty value)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return `a ${typeof value}`;
+}
+
+/** Quotes a user value for a message, short and with control characters escaped. */
+function quote(value: unknown): string {
+  const s = JSON.stringify(value) ?? String(value);
+  return s.length > 64 ? `${s.slice(0, 60)}…"` : s;
+}
+
+function expected(e: ErrorObject): string | undefined {
+  const ps = e.parentSchema as Record<string, unknown> | undefined;
+  const x = ps?.['x-expected'];
+  return typeof x === 'string' ? x : undefined;
+}
+
+function convertError(file: string, data: unknown, e: ErrorObject): Diagnostic {
+  const path = toPath(data, e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  const mk = (code: DiagnosticCode, message: string, extra: Parameters<typeof error>[4] = {}, p = path) =>
+    error(code, file, p, message, extra);
+  switch (e.keyword) {
+    case 'required':
+      return mk('schema-required', `missing required key "${String(params['missingProperty'])}" ${where(path)}`);
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      const props = Object.keys(((e.parentSchema as Record<string, unknown>)['properties'] as object | undefined) ?? {});
+      const near = suggest(key, props);
+      return mk(
+        'schema-unknown-key',
+        `unknown key ${quote(key)} ${where(path)}${near ? ` (did you mean "${near}"?)` : ''}`,
+        { onKey: true, hint: props.length > 0 ? `allowed keys: ${props.sort().join(', ')}` : undefined },
+        [...path, key],
+      );
+    }
+    case 'propertyNames': {
+      const key = String(params['propertyName']);
+      const names = (e.parentSchema as Record<string, unknown>)['propertyNames'] as Record<string, unknown> | undefined;
+      const what = typeof names?.['x-expected'] === 'string' ? names['x-expected'] : 'a valid key';
+      return mk('schema-key-pattern', `key ${quote(key)} ${where(path)}: expected ${what}`, { onKey: true }, [...path, key]);
+    }
+    case 'type': {
+      const want = String(params['type']);
+      const got = yamlType(e.data);
+      const hint =
+        want === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean')
+          ? 'quote the value so YAML reads it as a string, e.g. "1.10"'
+          : undefined;
+      return mk('schema-type', `expected ${want === 'integer' ? 'an integer' : `a ${want}`}, got ${got}`, { hint });
+    }
+    case 'enum': {
+      const allowed = (e.schema as unknown[]).map((v) => String(v));
+      const near = typeof e.data === 'string' ? suggest(e.data, allowed) : undefined;
+      return mk(
+        'schema-enum',
+        `expected one of ${allowed.join(', ')}; got ${quote(e.data)}${near ? ` (did you mean "${near}"?)` : ''}`,
+      );
+    }
+    case 'const':
+      return mk('schema-enum', `expected ${quote(params['allowedValue'])}`);
+    case 'pattern':
+      return mk('schema-pattern', `expected ${expected(e) ?? `a value matching ${String(params['pattern'])}`}; got ${quote(e.data)}`);
+    case 'format':
+      return mk('schema-format', `expected ${expected(e) ?? `a valid ${String(params['format'])}`}; got ${quote(e.data)}`);
+    case 'minimum':
+    case 'exclusiveMinimum':
+    case 'maximum':
+    case 'exclusiveMaximum': {
+      const words: Record<string, string> = {
+        minimum: 'at least',
+        exclusiveMinimum: 'more than',
+        maximum: 'at most',
+        exclusiveMaximum: 'less than',
+      };
+      return mk('schema-range', `expected ${words[e.keyword]} ${String(params['limit'])}; got ${quote(e.data)}`);
+    }
+    case 'minLength':
+    case 'maxLength':
+      // Never quote the value: it may be a secret literal.
+      return mk(
+        'schema-length',
+        `expected ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params['limit'])} characters`,
+      );
+    case 'minItems':
+    case 'maxItems':
+      return mk('schema-length', `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params['limit'])} items`);
+    case 'minProperties':
+    case 'maxProperties':
+      return mk('schema-length', `expected ${e.keyword === 'minProperties' ? 'at least' : 'at most'} ${String(params['limit'])} entries`);
+    case 'uniqueItems':
+      return mk('schema-unique', `items ${String(params['j'])} and ${String(params['i'])} are the same; each item may appear once`);
+    case 'oneOf': {
+      const branches = ((e.schema as Record<string, unknown>[] | undefined) ?? []).map((b) =>
+        Array.isArray(b['required']) ? String(b['required'][0]) : '?',
+      );
+      const matched = params['passingSchemas'];
+      const message =
+        matched === null || matched === undefined
+          ? `expected exactly one of ${branches.join(', ')} ${where(path)}; found none`
+          : `expected exactly one of ${branches.join(', ')} ${where(path)}; found several`;
+      return mk('schema-one-of', message);
+    }
+    default:
+      return mk('schema-invalid', `${e.message ?? 'invalid value'} ${where(path)}`);
+  }
+}
