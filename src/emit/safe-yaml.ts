@@ -2,6 +2,8 @@ import { Document, isScalar, parse, Scalar, visit } from 'yaml';
 
 /** Characters that YAML 1.1 readers treat as line breaks, or that must be escaped. */
 const NEEDS_ESCAPE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
+/** A leading indicator is legal in some plain scalars, but readers disagree at the edges: quote. */
+const LEADING_INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
 
 /** A value the YAML emitter accepts: what Helm values and manifests are made of. */
 export type YamlValue = string | number | boolean | null | readonly YamlValue[] | { readonly [k: string]: YamlValue };
@@ -16,7 +18,9 @@ export function toSafeYaml(value: YamlValue): string {
   const doc = new Document(value, { compat: 'yaml-1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && NEEDS_ESCAPE.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+      if (typeof node.value === 'string' && (NEEDS_ESCAPE.test(node.value) || LEADING_INDICATOR.test(node.value))) {
+        node.type = Scalar.QUOTE_DOUBLE;
+      }
     },
     Pair(_, pair) {
       if (isScalar(pair.key) && typeof pair.key.value === 'string' && NEEDS_ESCAPE.test(pair.key.value)) {

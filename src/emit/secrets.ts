@@ -6,7 +6,10 @@ import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
 import type { YamlValue } from './safe-yaml.js';
 
-/** `secrets/<name>.yaml`: one v1 Secret per secret group, values base64 in `data`. */
+/**
+ * `secrets/<name>.yaml`: one v1 Secret per secret group. Values go in `stringData` through the
+ * safe YAML emitter, so reviewers of the redacted `out/` can read a changed DSN in a diff.
+ */
 export const secretsEmitter: Emitter = {
   kind: 'secrets',
   applies: (model) => model.targets.helm,
@@ -14,7 +17,7 @@ export const secretsEmitter: Emitter = {
     model.secretGroups.map((group) => {
       const data: Record<string, YamlValue> = {};
       for (const { key, value } of group.keys) {
-        data[key] = Buffer.from(revealSecret(evaluateSecret(value, secrets, 'helm')), 'utf8').toString('base64');
+        data[key] = revealSecret(evaluateSecret(value, secrets, 'helm'));
       }
       const manifest: YamlValue = {
         apiVersion: 'v1',
@@ -32,7 +35,7 @@ export const secretsEmitter: Emitter = {
           },
         },
         type: 'Opaque',
-        data,
+        stringData: data,
       };
       const note = redacted
         ? [`Values are placeholders (${REDACTED}); chamicore-compile --reveal writes real ones.`]

@@ -1,0 +1,22 @@
+/** Shown by --help; the README's "Exit codes" section says the same. */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0   success: outputs written, out/ is current (--check), or sites valid (validate)
+  1   a site is invalid, or --check found differing, missing or extra files
+  2   usage error or unreadable input (bad option, missing file, missing site key
+      or secret in --reveal, --reveal into a git-tracked folder)
+  70  internal error: a bug in chamicore-compile; please report it
+
+Secrets:
+  Without --reveal, every generated, fromEnv and fromFile secret is written as a fixed
+  placeholder, so out/ is deterministic and safe to commit. With --reveal, generated
+  secrets are derived from the site key (CHAMICORE_SITE_KEY or --site-key-file), and
+  the output folder must not be tracked by git.
+
+Examples:
+  chamicore-compile sites/alps              compile one site into out/alps/
+  chamicore-compile sites                   compile every site in sites/
+  chamicore-compile --check sites           fail if out/ is not current
+  chamicore-compile validate sites          validate only
+  CHAMICORE_SITE_KEY=... chamicore-compile --reveal --out /secure/deploy sites/alps
+`;

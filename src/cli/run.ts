@@ -1,0 +1,261 @@
+import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { checkSite, emitCheckedSite, type CheckedSite } from '../compile.js';
+import type { OutputFile } from '../emit/output.js';
+import { checkSecretsDir, readSecretFiles, readSiteKeyFile } from '../load/read-secrets.js';
+import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
+import { hasErrors, type Diagnostic } from '../report/diagnostic.js';
+import { ExitCode, UsageError } from '../report/exit-codes.js';
+import { formatText, locateAll, toJson, type LocatedDiagnostic } from '../report/format.js';
+import { secretInputsNeeded, type SecretInputs } from '../secrets/resolve.js';
+import { VERSION } from '../version.js';
+import { wouldGitTrack } from '../write/git.js';
+import { diffSiteTree, listSiteFolders, writeSiteTree, type TreeDifference } from '../write/out-tree.js';
+import { EXIT_CODES_HELP } from './help.js';
+import type { CliIo } from './io.js';
+
+interface CompileOptions {
+  readonly out: string;
+  readonly check: boolean;
+  readonly reveal: boolean;
+  readonly siteKeyFile: string | undefined;
+  readonly secretsDir: string | undefined;
+  readonly format: 'text' | 'json';
+}
+
+type Mode = 'compile' | 'check' | 'validate';
+
+interface SiteReport {
+  file: string;
+  site: string;
+  status: 'written' | 'unchanged' | 'current' | 'stale' | 'invalid' | 'valid';
+  out?: string;
+  files?: string[];
+  differences?: TreeDifference;
+}
+
+/**
+ * Runs the CLI: parses `argv` (without node and script), does the work, prints through `io`
+ * and returns the exit code. Never exits the process.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = new Command('chamicore-compile');
+  const formatOption = () =>
+    new Option('--format <format>', 'how to print results and diagnostics').choices(['text', 'json']).default('text');
+  program
+    .description('Compile Chamicore site files (sites/<name>.yaml) into out/<name>/: an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets.')
+    .argument('<site...>', 'a site file (sites/alps.yaml), a site path without extension (sites/alps), or a folder of site files')
+    .option('--out <dir>', 'output folder; each site goes to <dir>/<name>/', 'out')
+    .option('--check', 'compile in memory and compare with the output folder; list differing, missing and extra files; write nothing')
+    .option('--reveal', 'write real secret values (files 0600); refused into a folder git tracks')
+    .option('--site-key-file <path>', 'file holding the site key for generated secrets (default: $CHAMICORE_SITE_KEY)')
+    .option('--secrets-dir <path>', 'folder holding the fromFile secrets (outside any git work tree)')
+    .addOption(formatOption())
+    .version(VERSION, '-V, --version')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .showHelpAfterError('(run chamicore-compile --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(`chamicore-compile: ${text}`),
+    })
+    .action(async (sites: string[], opts: Record<string, unknown>) => {
+      exitCode = await runSites(sites, readOptions(opts), opts['check'] === true ? 'check' : 'compile', io);
+    });
+  program
+    .command('validate')
+    .description('validate site files against the schema and the rules; write nothing')
+    .argument('<site...>', 'site files, site paths or folders')
+    .addOption(formatOption())
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(`chamicore-compile validate: ${text}`),
+    })
+    .action(async (sites: string[], opts: Record<string, unknown>) => {
+      exitCode = await runSites(sites, readOptions(opts), 'validate', io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help'
+        ? ExitCode.ok
+        : ExitCode.usage;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`chamicore-compile: error: ${e.message}\n`);
+      return ExitCode.usage;
+    }
+    const err = e as Error;
+    io.stderr(
+      `chamicore-compile: internal error: ${err.message}\n${err.stack ?? ''}\nThis is a bug in chamicore-compile ${VERSION}; please report it with the command you ran.\n`,
+    );
+    return ExitCode.internal;
+  }
+}
+
+function readOptions(opts: Record<string, unknown>): CompileOptions {
+  return {
+    out: typeof opts['out'] === 'string' ? opts['out'] : 'out',
+    check: opts['check'] === true,
+    reveal: opts['reveal'] === true,
+    siteKeyFile: typeof opts['siteKeyFile'] === 'string' ? opts['siteKeyFile'] : undefined,
+    secretsDir: typeof opts['secretsDir'] === 'string' ? opts['secretsDir'] : undefined,
+    format: opts['format'] === 'json' ? 'json' : 'text',
+  };
+}
+
+async function runSites(args: readonly string[], opts: CompileOptions, mode: Mode, io: CliIo): Promise<number> {
+  if (opts.check && opts.reveal) throw new UsageError('--check compares the redacted output; it cannot be combined with --reveal');
+  if (!opts.reveal && (opts.siteKeyFile !== undefined || opts.secretsDir !== undefined)) {
+    throw new UsageError('--site-key-file and --secrets-dir are used only with --reveal');
+  }
+  const { files, folders } = await resolveSiteArgs(args, io.cwd);
+  const sources = [];
+  for (const f of files) sources.push(await readSiteSource(f, io.cwd));
+  const checked = sources.map((s) => checkSite(s));
+  const outDir = resolve(io.cwd, opts.out);
+  const outShown = displayPath(outDir, io.cwd);
+
+  const diagnostics: Diagnostic[][] = checked.map((c) => [...c.diagnostics]);
+  const emitted: (OutputFile[] | undefined)[] = checked.map(() => undefined);
+  if (mode !== 'validate' && checked.every((c) => c.model !== undefined)) {
+    let inputs: ((c: CheckedSite) => Promise<SecretInputs>) | undefined;
+    if (opts.reveal) {
+      const tracked = await wouldGitTrack(outDir);
+      if (tracked !== undefined) {
+        throw new UsageError(`--reveal: ${outShown} is inside the git work tree ${tracked} and not ignored; write revealed secrets elsewhere`);
+      }
+      inputs = await revealInputs(opts, io);
+    }
+    for (const [i, c] of checked.entries()) {
+      const model = c.model!;
+      const result = emitCheckedSite(model, c.source.file, opts.reveal, inputs ? await inputs(c) : undefined);
+      diagnostics[i]!.push(...result.diagnostics);
+      emitted[i] = result.files;
+    }
+  }
+
+  const located: LocatedDiagnostic[] = checked.flatMap((c, i) => locateAll(diagnostics[i]!, c.parsed));
+  const failed = located.some((d) => d.severity === 'error');
+  const reports: SiteReport[] = checked.map((c, i) => ({
+    file: c.source.file,
+    site: c.source.stem,
+    status: hasErrors(diagnostics[i]!) ? 'invalid' : 'valid',
+  }));
+
+  let stale = false;
+  const extraSites: string[] = [];
+  if (!failed && mode === 'check') {
+    for (const [i, c] of checked.entries()) {
+      const diff = await diffSiteTree(outDir, c.source.stem, emitted[i]!);
+      const isStale = diff.differing.length + diff.missing.length + diff.extra.length > 0;
+      stale ||= isStale;
+      Object.assign(reports[i]!, { status: isStale ? 'stale' : 'current', out: `${outShown}/${c.source.stem}`, differences: diff });
+    }
+    if (folders.length > 0) {
+      const known = new Set(checked.map((c) => c.source.stem));
+      for (const name of await listSiteFolders(outDir)) if (!known.has(name)) extraSites.push(name);
+      stale ||= extraSites.length > 0;
+    }
+  } else if (!failed && mode === 'compile') {
+    for (const [i, c] of checked.entries()) {
+      const files = emitted[i]!;
+      const site = c.source.stem;
+      const display = `${outShown}/${site}`;
+      const diff = opts.reveal ? undefined : await diffSiteTree(outDir, site, files);
+      const same = diff !== undefined && diff.differing.length + diff.missing.length + diff.extra.length === 0;
+      if (!same) await writeSiteTree(outDir, site, files, { reveal: opts.reveal, display });
+      Object.assign(reports[i]!, { status: same ? 'unchanged' : 'written', out: display, files: files.map((f) => f.path) });
+    }
+  }
+
+  if (opts.format === 'json') {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          ok: !failed && !stale,
+          command: mode,
+          sites: reports,
+          ...(mode === 'check' ? { extraSites: extraSites.map((s) => `${outShown}/${s}`) } : {}),
+          diagnostics: located.map(toJson),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    for (const d of located) io.stderr(formatText(d));
+    printSummary(reports, located, extraSites, outShown, mode, io);
+  }
+  if (failed) return ExitCode.invalid;
+  if (stale) return ExitCode.invalid;
+  return ExitCode.ok;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function printSummary(
+  reports: readonly SiteReport[],
+  located: readonly LocatedDiagnostic[],
+  extraSites: readonly string[],
+  outShown: string,
+  mode: Mode,
+  io: CliIo,
+): void {
+  const errors = located.filter((d) => d.severity === 'error').length;
+  const warnings = located.length - errors;
+  if (errors > 0) {
+    io.stderr(`chamicore-compile: ${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}; nothing was written\n`);
+    return;
+  }
+  for (const r of reports) {
+    if (mode === 'validate') io.stdout(`${r.file}: valid\n`);
+    else if (mode === 'compile') io.stdout(`${r.file}: ${r.status === 'unchanged' ? 'unchanged' : 'wrote'} ${r.out} (${plural(r.files?.length ?? 0, 'file')})\n`);
+    else if (r.differences) {
+      const d = r.differences;
+      for (const p of d.differing) io.stdout(`${r.out}/${p}: differs\n`);
+      for (const p of d.missing) io.stdout(`${r.out}/${p}: missing\n`);
+      for (const p of d.extra) io.stdout(`${r.out}/${p}: extra\n`);
+      if (r.status === 'current') io.stdout(`${r.out}: current\n`);
+    }
+  }
+  for (const s of extraSites) io.stdout(`${outShown}/${s}: extra (no site file compiles to it)\n`);
+  if (warnings > 0) io.stderr(`chamicore-compile: ${plural(warnings, 'warning')}\n`);
+  const stale = reports.filter((r) => r.status === 'stale').length + extraSites.length;
+  if (mode === 'check' && stale > 0) {
+    io.stderr(`chamicore-compile: ${outShown} is not current; run chamicore-compile without --check and commit the result\n`);
+  }
+}
+
+/** Gathers the site key, environment variables and secret files a reveal reads. */
+async function revealInputs(opts: CompileOptions, io: CliIo): Promise<(c: CheckedSite) => Promise<SecretInputs>> {
+  const fromEnv = io.env['CHAMICORE_SITE_KEY'];
+  const siteKey =
+    opts.siteKeyFile !== undefined
+      ? await readSiteKeyFile(opts.siteKeyFile, io.cwd)
+      : fromEnv !== undefined && fromEnv !== ''
+        ? Buffer.from(fromEnv, 'utf8')
+        : undefined;
+  const siteKeySource = opts.siteKeyFile !== undefined ? `--site-key-file ${opts.siteKeyFile}` : 'CHAMICORE_SITE_KEY';
+  const secretsDir = opts.secretsDir !== undefined ? await checkSecretsDir(opts.secretsDir, io.cwd) : undefined;
+  return async (c) => {
+    const needed = secretInputsNeeded(c.model!);
+    const env = new Map<string, string>();
+    for (const name of needed.env) {
+      const v = io.env[name];
+      if (v !== undefined) env.set(name, v);
+    }
+    const files = secretsDir !== undefined ? await readSecretFiles(secretsDir, needed.files) : new Map();
+    return { siteKey, siteKeySource, env, files, secretsDir };
+  };
+}

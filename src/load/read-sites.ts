@@ -1,0 +1,97 @@
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { SiteSource } from '../compile.js';
+import { UsageError } from '../report/exit-codes.js';
+import { Limits } from './limits.js';
+
+const SITE_EXTENSIONS = ['.yaml', '.yml'];
+
+/** A path as shown to the user: relative to the working directory when below it, `/`-separated. */
+export function displayPath(abs: string, cwd: string): string {
+  const rel = relative(cwd, abs);
+  const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
+  return shown.split(sep).join('/');
+}
+
+async function kind(path: string): Promise<'file' | 'dir' | 'other' | 'missing'> {
+  try {
+    const s = await stat(path);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * Resolves CLI site arguments to site files: `sites/alps`, `sites/alps.yaml`, or a folder of
+ * site files (its *.yaml and *.yml files, not recursive). Throws UsageError for anything else.
+ */
+export async function resolveSiteArgs(args: readonly string[], cwd: string): Promise<{ files: string[]; folders: string[] }> {
+  const files: string[] = [];
+  const folders: string[] = [];
+  for (const arg of args) {
+    const abs = resolve(cwd, arg);
+    const k = await kind(abs);
+    if (k === 'dir') {
+      const entries = (await readdir(abs)).filter((n) => SITE_EXTENSIONS.includes(extname(n)) && !n.startsWith('.')).sort();
+      if (entries.length === 0) throw new UsageError(`${arg}: the folder holds no site files (*.yaml)`);
+      folders.push(abs);
+      for (const n of entries) files.push(join(abs, n));
+    } else if (k === 'file') {
+      if (!SITE_EXTENSIONS.includes(extname(abs))) throw new UsageError(`${arg}: a site file ends in .yaml or .yml`);
+      files.push(abs);
+    } else if (k === 'other') {
+      throw new UsageError(`${arg}: not a regular file or folder`);
+    } else {
+      const found = [];
+      for (const ext of SITE_EXTENSIONS) if ((await kind(abs + ext)) === 'file') found.push(abs + ext);
+      if (found.length === 0) throw new UsageError(`${arg}: no such site file (tried ${arg}, ${arg}.yaml and ${arg}.yml)`);
+      if (found.length > 1) throw new UsageError(`${arg}: both ${arg}.yaml and ${arg}.yml exist; keep one`);
+      files.push(found[0]!);
+    }
+  }
+  const unique = [...new Set(files)];
+  if (unique.length > Limits.maxSites) throw new UsageError(`${unique.length} site files; at most ${Limits.maxSites} per run`);
+  const byStem = new Map<string, string>();
+  for (const f of unique) {
+    const stem = siteStem(f);
+    const other = byStem.get(stem);
+    if (other !== undefined) throw new UsageError(`${displayPath(other, cwd)} and ${displayPath(f, cwd)} would both compile to out/${stem}`);
+    byStem.set(stem, f);
+  }
+  return { files: unique, folders };
+}
+
+export function siteStem(file: string): string {
+  return basename(file, extname(file));
+}
+
+/** Reads one site file, at most one byte past the size limit (the parser reports the rest). */
+export async function readSiteSource(abs: string, cwd: string): Promise<SiteSource> {
+  const file = displayPath(abs, cwd);
+  let handle;
+  try {
+    const info = await lstat(abs);
+    if (!info.isFile() && !info.isSymbolicLink()) throw new UsageError(`${file}: not a regular file`);
+    handle = await open(abs, 'r');
+    const buffer = Buffer.alloc(Limits.maxFileBytes + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length === buffer.length) break;
+    }
+    return {
+      file,
+      label: `${basename(dirname(abs))}/${basename(abs)}`,
+      stem: siteStem(abs),
+      bytes: buffer.subarray(0, length),
+    };
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  } finally {
+    await handle?.close();
+  }
+}
