@@ -109,7 +109,8 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
     stringKeys: true,
     merge: false,
     resolveKnownTags: false,
-    logLevel: 'silent',
+    // 'silent' would also drop the MULTIPLE_DOCS error; 'error' collects errors and prints nothing.
+    logLevel: 'error',
     prettyErrors: false,
     strict: true,
   });

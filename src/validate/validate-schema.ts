@@ -179,12 +179,10 @@ function convertError(file: string, data: unknown, e: ErrorObject): Diagnostic {
       const branches = ((e.schema as Record<string, unknown>[] | undefined) ?? []).map((b) =>
         Array.isArray(b['required']) ? String(b['required'][0]) : '?',
       );
-      const matched = params['passingSchemas'];
-      const message =
-        matched === null || matched === undefined
-          ? `expected exactly one of ${branches.join(', ')} ${where(path)}; found none`
-          : `expected exactly one of ${branches.join(', ')} ${where(path)}; found several`;
-      return mk('schema-one-of', message);
+      const data = e.data !== null && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {};
+      const given = branches.filter((b) => b in data);
+      const found = given.length === 0 ? 'found none' : `found ${given.join(' and ')}`;
+      return mk('schema-one-of', `expected exactly one of ${branches.join(', ')} ${where(path)}; ${found}`);
     }
     default:
       return mk('schema-invalid', `${e.message ?? 'invalid value'} ${where(path)}`);

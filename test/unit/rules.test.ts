@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../src/validate/rules/index.js';
+import { checkData, checkText, codes, minimalSite, where } from '../helpers/site.js';
+
+const prod = (overrides: Record<string, unknown> = {}) =>
+  minimalSite({
+    site: { name: 'mini', environment: 'production', domain: 'mini.example.org' },
+    services: {
+      auth: { replicas: 2 },
+      smd: { replicas: 2 },
+      bss: { replicas: 2 },
+      'cloud-init': { replicas: 2 },
+      'kea-sync': { enabled: false },
+      ui: { replicas: 2 },
+    },
+    ...overrides,
+  });
+const dev = (overrides: Record<string, unknown> = {}) =>
+  minimalSite({ site: { name: 'mini', environment: 'development', domain: 'mini.localhost' }, ...overrides });
+
+describe('rules', () => {
+  it('registers every rule once', () => {
+    expect(new Set(RULES).size).toBe(RULES.length);
+    expect(RULES.length).toBe(13);
+  });
+
+  it('accepts clean production, staging and development sites', () => {
+    expect(codes(checkData(prod()))).toEqual([]);
+    expect(codes(checkData(minimalSite()))).toEqual([]);
+    expect(codes(checkData(dev({ auth: { devMode: true }, secrets: { 'db-password': { value: 'x' } } })))).toEqual([]);
+  });
+
+  describe('site-name-mismatch', () => {
+    it('requires site.name to equal the file name', () => {
+      const c = checkData(minimalSite(), 'other');
+      expect(codes(c)).toEqual(['site-name-mismatch']);
+      expect(c.diagnostics[0]?.path).toEqual(['site', 'name']);
+    });
+  });
+
+  describe('prod-dev-mode', () => {
+    it('refuses dev mode outside development', () => {
+      expect(codes(checkData(prod({ auth: { devMode: true } })))).toEqual(['prod-dev-mode']);
+      expect(codes(checkData(minimalSite({ auth: { devMode: true } })))).toEqual(['prod-dev-mode']);
+      expect(codes(checkData(prod({ auth: { devMode: false } })))).toEqual([]);
+    });
+  });
+
+  describe('secret-value-outside-dev', () => {
+    it('refuses literal secrets outside development and names no value', () => {
+      const c = checkData(minimalSite({ secrets: { 'db-password': { value: 'hunter2' } } }));
+      expect(codes(c)).toEqual(['secret-value-outside-dev']);
+      expect(c.diagnostics[0]?.path).toEqual(['secrets', 'db-password', 'value']);
+      expect(JSON.stringify(c.diagnostics)).not.toContain('hunter2');
+    });
+  });
+
+  describe('prod-latest-tag', () => {
+    it('refuses latest in production, globally or per service', () => {
+      expect(codes(checkData(prod({ images: { tag: 'latest' } })))).toEqual(['prod-latest-tag']);
+      const perService = prod();
+      (perService['services'] as Record<string, Record<string, unknown>>)['smd']!['image'] = { tag: 'latest' };
+      const c = checkData(perService);
+      expect(codes(c)).toEqual(['prod-latest-tag']);
+      expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'image', 'tag']);
+      expect(codes(checkData(minimalSite({ images: { tag: 'latest' } })))).toEqual([]);
+    });
+  });
+
+  describe('external-db-host', () => {
+    it('requires a host for an external database', () => {
+      expect(codes(checkData(minimalSite({ database: { mode: 'external' } })))).toEqual(['external-db-host']);
+      expect(codes(checkData(minimalSite({ database: { mode: 'external', host: 'pg.example.org' } })))).toEqual([]);
+    });
+  });
+
+  describe('kea-sync-url', () => {
+    it('requires a Kea URL when kea-sync runs', () => {
+      const site = minimalSite({ services: {} });
+      expect(codes(checkData(site))).toEqual(['kea-sync-url']);
+      expect(codes(checkData({ ...site, dhcp: { kea: { url: 'http://kea:8000' } } }))).toEqual([]);
+    });
+  });
+
+  describe('events-nats-url', () => {
+    it('requires a URL for an external NATS server', () => {
+      expect(codes(checkData(minimalSite({ events: { enabled: true, nats: { mode: 'external' } } })))).toEqual(['events-nats-url']);
+      expect(codes(checkData(minimalSite({ events: { enabled: true, nats: { mode: 'external', url: 'nats://n:4222' } } })))).toEqual([]);
+    });
+  });
+
+  describe('ingress-host-domain', () => {
+    it('requires the ingress host under the site domain', () => {
+      const ing = (host: string) => minimalSite({ kubernetes: { ingress: { host } } });
+      expect(codes(checkData(ing('chamicore.mini.example.org')))).toEqual([]);
+      expect(codes(checkData(ing('mini.example.org')))).toEqual([]);
+      expect(codes(checkData(ing('chamicore.example.org')))).toEqual(['ingress-host-domain']);
+      expect(codes(checkData(ing('evilmini.example.org')))).toEqual(['ingress-host-domain']);
+    });
+  });
+
+  describe('prod-replicas', () => {
+    it('warns about single replicas in production only, at the replicas key', () => {
+      const site = prod();
+      (site['services'] as Record<string, Record<string, unknown>>)['smd']!['replicas'] = 1;
+      const c = checkData(site);
+      expect(c.diagnostics.map((d) => `${d.code}:${d.severity}`)).toEqual(['prod-replicas:warning']);
+      expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'replicas']);
+      expect(c.model).toBeDefined(); // a warning does not stop the compile
+      expect(codes(checkData(minimalSite()))).toEqual([]);
+    });
+  });
+
+  describe('env-reserved', () => {
+    it('refuses extra variables that replace compiler-set ones, and allows new ones', () => {
+      const c = checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_SMD_DB_DSN: 'x', CHAMICORE_SMD_NEW: 'y' } } } }));
+      expect(codes(c)).toEqual(['env-reserved']);
+      expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'env', 'CHAMICORE_SMD_DB_DSN']);
+      expect(codes(checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_INTERNAL_TOKEN: 'x' } } } })))).toEqual(['env-reserved']);
+    });
+  });
+
+  describe('k8s-name-invalid', () => {
+    it('refuses a default namespace longer than a DNS label', () => {
+      const name = 'a'.repeat(60);
+      const c = checkData(minimalSite({ site: { name, environment: 'staging', domain: 'x.example.org' } }), name);
+      expect(codes(c)).toEqual(['k8s-name-invalid', 'k8s-name-invalid']);
+      const ok = checkData(
+        minimalSite({ site: { name, environment: 'staging', domain: 'x.example.org' }, kubernetes: { namespace: 'short' } }),
+        name,
+      );
+      expect(codes(ok)).toEqual(['k8s-name-invalid']); // the chart name chamicore-<name> is still too long
+    });
+  });
+
+  describe('secret-undefined and secret-unused', () => {
+    it('requires referenced secrets and warns about unused ones', () => {
+      const oidc = { oidc: { providers: [{ name: 'kc', issuerUrl: 'https://kc.example.org/realms/x', clientSecret: 'kc-secret' }] } };
+      const c = checkData(minimalSite({ auth: oidc }));
+      expect(codes(c)).toEqual(['secret-undefined']);
+      expect(c.diagnostics[0]?.path).toEqual(['auth', 'oidc', 'providers', 0, 'clientSecret']);
+      expect(codes(checkData(minimalSite({ auth: oidc, secrets: { 'kc-secret': { fromEnv: 'KC' } } })))).toEqual([]);
+      const unused = checkData(minimalSite({ secrets: { spare: { fromEnv: 'X' } } }));
+      expect(unused.diagnostics.map((d) => `${d.code}:${d.severity}`)).toEqual(['secret-unused:warning']);
+    });
+  });
+
+  describe('oidc-duplicate-provider', () => {
+    it('refuses two providers with one name', () => {
+      const p = { name: 'kc', issuerUrl: 'https://kc.example.org/' };
+      expect(codes(checkData(minimalSite({ auth: { oidc: { providers: [p, { ...p }] } } })))).toEqual(['oidc-duplicate-provider']);
+    });
+  });
+
+  it('points rule diagnostics at the offending value', () => {
+    const text = 'site:\n  name: mini\n  environment: production\n  domain: mini.example.org\nrelease:\n  version: "1.4.2"\nimages:\n  tag: latest\nservices:\n  kea-sync: {enabled: false}\n';
+    expect(where(checkText(text)).filter((w) => !w.startsWith('prod-replicas'))).toEqual(['prod-latest-tag@8:8']);
+  });
+});

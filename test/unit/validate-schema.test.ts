@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { checkData, checkText, minimalSite, where } from '../helpers/site.js';
+import { siteSchema } from '../../src/generated/site-schema.js';
+
+const MINI = `site:
+  name: mini
+  environment: staging
+  domain: mini.example.org
+release:
+  version: "1.4.2"
+services:
+  kea-sync:
+    enabled: false
+`;
+
+describe('validateSchema', () => {
+  it('accepts the minimal site', () => {
+    expect(checkText(MINI).diagnostics).toEqual([]);
+  });
+
+  it('points at the parent for a missing key', () => {
+    expect(where(checkText(MINI.replace('  domain: mini.example.org\n', '')))).toEqual(['schema-required@1:1']);
+    const d = checkText(MINI.replace('  domain: mini.example.org\n', '')).diagnostics[0];
+    expect(d?.message).toContain('"domain"');
+  });
+
+  it('points at the key for an unknown key and suggests the near miss', () => {
+    const c = checkText(`${MINI}  smd:\n    replica: 2\n`);
+    expect(where(c)).toEqual(['schema-unknown-key@11:5']);
+    expect(c.diagnostics[0]?.message).toContain('did you mean "replicas"?');
+    const top = checkText(`${MINI}releases: {}\n`);
+    expect(where(top)).toEqual(['schema-unknown-key@10:1']);
+    expect(top.diagnostics[0]?.message).toContain('did you mean "release"?');
+  });
+
+  it('does not suggest a far-off key', () => {
+    const c = checkText(`${MINI}zzzzzz: 1\n`);
+    expect(c.diagnostics[0]?.message).not.toContain('did you mean');
+  });
+
+  it('reports a number where a string is meant, with a hint to quote', () => {
+    const c = checkText(MINI.replace('version: "1.4.2"', 'version: 1.10'));
+    expect(where(c)).toEqual(['schema-type@6:12']);
+    expect(c.diagnostics[0]?.hint).toMatch(/quote/);
+  });
+
+  it('reads YAML 1.1 words as the strings they are, so a boolean field refuses them', () => {
+    const c = checkText(`${MINI}  smd:\n    enabled: yes\n`);
+    expect(where(c)).toEqual(['schema-type@11:14']);
+  });
+
+  it('reports enums with a suggestion', () => {
+    const c = checkText(MINI.replace('environment: staging', 'environment: stagin'));
+    expect(where(c)).toEqual(['schema-enum@3:16']);
+    expect(c.diagnostics[0]?.message).toContain('did you mean "staging"?');
+  });
+
+  it('reports patterns in words', () => {
+    const c = checkText(MINI.replace('name: mini', 'name: Mini_Site'));
+    expect(where(c)).toEqual(['schema-pattern@2:9']);
+    expect(c.diagnostics[0]?.message).toContain('DNS-1123 label');
+  });
+
+  it('checks ranges, lengths, uniqueness and key patterns', () => {
+    expect(checkData(minimalSite({ services: { smd: { replicas: -1 } } })).diagnostics.map((d) => d.code)).toEqual(['schema-range']);
+    expect(checkData(minimalSite({ kubernetes: { imagePullSecrets: ['a', 'a'] } })).diagnostics.map((d) => d.code)).toEqual(['schema-unique']);
+    expect(checkData(minimalSite({ secrets: { Bad_Name: { fromEnv: 'X' } } })).diagnostics.map((d) => d.code)).toEqual(['schema-key-pattern']);
+    expect(checkData(minimalSite({ services: { smd: { env: { 'lower-case': 'x' } } } })).diagnostics.map((d) => d.code)).toEqual(['schema-key-pattern']);
+  });
+
+  it('requires exactly one secret source, and says which were given', () => {
+    const none = checkData(minimalSite({ secrets: { x: { rotation: 1 } } }));
+    expect(none.diagnostics.map((d) => d.code)).toEqual(['schema-one-of']);
+    expect(none.diagnostics[0]?.message).toContain('found none');
+    const two = checkData(minimalSite({ secrets: { x: { fromEnv: 'A', fromFile: 'b' } } }));
+    expect(two.diagnostics[0]?.message).toContain('found fromEnv and fromFile');
+    const gen = checkData(minimalSite({ secrets: { x: { generate: { length: 20, bytes: 32 } } } }));
+    expect(gen.diagnostics.map((d) => d.code)).toEqual(['schema-one-of']);
+    expect(gen.diagnostics[0]?.message).toContain('found length and bytes');
+  });
+
+  it('refuses fromFile names that leave the secrets folder', () => {
+    for (const name of ['../../etc/passwd', '/etc/passwd', '..', '.', 'a/b']) {
+      const c = checkData(minimalSite({ secrets: { x: { fromFile: name } } }));
+      expect(c.diagnostics.map((d) => d.code), name).toEqual(['schema-pattern']);
+    }
+  });
+
+  it('never quotes a secret literal in a message', () => {
+    const c = checkData(minimalSite({ secrets: { x: { value: 'hunter2'.repeat(2000) } } }));
+    expect(c.diagnostics.map((d) => d.code)).toEqual(['schema-length']);
+    expect(JSON.stringify(c.diagnostics)).not.toContain('hunter2');
+  });
+
+  it('gives every property a description', () => {
+    const missing: string[] = [];
+    const visit = (node: unknown, path: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      const props = n['properties'] as Record<string, Record<string, unknown>> | undefined;
+      for (const [k, v] of Object.entries(props ?? {})) {
+        if (typeof v['description'] !== 'string' || v['description'] === '') missing.push(`${path}.${k}`);
+      }
+      for (const [k, v] of Object.entries(n)) visit(v, `${path}/${k}`);
+    };
+    visit(siteSchema, '#');
+    expect(missing).toEqual([]);
+  });
+
+  it('closes every object schema except user-keyed maps', () => {
+    const open: string[] = [];
+    const visit = (node: unknown, path: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      if (n['type'] === 'object' && n['additionalProperties'] !== false && n['propertyNames'] === undefined) open.push(path);
+      for (const [k, v] of Object.entries(n)) visit(v, `${path}/${k}`);
+    };
+    visit(siteSchema, '#');
+    expect(open).toEqual([]);
+  });
+});
