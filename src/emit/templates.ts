@@ -44,7 +44,10 @@ function environment(): nunjucks.Environment {
       },
     };
     env = new nunjucks.Environment(loader, { autoescape: false, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true });
-    env.addFilter('yaml', (v: YamlValue) => toSafeYaml(v).replace(/\n$/, ''));
+    env.addFilter('yaml', (v: YamlValue | undefined) => {
+      if (v === undefined) throw new Error('yaml: the value is undefined');
+      return toSafeYaml(v).replace(/\n$/, '');
+    });
     env.addFilter('comment', encodeComment);
     env.addFilter('envkey', (v: unknown) => {
       const s = mustBeString('envkey', v);

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { sameValue, toSafeYaml, verifyYaml } from '../../src/emit/safe-yaml.js';
+
+// Strings that some YAML reader takes for another type, or that break a plain scalar.
+const TRICKY = [
+  'no', 'No', 'NO', 'n', 'N', 'yes', 'y', 'Y', 'on', 'off', 'On', 'OFF', 'true', 'False', '~', 'null', 'Null', '',
+  '1.10', '1.0', '0777', '010', '0o17', '0x1F', '0b101', '1_000', '1:30', '+12', '1e3', '.inf', '-.inf', '.NaN',
+  '2024-01-01', '2024-01-01T10:00:00Z', '12345678901234567890', '<<', '=', 'a: b', 'a #b', '#x', '-', '- a', '---', '...',
+  '@x', '`x`', '%x', '!x', '&x', '*x', '{a}', '[a]', ':3333', '? x', '| x', '> x', '"q"', "'q'", 'back\\slash',
+  'line1\nline2', 'line1\nline2\n', ' leading', 'trailing ', 'tab\there', 'crlf\r\n', 'nel\u0085x', 'ls\u2028x', 'ps\u2029x',
+  '\ufeffbom', 'del\u007fx', 'c1\u0090x', 'bell\u0007x', 'é😀', 'x'.repeat(300),
+];
+
+describe('toSafeYaml', () => {
+  it('keeps every tricky string a string for YAML 1.1 and 1.2 readers, as value and as key', () => {
+    for (const s of TRICKY) {
+      const value = { k: s, [s]: 'v', list: [s] };
+      const text = toSafeYaml(value);
+      expect(verifyYaml(text, value), JSON.stringify(s)).toBeUndefined();
+    }
+  });
+
+  it('quotes the classic offenders', () => {
+    expect(toSafeYaml({ a: 'no', b: '1.10', c: '0777', d: '2024-01-01', e: '~', f: 'on' })).toBe(
+      'a: "no"\nb: "1.10"\nc: "0777"\nd: "2024-01-01"\ne: "~"\nf: "on"\n',
+    );
+  });
+
+  it('escapes the line breaks YAML 1.1 sees and yaml@2 leaves raw', () => {
+    const text = toSafeYaml({ a: 'x\u2028y', b: 'x\u0085y', c: 'x\u2029y' });
+    expect(text).toBe('a: "x\\Ly"\nb: "x\\Ny"\nc: "x\\Py"\n');
+    expect(text).not.toMatch(/[\u0085\u2028\u2029]/);
+  });
+
+  it('keeps numbers and booleans typed and writes no aliases', () => {
+    const shared = { x: 1 };
+    const text = toSafeYaml({ replicas: 3, on: true, a: shared, b: shared });
+    expect(text).toBe('replicas: 3\n"on": true\na:\n  x: 1\nb:\n  x: 1\n');
+  });
+
+  it('writes no line folding however long a string is', () => {
+    const long = 'word '.repeat(100).trim();
+    expect(toSafeYaml({ a: long }).split('\n').length).toBe(2);
+  });
+
+  it('round-trips random strings (property)', () => {
+    const alphabet = ['a', ' ', ':', '#', '-', '\n', '"', "'", '\\', '0', '1', '.', 'y', 'n', 'o', '\u2028', '\u0085', '\t', '{', '[', '&', '*', '!', '%', '@', 'é'];
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const s = Array.from({ length: rand(12) }, () => alphabet[rand(alphabet.length)]).join('');
+      const value = { [s === '' ? 'k' : s]: s };
+      expect(verifyYaml(toSafeYaml(value), value), JSON.stringify(s)).toBeUndefined();
+    }
+  });
+});
+
+describe('verifyYaml', () => {
+  it('catches text that a YAML 1.1 reader reads differently', () => {
+    expect(verifyYaml('a: no\n', { a: 'no' })).toMatch(/1\.1/);
+    expect(verifyYaml('a: 1.10\n', { a: '1.10' })).toMatch(/1\.2/);
+    expect(verifyYaml('a: "no"\n', { a: 'no' })).toBeUndefined();
+  });
+
+  it('compares values deeply', () => {
+    expect(sameValue({ a: [1, { b: 'c' }] }, parse('a: [1, {b: c}]'))).toBe(true);
+    expect(sameValue({ a: [1] }, { a: [1, 2] })).toBe(false);
+    expect(sameValue({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+  });
+});
