@@ -14,6 +14,15 @@ import { diffSiteTree, listSiteFolders, writeSiteTree, type TreeDifference } fro
 import { EXIT_CODES_HELP } from './help.js';
 import type { CliIo } from './io.js';
 
+const REVEAL_INPUT_CODES: ReadonlySet<string> = new Set([
+  'secret-key-missing',
+  'secret-key-weak',
+  'secret-env-missing',
+  'secret-file-missing',
+  'secret-file-outside',
+  'secret-value-invalid',
+]);
+
 interface CompileOptions {
   readonly out: string;
   readonly check: boolean;
@@ -56,6 +65,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError('(run chamicore-compile --help for usage)')
     .exitOverride()
+    // Options after `validate` belong to validate.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
@@ -195,7 +206,11 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
     for (const d of located) io.stderr(formatText(d));
     printSummary(reports, located, extraSites, outShown, mode, io);
   }
-  if (failed) return ExitCode.invalid;
+  if (failed) {
+    // Missing reveal inputs (key, variable, file) are unreadable input, not an invalid site.
+    const errors = located.filter((d) => d.severity === 'error');
+    return errors.every((d) => REVEAL_INPUT_CODES.has(d.code)) ? ExitCode.usage : ExitCode.invalid;
+  }
   if (stale) return ExitCode.invalid;
   return ExitCode.ok;
 }

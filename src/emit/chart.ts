@@ -32,7 +32,7 @@ export const chartEmitter: Emitter = {
     const chart: YamlValue = {
       apiVersion: 'v2',
       name: `chamicore-${model.name}`,
-      description: `Chamicore for site ${model.name} (${model.environment})`,
+      description: model.description ?? `Chamicore for site ${model.name} (${model.environment})`,
       type: 'application',
       version: model.release.version,
       appVersion: model.release.version,

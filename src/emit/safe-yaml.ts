@@ -4,6 +4,8 @@ import { Document, isScalar, parse, Scalar, visit } from 'yaml';
 const NEEDS_ESCAPE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
 /** A leading indicator is legal in some plain scalars, but readers disagree at the edges: quote. */
 const LEADING_INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
+/** Block scalars keep or strip line breaks by subtle rules; one escaped line reads the same everywhere. */
+const MULTI_LINE = /[\n\r\t]/;
 
 /** A value the YAML emitter accepts: what Helm values and manifests are made of. */
 export type YamlValue = string | number | boolean | null | readonly YamlValue[] | { readonly [k: string]: YamlValue };
@@ -18,7 +20,7 @@ export function toSafeYaml(value: YamlValue): string {
   const doc = new Document(value, { compat: 'yaml-1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && (NEEDS_ESCAPE.test(node.value) || LEADING_INDICATOR.test(node.value))) {
+      if (typeof node.value === 'string' && (NEEDS_ESCAPE.test(node.value) || LEADING_INDICATOR.test(node.value) || MULTI_LINE.test(node.value))) {
         node.type = Scalar.QUOTE_DOUBLE;
       }
     },
@@ -28,7 +30,14 @@ export function toSafeYaml(value: YamlValue): string {
       }
     },
   });
-  const text = doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true });
+  // One line per scalar: JSON-style escapes, never a double-quoted string folded over lines.
+  const text = doc.toString({
+    lineWidth: 0,
+    minContentWidth: 0,
+    indentSeq: true,
+    doubleQuotedAsJSON: true,
+    doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
+  });
   // Those characters now occur only inside double-quoted scalars, where these escapes are valid.
   return text
     .replace(/\u0085/g, '\\N')

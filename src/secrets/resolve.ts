@@ -49,6 +49,7 @@ export function resolveSecrets(
 ): { values: Map<string, SecretValue>; diagnostics: Diagnostic[] } {
   const values = new Map<string, SecretValue>();
   const diagnostics: Diagnostic[] = [];
+  const needKey: string[] = [];
   for (const s of model.secrets) {
     const path = s.declared ? ['secrets', s.name] : ['secrets'];
     const src = s.source;
@@ -64,15 +65,13 @@ export function resolveSecrets(
     switch (src.kind) {
       case 'generate':
         if (inputs.siteKey === undefined) {
-          diagnostics.push(
-            error('secret-key-missing', file, path, `secret "${s.name}" is generated, but no site key was given`, {
-              hint: 'set CHAMICORE_SITE_KEY or pass --site-key-file',
-            }),
-          );
+          needKey.push(s.name);
         } else if (inputs.siteKey.length < MIN_SITE_KEY_BYTES) {
-          diagnostics.push(
-            error('secret-key-weak', file, path, `the site key from ${inputs.siteKeySource} is shorter than ${MIN_SITE_KEY_BYTES} bytes`),
-          );
+          if (!diagnostics.some((d) => d.code === 'secret-key-weak')) {
+            diagnostics.push(
+              error('secret-key-weak', file, ['secrets'], `the site key from ${inputs.siteKeySource} is shorter than ${MIN_SITE_KEY_BYTES} bytes`),
+            );
+          }
         } else {
           value = deriveSecret(inputs.siteKey, model.name, s.name, s.rotation, src.spec);
         }
@@ -121,6 +120,13 @@ export function resolveSecrets(
       continue;
     }
     values.set(s.name, new SecretValue(value));
+  }
+  if (needKey.length > 0) {
+    diagnostics.push(
+      error('secret-key-missing', file, ['secrets'], `no site key was given; the generated secrets ${needKey.join(', ')} need one`, {
+        hint: 'set CHAMICORE_SITE_KEY or pass --site-key-file',
+      }),
+    );
   }
   return { values, diagnostics };
 }

@@ -1,0 +1,255 @@
+/** End-to-end: the built CLI as a user runs it (npm test builds dist/ first). */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const BIN = join(ROOT, 'dist/bin.js');
+const KEY = 'cli-test-site-key-0123456789-abcdefghij';
+const temps: string[] = [];
+
+function temp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chamicore-cli-'));
+  temps.push(dir);
+  return dir;
+}
+
+function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...options.env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temporary copy of sites/ to work in. */
+function workspace(): string {
+  const dir = temp();
+  cpSync(join(ROOT, 'sites'), join(dir, 'sites'), { recursive: true });
+  return dir;
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
+      if (e.isDirectory()) walk(join(d, e.name), rel);
+      else out[rel] = readFileSync(join(d, e.name), 'utf8');
+    }
+  };
+  if (existsSync(dir)) walk(dir, '');
+  return out;
+}
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error('dist/bin.js is missing: run npm run build (npm test does)');
+});
+afterEach(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('chamicore-compile', () => {
+  it('finds the committed out/ current: chamicore-compile --check sites', () => {
+    const r = cli(['--check', 'sites']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('out/alps: current\nout/dev: current\nout/eiger: current\n');
+  });
+
+  it('writes byte-identical output whatever the time zone, locale or working directory', () => {
+    const a = workspace();
+    const b = workspace();
+    expect(cli(['sites'], { cwd: a, env: { TZ: 'UTC', LANG: 'C' } }).code).toBe(0);
+    expect(cli([join(b, 'sites'), '--out', join(b, 'out')], { cwd: tmpdir(), env: { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' } }).code).toBe(0);
+    expect(tree(join(b, 'out'))).toEqual(tree(join(a, 'out')));
+    expect(tree(join(a, 'out'))).toEqual(tree(join(ROOT, 'out')));
+  });
+
+  it('accepts a site as sites/alps, sites/alps.yaml or a folder', () => {
+    const w = workspace();
+    expect(cli(['sites/alps'], { cwd: w }).stdout).toBe('sites/alps.yaml: wrote out/alps (7 files)\n');
+    expect(cli(['sites/alps.yaml'], { cwd: w }).stdout).toBe('sites/alps.yaml: unchanged out/alps (7 files)\n');
+    expect(cli(['sites'], { cwd: w }).code).toBe(0);
+  });
+
+  it('documents the exit codes in --help', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const line of ['0   success', '1   a site is invalid', '2   usage error', '70  internal error']) expect(r.stdout).toContain(line);
+    expect(cli(['validate', '--help']).stdout).toContain('Exit codes:');
+  });
+
+  it('returns 2 for usage errors and unreadable input, in one line, without a stack trace', () => {
+    for (const args of [[], ['--nope', 'sites'], ['sites/none'], ['--check', '--reveal', 'sites'], ['--secrets-dir', '/tmp', 'sites'], ['--format', 'xml', 'sites']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^chamicore-compile: /);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const dir = temp();
+    mkdirSync(join(dir, 'sites/x.yaml'), { recursive: true });
+    expect(cli(['sites/x.yaml'], { cwd: dir }).code).toBe(2);
+  });
+
+  it('validates without writing', () => {
+    const w = workspace();
+    const r = cli(['validate', 'sites'], { cwd: w });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('sites/alps.yaml: valid\nsites/dev.yaml: valid\nsites/eiger.yaml: valid\n');
+    expect(existsSync(join(w, 'out'))).toBe(false);
+  });
+
+  it('prints JSON with --format json', () => {
+    const w = workspace();
+    writeFileSync(join(w, 'sites/eiger.yaml'), readFileSync(join(w, 'sites/eiger.yaml'), 'utf8').replace('replicas: 2', 'replica: 2'));
+    const r = cli(['validate', '--format', 'json', 'sites'], { cwd: w });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const json = JSON.parse(r.stdout);
+    expect(json.ok).toBe(false);
+    expect(json.diagnostics).toEqual([
+      expect.objectContaining({ file: 'sites/eiger.yaml', code: 'schema-unknown-key', severity: 'error', path: 'services.smd.replica', line: 28, column: 5 }),
+    ]);
+  });
+
+  it('writes nothing at all when one of several sites is invalid', () => {
+    const w = workspace();
+    writeFileSync(join(w, 'sites/zz-bad.yaml'), 'site: {name: zz-bad}\n');
+    const r = cli(['sites'], { cwd: w });
+    expect(r.code).toBe(1);
+    expect(existsSync(join(w, 'out'))).toBe(false);
+  });
+
+  it('removes stale files and keeps the previous tree when a later run fails', () => {
+    const w = workspace();
+    expect(cli(['sites/alps'], { cwd: w }).code).toBe(0);
+    const good = tree(join(w, 'out/alps'));
+    writeFileSync(join(w, 'out/alps/helm/stale.yaml'), 'x: 1\n');
+    expect(cli(['sites/alps'], { cwd: w }).code).toBe(0);
+    expect(tree(join(w, 'out/alps'))).toEqual(good);
+    writeFileSync(join(w, 'sites/alps.yaml'), readFileSync(join(w, 'sites/alps.yaml'), 'utf8').replace('environment: production', 'environment: prod'));
+    expect(cli(['sites/alps'], { cwd: w }).code).toBe(1);
+    expect(tree(join(w, 'out/alps'))).toEqual(good);
+    expect(readdirSync(join(w, 'out'))).toEqual(['alps']);
+  });
+
+  it('--check lists differing, missing and extra files and writes nothing', () => {
+    const w = workspace();
+    cpSync(join(ROOT, 'out'), join(w, 'out'), { recursive: true });
+    writeFileSync(join(w, 'out/alps/helm/values.yaml'), 'changed\n');
+    rmSync(join(w, 'out/eiger/secrets/eiger-ui.yaml'));
+    writeFileSync(join(w, 'out/dev/extra.txt'), 'x\n');
+    const before = tree(join(w, 'out'));
+    const r = cli(['--check', 'sites'], { cwd: w });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('out/alps/helm/values.yaml: differs\nout/dev/extra.txt: extra\nout/eiger/secrets/eiger-ui.yaml: missing\n');
+    expect(tree(join(w, 'out'))).toEqual(before);
+  });
+
+  it('refuses to replace an out/<site> that is a symbolic link', () => {
+    const w = workspace();
+    const elsewhere = temp();
+    mkdirSync(join(w, 'out'));
+    symlinkSync(elsewhere, join(w, 'out/alps'));
+    const r = cli(['sites/alps'], { cwd: w });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('symbolic link');
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(lstatSync(join(w, 'out/alps')).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('--reveal', () => {
+  const revealEnv = { CHAMICORE_SITE_KEY: KEY, ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env' };
+
+  it('writes real values, 0600 secret files, and never prints a secret', () => {
+    const w = workspace();
+    const out = temp();
+    const r = cli(['--reveal', '--out', out, 'sites/alps'], { cwd: w, env: revealEnv });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const files = tree(join(out, 'alps'));
+    const secretFiles = Object.keys(files).filter((f) => f.startsWith('secrets/'));
+    expect(secretFiles.length).toBe(5);
+    for (const f of secretFiles) {
+      expect((statSync(join(out, 'alps', f)).mode & 0o777).toString(8), f).toBe('600');
+      expect(files[f]).not.toContain('REDACTED');
+    }
+    expect((statSync(join(out, 'alps', 'helm/values.yaml')).mode & 0o777).toString(8)).toBe('644');
+    expect((statSync(join(out, 'alps')).mode & 0o777).toString(8)).toBe('700');
+    expect(files['secrets/alps-oidc.yaml']).toContain('kc-client-secret-from-env');
+    // Every revealed value: in its Secret only, never in values, Chart or the terminal.
+    const values = [...Object.entries(files)]
+      .filter(([f]) => f.startsWith('secrets/'))
+      .flatMap(([, c]) => Object.values((parse(c) as { stringData: Record<string, string> }).stringData))
+      .filter((v) => v.length >= 16);
+    expect(values.length).toBeGreaterThan(5);
+    for (const v of values) {
+      expect(files['helm/values.yaml']).not.toContain(v);
+      expect(files['helm/Chart.yaml']).not.toContain(v);
+      expect(r.stdout + r.stderr).not.toContain(v);
+      for (const f of Object.values(tree(join(ROOT, 'out')))) expect(f).not.toContain(v);
+    }
+  });
+
+  it('is deterministic: the same key gives the same values', () => {
+    const w = workspace();
+    const [a, b] = [temp(), temp()];
+    cli(['--reveal', '--out', a, 'sites/alps'], { cwd: w, env: revealEnv });
+    cli(['--reveal', '--out', b, 'sites/alps'], { cwd: w, env: revealEnv });
+    expect(tree(b)).toEqual(tree(a));
+  });
+
+  it('refuses a folder git would track, and writes nothing', () => {
+    const repo = temp();
+    execFileSync('git', ['init', '-q', repo]);
+    cpSync(join(ROOT, 'sites'), join(repo, 'sites'), { recursive: true });
+    const r = cli(['--reveal', 'sites/alps'], { cwd: repo, env: revealEnv });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('git work tree');
+    expect(existsSync(join(repo, 'out'))).toBe(false);
+    writeFileSync(join(repo, '.gitignore'), '/deploy/\n');
+    expect(cli(['--reveal', '--out', 'deploy', 'sites/alps'], { cwd: repo, env: revealEnv }).code).toBe(0);
+  });
+
+  it('names a missing key or variable without showing any value, exit 2', () => {
+    const w = workspace();
+    const r = cli(['--reveal', '--out', temp(), 'sites/alps'], { cwd: w, env: { CHAMICORE_SITE_KEY: KEY } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('secret-env-missing');
+    expect(r.stderr).toContain('ALPS_KEYCLOAK_CLIENT_SECRET');
+    expect(r.stderr).not.toContain(KEY);
+  });
+
+  it('reads fromFile secrets only inside --secrets-dir, which must be outside git', () => {
+    const w = workspace();
+    const secrets = temp();
+    writeFileSync(join(secrets, 'eiger-db-password'), 'from-the-file\n');
+    const out = temp();
+    const r = cli(['--reveal', '--secrets-dir', secrets, '--out', out, 'sites/eiger'], { cwd: w, env: { CHAMICORE_SITE_KEY: KEY } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'eiger/secrets/eiger-db.yaml'), 'utf8')).toContain('  password: from-the-file\n');
+
+    // A symbolic link out of the folder is refused without being read.
+    const outside = temp();
+    writeFileSync(join(outside, 'stolen'), 'do-not-read\n');
+    rmSync(join(secrets, 'eiger-db-password'));
+    symlinkSync(join(outside, 'stolen'), join(secrets, 'eiger-db-password'));
+    const r2 = cli(['--reveal', '--secrets-dir', secrets, '--out', temp(), 'sites/eiger'], { cwd: w, env: { CHAMICORE_SITE_KEY: KEY } });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('secret-file-outside');
+    expect(r2.stderr).not.toContain('do-not-read');
+
+    const repo = temp();
+    execFileSync('git', ['init', '-q', repo]);
+    const r3 = cli(['--reveal', '--secrets-dir', repo, '--out', temp(), 'sites/eiger'], { cwd: w, env: { CHAMICORE_SITE_KEY: KEY } });
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toContain('git work tree');
+  });
+});
