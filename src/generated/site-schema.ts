@@ -236,7 +236,7 @@ export const siteSchema: Record<string, unknown> = {
             },
             "database": {
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings."
+              "description": "Connection pool settings (services with a database only)."
             }
           }
         },
@@ -281,7 +281,7 @@ export const siteSchema: Record<string, unknown> = {
             },
             "database": {
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings."
+              "description": "Connection pool settings (services with a database only)."
             }
           }
         },
@@ -326,7 +326,7 @@ export const siteSchema: Record<string, unknown> = {
             },
             "database": {
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings."
+              "description": "Connection pool settings (services with a database only)."
             },
             "sync": {
               "$ref": "#/$defs/sync",
@@ -379,7 +379,7 @@ export const siteSchema: Record<string, unknown> = {
             },
             "database": {
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings."
+              "description": "Connection pool settings (services with a database only)."
             },
             "sync": {
               "$ref": "#/$defs/sync",
@@ -514,7 +514,7 @@ export const siteSchema: Record<string, unknown> = {
             },
             "database": {
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings."
+              "description": "Connection pool settings (services with a database only)."
             },
             "scan": {
               "description": "Scan tuning.",
@@ -582,7 +582,7 @@ export const siteSchema: Record<string, unknown> = {
             },
             "database": {
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings."
+              "description": "Connection pool settings (services with a database only)."
             },
             "mappingSyncInterval": {
               "$ref": "#/$defs/duration",
@@ -1037,7 +1037,7 @@ export const siteSchema: Record<string, unknown> = {
       }
     },
     "dbPool": {
-      "description": "Database connection pool of this service (CHAMICORE_<SVC>_DB_*). Defaults follow the ADR-014 connection budget.",
+      "description": "Database connection pool (CHAMICORE_<SVC>_DB_*) of a service with a database: auth, smd, bss, cloud-init, discovery, power. Defaults follow the ADR-014 connection budget.",
       "type": "object",
       "additionalProperties": false,
       "properties": {

@@ -5368,7 +5368,7 @@ export interface ExtraEnv {
   [k: string]: string | undefined;
 }
 /**
- * Connection pool settings.
+ * Connection pool settings (services with a database only).
  */
 export interface DbPool {
   /**
@@ -5418,7 +5418,7 @@ export interface ExtraEnv1 {
   [k: string]: string | undefined;
 }
 /**
- * Connection pool settings.
+ * Connection pool settings (services with a database only).
  */
 export interface DbPool1 {
   /**
@@ -5468,7 +5468,7 @@ export interface ExtraEnv2 {
   [k: string]: string | undefined;
 }
 /**
- * Connection pool settings.
+ * Connection pool settings (services with a database only).
  */
 export interface DbPool2 {
   /**
@@ -5531,7 +5531,7 @@ export interface ExtraEnv3 {
   [k: string]: string | undefined;
 }
 /**
- * Connection pool settings.
+ * Connection pool settings (services with a database only).
  */
 export interface DbPool3 {
   /**
@@ -5665,7 +5665,7 @@ export interface ExtraEnv6 {
   [k: string]: string | undefined;
 }
 /**
- * Connection pool settings.
+ * Connection pool settings (services with a database only).
  */
 export interface DbPool4 {
   /**
@@ -5715,7 +5715,7 @@ export interface ExtraEnv7 {
   [k: string]: string | undefined;
 }
 /**
- * Connection pool settings.
+ * Connection pool settings (services with a database only).
  */
 export interface DbPool5 {
   /**
