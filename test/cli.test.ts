@@ -197,12 +197,17 @@ describe('--reveal', () => {
     }
   });
 
-  it('is deterministic: the same key gives the same values', () => {
+  it('is deterministic: the same key gives the same values, from the environment or a key file', () => {
     const w = workspace();
-    const [a, b] = [temp(), temp()];
+    const [a, b, c] = [temp(), temp(), temp()];
     cli(['--reveal', '--out', a, 'sites/alps'], { cwd: w, env: revealEnv });
     cli(['--reveal', '--out', b, 'sites/alps'], { cwd: w, env: revealEnv });
     expect(tree(b)).toEqual(tree(a));
+    const keyFile = join(temp(), 'site.key');
+    writeFileSync(keyFile, `${KEY}\n`);
+    const r = cli(['--reveal', '--site-key-file', keyFile, '--out', c, 'sites/alps'], { cwd: w, env: { ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env' } });
+    expect(r.code).toBe(0);
+    expect(tree(c)).toEqual(tree(a));
   });
 
   it('refuses a folder git would track, and writes nothing', () => {

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { EMITTERS } from '../../src/emit/registry.js';
+import { EmitError, renderYamlFile } from '../../src/emit/output.js';
+import { compileData, minimalSite } from '../helpers/site.js';
+
+const file = (files: { path: string; contents: string }[], path: string) => {
+  const f = files.find((x) => x.path === path);
+  if (f === undefined) throw new Error(`no ${path} in ${files.map((x) => x.path).join(', ')}`);
+  return parse(f.contents);
+};
+
+describe('emitter registry', () => {
+  it('has one emitter per output kind', () => {
+    expect(EMITTERS.map((e) => e.kind)).toEqual(['chart', 'values', 'secrets', 'compose-env']);
+  });
+
+  it('emits only the targets a site asks for', () => {
+    expect(compileData(minimalSite({ targets: ['compose'] })).map((f) => f.path)).toEqual(['compose/.env']);
+    expect(compileData(minimalSite()).every((f) => !f.path.startsWith('compose/'))).toBe(true);
+  });
+});
+
+describe('chart emitter', () => {
+  it('drops postgresql for an external database and adds nats for bundled events', () => {
+    const ext = file(compileData(minimalSite({ database: { mode: 'external', host: 'pg.example.org' } })), 'helm/Chart.yaml');
+    expect(ext.dependencies.map((d: { name: string }) => d.name)).not.toContain('postgresql');
+    const ev = file(compileData(minimalSite({ events: { enabled: true } })), 'helm/Chart.yaml');
+    expect(ev.dependencies.find((d: { name: string }) => d.name === 'nats')).toMatchObject({ condition: 'nats.enabled', version: '1.3.7' });
+    const extEv = file(compileData(minimalSite({ events: { enabled: true, nats: { mode: 'external', url: 'nats://n:4222' } } })), 'helm/Chart.yaml');
+    expect(extEv.dependencies.map((d: { name: string }) => d.name)).not.toContain('nats');
+    expect(file(compileData(minimalSite({ kubernetes: { version: '1.31.2' } })), 'helm/Chart.yaml').kubeVersion).toBe('>= 1.31.2-0');
+  });
+});
+
+describe('values emitter', () => {
+  it('references Secrets for secret-backed variables and never holds a value', () => {
+    const v = file(compileData(minimalSite()), 'helm/values.yaml');
+    expect(v['chamicore-smd'].secretEnv).toEqual({
+      CHAMICORE_INTERNAL_TOKEN: { existingSecret: 'mini-internal-token', key: 'token' },
+      CHAMICORE_SMD_DB_DSN: { existingSecret: 'mini-db', key: 'smd-dsn' },
+    });
+    expect(v['chamicore-smd'].env.CHAMICORE_SMD_JWKS_URL).toBe('http://chamicore-auth:3333/.well-known/jwks.json');
+    expect(v.postgresql.auth).toEqual({
+      username: 'chamicore',
+      database: 'chamicore',
+      existingSecret: 'mini-db',
+      secretKeys: { adminPasswordKey: 'postgres-password', userPasswordKey: 'password' },
+    });
+  });
+
+  it('renders the three ingress TLS modes', () => {
+    const ing = (tls: unknown) =>
+      file(compileData(minimalSite({ kubernetes: { ingress: { host: 'c.mini.example.org', ...(tls ? { tls } : {}) } } })), 'helm/values.yaml').global.ingress;
+    expect(ing({ certManagerIssuer: 'acme' })).toEqual({
+      enabled: true,
+      host: 'c.mini.example.org',
+      annotations: { 'cert-manager.io/cluster-issuer': 'acme' },
+      tls: { enabled: true, secretName: 'mini-tls' },
+    });
+    expect(ing({ secretName: 'wild' }).tls).toEqual({ enabled: true, secretName: 'wild' });
+    expect(ing(undefined).tls).toEqual({ enabled: false });
+  });
+
+  it('applies image overrides per service', () => {
+    const v = file(
+      compileData(minimalSite({ images: { registry: 'mirror.example.org:5000/x', tag: 'abc1234' }, services: { 'kea-sync': { enabled: false }, ui: { image: { repository: 'custom/ui', tag: 'v9.9.9' } } } })),
+      'helm/values.yaml',
+    );
+    expect(v['chamicore-smd'].image).toEqual({ registry: 'mirror.example.org:5000/x', repository: 'chamicore-smd', tag: 'abc1234', pullPolicy: 'IfNotPresent' });
+    expect(v['chamicore-ui'].image).toMatchObject({ repository: 'custom/ui', tag: 'v9.9.9' });
+  });
+});
+
+describe('secrets emitter', () => {
+  it('writes one labelled Opaque Secret per group in the site namespace', () => {
+    const files = compileData(minimalSite({ kubernetes: { namespace: 'ns1' } }));
+    const names = files.filter((f) => f.path.startsWith('secrets/')).map((f) => f.path);
+    expect(names).toEqual(['secrets/mini-auth.yaml', 'secrets/mini-db.yaml', 'secrets/mini-internal-token.yaml', 'secrets/mini-ui.yaml']);
+    const db = file(files, 'secrets/mini-db.yaml');
+    expect(db).toMatchObject({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'mini-db', namespace: 'ns1' } });
+    expect(db.metadata.labels['app.kubernetes.io/managed-by']).toBe('chamicore-compile');
+    expect(Object.keys(db.stringData)).toEqual(['auth-dsn', 'bss-dsn', 'cloud-init-dsn', 'password', 'postgres-password', 'smd-dsn', 'username']);
+    expect(db.stringData['smd-dsn']).toBe('postgres://chamicore:REDACTED-compile-with-reveal@chamicore-postgresql:5432/chamicore?sslmode=disable&search_path=smd');
+  });
+
+  it('uses the external host, port and sslmode in DSNs', () => {
+    const db = file(compileData(minimalSite({ database: { mode: 'external', host: 'pg.example.org', port: 6432, sslMode: 'require' } })), 'secrets/mini-db.yaml');
+    expect(db.stringData['smd-dsn']).toBe('postgres://chamicore:REDACTED-compile-with-reveal@pg.example.org:6432/chamicore?sslmode=require&search_path=smd');
+    expect(db.stringData['postgres-password']).toBeUndefined();
+  });
+});
+
+describe('renderYamlFile', () => {
+  it('refuses a document that does not read back as meant', () => {
+    expect(() => renderYamlFile('x.yaml', ['h'], { a: undefined } as never)).toThrow(EmitError);
+    expect(renderYamlFile('x.yaml', ['h'], { a: 'no' }).contents).toBe('# h\na: "no"\n');
+  });
+});
