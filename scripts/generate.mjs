@@ -57,7 +57,10 @@ function spliceReference(readme, reference) {
 /** Resolves a local $ref, keeping the referring schema's own description. */
 function resolveRef(schema, node) {
   if (typeof node.$ref !== 'string') return node;
-  const target = node.$ref.replace('#/$defs/', '').split('/').reduce((n, k) => n[k], schema.$defs);
+  const target = node.$ref
+    .replace('#/$defs/', '')
+    .split('/')
+    .reduce((n, k) => n[k], schema.$defs);
   return { ...target, ...node, $ref: undefined };
 }
 
@@ -65,7 +68,7 @@ function typeOf(schema, node) {
   if (node.enum) return node.enum.map((v) => `\`${v}\``).join(' | ');
   if (node.type === 'array') {
     const item = resolveRef(schema, node.items ?? {});
-    const items = item.enum ? item.enum.map((v) => `\`${v}\``).join(', ') : item.type ?? 'object';
+    const items = item.enum ? item.enum.map((v) => `\`${v}\``).join(', ') : (item.type ?? 'object');
     return `list of ${items}`;
   }
   const bounds = [];
@@ -92,7 +95,7 @@ function siteReference(schema) {
       const description =
         name === 'services.<service>.enabled'
           ? 'Whether the service is deployed. Default true for auth, smd, bss, cloud-init, kea-sync and ui; false for discovery, power and mcp.'
-          : child.description ?? '';
+          : (child.description ?? '');
       rows.push(`| \`${name}\`${required} | ${escapeCell(typeOf(schema, child))} | ${escapeCell(description)} |`);
       if (name === 'services') {
         const smd = resolveRef(schema, child.properties.smd);

@@ -1,6 +1,18 @@
 /** End-to-end: the built CLI as a user runs it (npm test builds dist/ first). */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +77,12 @@ describe('chamicore-compile', () => {
     const a = workspace();
     const b = workspace();
     expect(cli(['sites'], { cwd: a, env: { TZ: 'UTC', LANG: 'C' } }).code).toBe(0);
-    expect(cli([join(b, 'sites'), '--out', join(b, 'out')], { cwd: tmpdir(), env: { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' } }).code).toBe(0);
+    expect(
+      cli([join(b, 'sites'), '--out', join(b, 'out')], {
+        cwd: tmpdir(),
+        env: { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
+      }).code,
+    ).toBe(0);
     expect(tree(join(b, 'out'))).toEqual(tree(join(a, 'out')));
     expect(tree(join(a, 'out'))).toEqual(tree(join(ROOT, 'out')));
   });
@@ -85,7 +102,14 @@ describe('chamicore-compile', () => {
   });
 
   it('returns 2 for usage errors and unreadable input, in one line, without a stack trace', () => {
-    for (const args of [[], ['--nope', 'sites'], ['sites/none'], ['--check', '--reveal', 'sites'], ['--secrets-dir', '/tmp', 'sites'], ['--format', 'xml', 'sites']]) {
+    for (const args of [
+      [],
+      ['--nope', 'sites'],
+      ['sites/none'],
+      ['--check', '--reveal', 'sites'],
+      ['--secrets-dir', '/tmp', 'sites'],
+      ['--format', 'xml', 'sites'],
+    ]) {
       const r = cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^chamicore-compile: /);
@@ -113,7 +137,14 @@ describe('chamicore-compile', () => {
     const json = JSON.parse(r.stdout);
     expect(json.ok).toBe(false);
     expect(json.diagnostics).toEqual([
-      expect.objectContaining({ file: 'sites/eiger.yaml', code: 'schema-unknown-key', severity: 'error', path: 'services.smd.replica', line: 28, column: 5 }),
+      expect.objectContaining({
+        file: 'sites/eiger.yaml',
+        code: 'schema-unknown-key',
+        severity: 'error',
+        path: 'services.smd.replica',
+        line: 28,
+        column: 5,
+      }),
     ]);
   });
 
@@ -132,7 +163,10 @@ describe('chamicore-compile', () => {
     writeFileSync(join(w, 'out/alps/helm/stale.yaml'), 'x: 1\n');
     expect(cli(['sites/alps'], { cwd: w }).code).toBe(0);
     expect(tree(join(w, 'out/alps'))).toEqual(good);
-    writeFileSync(join(w, 'sites/alps.yaml'), readFileSync(join(w, 'sites/alps.yaml'), 'utf8').replace('environment: production', 'environment: prod'));
+    writeFileSync(
+      join(w, 'sites/alps.yaml'),
+      readFileSync(join(w, 'sites/alps.yaml'), 'utf8').replace('environment: production', 'environment: prod'),
+    );
     expect(cli(['sites/alps'], { cwd: w }).code).toBe(1);
     expect(tree(join(w, 'out/alps'))).toEqual(good);
     expect(readdirSync(join(w, 'out'))).toEqual(['alps']);
@@ -205,7 +239,10 @@ describe('--reveal', () => {
     expect(tree(b)).toEqual(tree(a));
     const keyFile = join(temp(), 'site.key');
     writeFileSync(keyFile, `${KEY}\n`);
-    const r = cli(['--reveal', '--site-key-file', keyFile, '--out', c, 'sites/alps'], { cwd: w, env: { ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env' } });
+    const r = cli(['--reveal', '--site-key-file', keyFile, '--out', c, 'sites/alps'], {
+      cwd: w,
+      env: { ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env' },
+    });
     expect(r.code).toBe(0);
     expect(tree(c)).toEqual(tree(a));
   });

@@ -53,7 +53,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const formatOption = () =>
     new Option('--format <format>', 'how to print results and diagnostics').choices(['text', 'json']).default('text');
   program
-    .description('Compile Chamicore site files (sites/<name>.yaml) into out/<name>/: an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets.')
+    .description(
+      'Compile Chamicore site files (sites/<name>.yaml) into out/<name>/: an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets.',
+    )
     .argument('<site...>', 'a site file (sites/alps.yaml), a site path without extension (sites/alps), or a folder of site files')
     .option('--out <dir>', 'output folder; each site goes to <dir>/<name>/', 'out')
     .option('--check', 'compile in memory and compare with the output folder; list differing, missing and extra files; write nothing')
@@ -70,7 +72,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
-      outputError: (text, write) => write(`chamicore-compile: ${text}`),
+      outputError: (text, write) => {
+        write(`chamicore-compile: ${text}`);
+      },
     })
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       exitCode = await runSites(sites, readOptions(opts), opts['check'] === true ? 'check' : 'compile', io);
@@ -85,7 +89,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
-      outputError: (text, write) => write(`chamicore-compile validate: ${text}`),
+      outputError: (text, write) => {
+        write(`chamicore-compile validate: ${text}`);
+      },
     })
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       exitCode = await runSites(sites, readOptions(opts), 'validate', io);
@@ -142,7 +148,9 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
     if (opts.reveal) {
       const tracked = await wouldGitTrack(outDir);
       if (tracked !== undefined) {
-        throw new UsageError(`--reveal: ${outShown} is inside the git work tree ${tracked} and not ignored; write revealed secrets elsewhere`);
+        throw new UsageError(
+          `--reveal: ${outShown} is inside the git work tree ${tracked} and not ignored; write revealed secrets elsewhere`,
+        );
       }
       inputs = await revealInputs(opts, io);
     }
@@ -230,12 +238,15 @@ function printSummary(
   const errors = located.filter((d) => d.severity === 'error').length;
   const warnings = located.length - errors;
   if (errors > 0) {
-    io.stderr(`chamicore-compile: ${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}; nothing was written\n`);
+    io.stderr(
+      `chamicore-compile: ${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}; nothing was written\n`,
+    );
     return;
   }
   for (const r of reports) {
     if (mode === 'validate') io.stdout(`${r.file}: valid\n`);
-    else if (mode === 'compile') io.stdout(`${r.file}: ${r.status === 'unchanged' ? 'unchanged' : 'wrote'} ${r.out} (${plural(r.files?.length ?? 0, 'file')})\n`);
+    else if (mode === 'compile')
+      io.stdout(`${r.file}: ${r.status === 'unchanged' ? 'unchanged' : 'wrote'} ${r.out} (${plural(r.files?.length ?? 0, 'file')})\n`);
     else if (r.differences) {
       const d = r.differences;
       for (const p of d.differing) io.stdout(`${r.out}/${p}: differs\n`);

@@ -20,7 +20,10 @@ export function toSafeYaml(value: YamlValue): string {
   const doc = new Document(value, { compat: 'yaml-1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_, node) {
-      if (typeof node.value === 'string' && (NEEDS_ESCAPE.test(node.value) || LEADING_INDICATOR.test(node.value) || MULTI_LINE.test(node.value))) {
+      if (
+        typeof node.value === 'string' &&
+        (NEEDS_ESCAPE.test(node.value) || LEADING_INDICATOR.test(node.value) || MULTI_LINE.test(node.value))
+      ) {
         node.type = Scalar.QUOTE_DOUBLE;
       }
     },

@@ -40,6 +40,11 @@ export const secretsEmitter: Emitter = {
       const note = redacted
         ? [`Values are placeholders (${REDACTED}); chamicore-compile --reveal writes real ones.`]
         : ['Holds real secret values: never commit it; apply it with kubectl apply -f.'];
-      return renderYamlFile(`secrets/${group.name}.yaml`, headerLines(model, [`Secret ${group.name}: ${group.description}.`, ...note]), manifest, true);
+      return renderYamlFile(
+        `secrets/${group.name}.yaml`,
+        headerLines(model, [`Secret ${group.name}: ${group.description}.`, ...note]),
+        manifest,
+        true,
+      );
     }),
 };

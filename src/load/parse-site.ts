@@ -1,16 +1,4 @@
-import {
-  Alias,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  Scalar,
-  type Document,
-  type Node as YamlNode,
-} from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode } from 'yaml';
 import { error, type Diagnostic, type PathSegment } from '../report/diagnostic.js';
 import { Limits } from './limits.js';
 
@@ -198,11 +186,11 @@ function walk(doc: Document.Parsed, file: string, out: Diagnostic[]): void {
     const { node, path } = stack.pop()!;
     if (node === null || node === undefined) continue;
     if (isAlias(node)) {
-      out.push(error('yaml-alias', file, path, `alias *${(node as Alias).source}: site files use no anchors or aliases`));
+      out.push(error('yaml-alias', file, path, `alias *${node.source}: site files use no anchors or aliases`));
       continue;
     }
     const n = node as YamlNode;
-    if (n.tag !== undefined && n.tag !== null) {
+    if (n.tag !== undefined) {
       out.push(error('yaml-unknown-tag', file, path, `tag ${n.tag}: site files use no YAML tags`));
       continue;
     }

@@ -32,7 +32,9 @@ export async function checkSecretsDir(path: string, cwd: string): Promise<string
   }
   const tree = await findGitWorkTree(real);
   if (tree !== undefined) {
-    throw new UsageError(`--secrets-dir ${path}: the folder lies inside the git work tree ${tree}; keep secret files outside any repository`);
+    throw new UsageError(
+      `--secrets-dir ${path}: the folder lies inside the git work tree ${tree}; keep secret files outside any repository`,
+    );
   }
   return real;
 }

@@ -56,7 +56,8 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
   for (const f of unique) {
     const stem = siteStem(f);
     const other = byStem.get(stem);
-    if (other !== undefined) throw new UsageError(`${displayPath(other, cwd)} and ${displayPath(f, cwd)} would both compile to out/${stem}`);
+    if (other !== undefined)
+      throw new UsageError(`${displayPath(other, cwd)} and ${displayPath(f, cwd)} would both compile to out/${stem}`);
     byStem.set(stem, f);
   }
   return { files: unique, folders };

@@ -98,9 +98,7 @@ export function buildModel(site: Site, source: string): SiteModel {
     }))
     .sort((a, b) => compareStrings(a.name, b.name));
 
-  const enabledIds = new Set(
-    SERVICES.filter((s) => site.services?.[s.id]?.enabled ?? !s.optional).map((s) => s.id),
-  );
+  const enabledIds = new Set(SERVICES.filter((s) => site.services?.[s.id]?.enabled ?? !s.optional).map((s) => s.id));
   const ctx: EnvContext = {
     site,
     enabledIds,
@@ -146,15 +144,13 @@ export function buildModel(site: Site, source: string): SiteModel {
     }
   }
   const declared = new Map(Object.entries(site.secrets ?? {}));
-  const secrets: SecretSpec[] = [...usedSecrets]
-    .sort(compareStrings)
-    .flatMap((secretName) => {
-      const input = declared.get(secretName);
-      const fallback = (Defaults.secrets as Record<string, SecretInput | undefined>)[secretName];
-      const spec = input ?? fallback;
-      if (spec === undefined) return []; // reported by the secret-undefined rule
-      return [{ name: secretName, source: secretSource(spec), rotation: spec.rotation ?? 0, declared: input !== undefined }];
-    });
+  const secrets: SecretSpec[] = [...usedSecrets].sort(compareStrings).flatMap((secretName) => {
+    const input = declared.get(secretName);
+    const fallback = (Defaults.secrets as Record<string, SecretInput | undefined>)[secretName];
+    const spec = input ?? fallback;
+    if (spec === undefined) return []; // reported by the secret-undefined rule
+    return [{ name: secretName, source: secretSource(spec), rotation: spec.rotation ?? 0, declared: input !== undefined }];
+  });
 
   const ingressIn = k8s.ingress;
   const ingress: IngressModel | undefined =
@@ -243,11 +239,7 @@ function tokenOf(id: ServiceId): string {
   return SERVICES.find((s) => s.id === id)?.token ?? envToken(id);
 }
 
-function serviceEnv(
-  info: ServiceInfo,
-  input: ServiceInput | undefined,
-  ctx: EnvContext,
-): { env: EnvVar[]; reserved: string[] } {
+function serviceEnv(info: ServiceInfo, input: ServiceInput | undefined, ctx: EnvContext): { env: EnvVar[]; reserved: string[] } {
   const t = `CHAMICORE_${info.token}_`;
   const vars = new Map<string, EnvVar['value']>();
   const set = (name: string, value: EnvVar['value']): void => {

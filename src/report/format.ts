@@ -31,7 +31,11 @@ export function locateAll(diagnostics: readonly Diagnostic[], source: SourceCont
   });
   out.sort(
     (a, b) =>
-      compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column || compareStrings(a.code, b.code) || compareStrings(a.message, b.message),
+      compareStrings(a.file, b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      compareStrings(a.code, b.code) ||
+      compareStrings(a.message, b.message),
   );
   return out.filter((d, i) => i === 0 || !sameDiagnostic(d, out[i - 1]!));
 }
@@ -42,7 +46,9 @@ function sameDiagnostic(a: LocatedDiagnostic, b: LocatedDiagnostic): boolean {
 
 /** Printable form of a source line: control characters escaped, long lines cut. */
 function printable(line: string): string {
-  const clean = line.replace(/\r$/, '').replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const clean = line
+    .replace(/\r$/, '')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
 }
 

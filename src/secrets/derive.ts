@@ -31,7 +31,7 @@ export function deriveSecret(siteKey: Uint8Array, site: string, name: string, ro
   for (let block = 0; out.length < spec.length; block++) {
     for (const b of derive(siteKey, site, name, rotation, block, MAX_HKDF_BYTES)) {
       if (b >= limit) continue;
-      out += alphabet[b % alphabet.length];
+      out += alphabet.charAt(b % alphabet.length);
       if (out.length === spec.length) break;
     }
   }

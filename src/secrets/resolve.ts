@@ -69,7 +69,12 @@ export function resolveSecrets(
         } else if (inputs.siteKey.length < MIN_SITE_KEY_BYTES) {
           if (!diagnostics.some((d) => d.code === 'secret-key-weak')) {
             diagnostics.push(
-              error('secret-key-weak', file, ['secrets'], `the site key from ${inputs.siteKeySource} is shorter than ${MIN_SITE_KEY_BYTES} bytes`),
+              error(
+                'secret-key-weak',
+                file,
+                ['secrets'],
+                `the site key from ${inputs.siteKeySource} is shorter than ${MIN_SITE_KEY_BYTES} bytes`,
+              ),
             );
           }
         } else {
@@ -81,7 +86,12 @@ export function resolveSecrets(
         if (value === undefined || value === '') {
           value = undefined;
           diagnostics.push(
-            error('secret-env-missing', file, path, `secret "${s.name}" reads environment variable ${src.variable}, which is not set or empty`),
+            error(
+              'secret-env-missing',
+              file,
+              path,
+              `secret "${s.name}" reads environment variable ${src.variable}, which is not set or empty`,
+            ),
           );
         }
         break;
@@ -94,9 +104,7 @@ export function resolveSecrets(
         } else if (f.kind === 'ok') {
           value = f.value;
         } else if (f.kind === 'outside') {
-          diagnostics.push(
-            error('secret-file-outside', file, path, `secret "${s.name}": ${src.file} resolves outside the secrets folder`),
-          );
+          diagnostics.push(error('secret-file-outside', file, path, `secret "${s.name}": ${src.file} resolves outside the secrets folder`));
         } else if (f.kind === 'invalid') {
           diagnostics.push(error('secret-value-invalid', file, path, `secret "${s.name}": ${src.file} ${f.reason}`));
         } else {

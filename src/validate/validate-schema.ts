@@ -90,13 +90,13 @@ function yamlType(value: unknown): string {
 
 /** Quotes a user value for a message, short and with control characters escaped. */
 function quote(value: unknown): string {
-  const s = JSON.stringify(value) ?? String(value);
+  // JSON.stringify returns undefined for undefined, whatever its declared type says.
+  const s = (JSON.stringify(value) as string | undefined) ?? String(value);
   return s.length > 64 ? `${s.slice(0, 60)}…"` : s;
 }
 
 function expected(e: ErrorObject): string | undefined {
-  const ps = e.parentSchema as Record<string, unknown> | undefined;
-  const x = ps?.['x-expected'];
+  const x: unknown = e.parentSchema?.['x-expected'];
   return typeof x === 'string' ? x : undefined;
 }
 
@@ -137,10 +137,7 @@ function convertError(file: string, data: unknown, e: ErrorObject): Diagnostic {
     case 'enum': {
       const allowed = (e.schema as unknown[]).map((v) => String(v));
       const near = typeof e.data === 'string' ? suggest(e.data, allowed) : undefined;
-      return mk(
-        'schema-enum',
-        `expected one of ${allowed.join(', ')}; got ${quote(e.data)}${near ? ` (did you mean "${near}"?)` : ''}`,
-      );
+      return mk('schema-enum', `expected one of ${allowed.join(', ')}; got ${quote(e.data)}${near ? ` (did you mean "${near}"?)` : ''}`);
     }
     case 'const':
       return mk('schema-enum', `expected ${quote(params['allowedValue'])}`);
@@ -163,10 +160,7 @@ function convertError(file: string, data: unknown, e: ErrorObject): Diagnostic {
     case 'minLength':
     case 'maxLength':
       // Never quote the value: it may be a secret literal.
-      return mk(
-        'schema-length',
-        `expected ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params['limit'])} characters`,
-      );
+      return mk('schema-length', `expected ${e.keyword === 'minLength' ? 'at least' : 'at most'} ${String(params['limit'])} characters`);
     case 'minItems':
     case 'maxItems':
       return mk('schema-length', `expected ${e.keyword === 'minItems' ? 'at least' : 'at most'} ${String(params['limit'])} items`);

@@ -151,5 +151,8 @@ export async function diffSiteTree(outDir: string, site: string, files: readonly
 /** Site folders in `out/` (visible folders only). */
 export async function listSiteFolders(outDir: string): Promise<string[]> {
   const entries = await readdir(outDir, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(compareStrings);
+  return entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort(compareStrings);
 }

@@ -27,7 +27,10 @@ describe('chart emitter', () => {
     expect(ext.dependencies.map((d: { name: string }) => d.name)).not.toContain('postgresql');
     const ev = file(compileData(minimalSite({ events: { enabled: true } })), 'helm/Chart.yaml');
     expect(ev.dependencies.find((d: { name: string }) => d.name === 'nats')).toMatchObject({ condition: 'nats.enabled', version: '1.3.7' });
-    const extEv = file(compileData(minimalSite({ events: { enabled: true, nats: { mode: 'external', url: 'nats://n:4222' } } })), 'helm/Chart.yaml');
+    const extEv = file(
+      compileData(minimalSite({ events: { enabled: true, nats: { mode: 'external', url: 'nats://n:4222' } } })),
+      'helm/Chart.yaml',
+    );
     expect(extEv.dependencies.map((d: { name: string }) => d.name)).not.toContain('nats');
     expect(file(compileData(minimalSite({ kubernetes: { version: '1.31.2' } })), 'helm/Chart.yaml').kubeVersion).toBe('>= 1.31.2-0');
   });
@@ -51,7 +54,10 @@ describe('values emitter', () => {
 
   it('renders the three ingress TLS modes', () => {
     const ing = (tls: unknown) =>
-      file(compileData(minimalSite({ kubernetes: { ingress: { host: 'c.mini.example.org', ...(tls ? { tls } : {}) } } })), 'helm/values.yaml').global.ingress;
+      file(
+        compileData(minimalSite({ kubernetes: { ingress: { host: 'c.mini.example.org', ...(tls ? { tls } : {}) } } })),
+        'helm/values.yaml',
+      ).global.ingress;
     expect(ing({ certManagerIssuer: 'acme' })).toEqual({
       enabled: true,
       host: 'c.mini.example.org',
@@ -64,10 +70,20 @@ describe('values emitter', () => {
 
   it('applies image overrides per service', () => {
     const v = file(
-      compileData(minimalSite({ images: { registry: 'mirror.example.org:5000/x', tag: 'abc1234' }, services: { 'kea-sync': { enabled: false }, ui: { image: { repository: 'custom/ui', tag: 'v9.9.9' } } } })),
+      compileData(
+        minimalSite({
+          images: { registry: 'mirror.example.org:5000/x', tag: 'abc1234' },
+          services: { 'kea-sync': { enabled: false }, ui: { image: { repository: 'custom/ui', tag: 'v9.9.9' } } },
+        }),
+      ),
       'helm/values.yaml',
     );
-    expect(v['chamicore-smd'].image).toEqual({ registry: 'mirror.example.org:5000/x', repository: 'chamicore-smd', tag: 'abc1234', pullPolicy: 'IfNotPresent' });
+    expect(v['chamicore-smd'].image).toEqual({
+      registry: 'mirror.example.org:5000/x',
+      repository: 'chamicore-smd',
+      tag: 'abc1234',
+      pullPolicy: 'IfNotPresent',
+    });
     expect(v['chamicore-ui'].image).toMatchObject({ repository: 'custom/ui', tag: 'v9.9.9' });
   });
 });
@@ -80,13 +96,28 @@ describe('secrets emitter', () => {
     const db = file(files, 'secrets/mini-db.yaml');
     expect(db).toMatchObject({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'mini-db', namespace: 'ns1' } });
     expect(db.metadata.labels['app.kubernetes.io/managed-by']).toBe('chamicore-compile');
-    expect(Object.keys(db.stringData)).toEqual(['auth-dsn', 'bss-dsn', 'cloud-init-dsn', 'password', 'postgres-password', 'smd-dsn', 'username']);
-    expect(db.stringData['smd-dsn']).toBe('postgres://chamicore:REDACTED-compile-with-reveal@chamicore-postgresql:5432/chamicore?sslmode=disable&search_path=smd');
+    expect(Object.keys(db.stringData)).toEqual([
+      'auth-dsn',
+      'bss-dsn',
+      'cloud-init-dsn',
+      'password',
+      'postgres-password',
+      'smd-dsn',
+      'username',
+    ]);
+    expect(db.stringData['smd-dsn']).toBe(
+      'postgres://chamicore:REDACTED-compile-with-reveal@chamicore-postgresql:5432/chamicore?sslmode=disable&search_path=smd',
+    );
   });
 
   it('uses the external host, port and sslmode in DSNs', () => {
-    const db = file(compileData(minimalSite({ database: { mode: 'external', host: 'pg.example.org', port: 6432, sslMode: 'require' } })), 'secrets/mini-db.yaml');
-    expect(db.stringData['smd-dsn']).toBe('postgres://chamicore:REDACTED-compile-with-reveal@pg.example.org:6432/chamicore?sslmode=require&search_path=smd');
+    const db = file(
+      compileData(minimalSite({ database: { mode: 'external', host: 'pg.example.org', port: 6432, sslMode: 'require' } })),
+      'secrets/mini-db.yaml',
+    );
+    expect(db.stringData['smd-dsn']).toBe(
+      'postgres://chamicore:REDACTED-compile-with-reveal@pg.example.org:6432/chamicore?sslmode=require&search_path=smd',
+    );
     expect(db.stringData['postgres-password']).toBeUndefined();
   });
 });

@@ -9,7 +9,12 @@ import { siteSchema } from '../../src/generated/site-schema.js';
 describe('generated code', () => {
   it('src/generated/ is current (npm run gen)', async () => {
     const files = (await generateAll()) as { path: string; contents: string }[];
-    expect(files.map((f) => f.path)).toEqual(['README.md', 'src/generated/site.ts', 'src/generated/site-schema.ts', 'src/generated/templates.ts']);
+    expect(files.map((f) => f.path)).toEqual([
+      'README.md',
+      'src/generated/site.ts',
+      'src/generated/site-schema.ts',
+      'src/generated/templates.ts',
+    ]);
     for (const f of files) {
       const committed = readFileSync(new URL(`../../${f.path}`, import.meta.url), 'utf8');
       expect(committed, `${f.path} is stale: run npm run gen`).toBe(f.contents);

@@ -11,24 +11,37 @@ import type { Site } from '../../src/generated/site.js';
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   }
   return value;
 }
 
 const SITES = ['alps', 'eiger', 'dev'];
-const siteData = (name: string): Record<string, unknown> => parse(readFileSync(new URL(`../../sites/${name}.yaml`, import.meta.url), 'utf8'));
+const siteData = (name: string): Record<string, unknown> =>
+  parse(readFileSync(new URL(`../../sites/${name}.yaml`, import.meta.url), 'utf8'));
 
 describe('buildModel', () => {
   it('applies defaults', () => {
-    const c = checkText('site: {name: mini, environment: staging, domain: mini.example.org}\nrelease: {version: "2.0.0"}\nservices: {kea-sync: {enabled: false}}\n');
+    const c = checkText(
+      'site: {name: mini, environment: staging, domain: mini.example.org}\nrelease: {version: "2.0.0"}\nservices: {kea-sync: {enabled: false}}\n',
+    );
     const m = c.model!;
     expect(m.namespace).toBe('chamicore-mini');
     expect(m.images).toEqual({ registry: 'registry.cscs.ch/openchami', tag: 'v2.0.0', pullPolicy: 'IfNotPresent' });
     expect(m.services.filter((s) => s.enabled).map((s) => s.id)).toEqual(['auth', 'smd', 'bss', 'cloud-init', 'ui']);
     expect(m.database.mode).toBe('bundled');
     expect(m.targets).toEqual({ helm: true, compose: false });
-    expect(m.secrets.map((s) => s.name)).toEqual(['auth-encryption-key', 'db-admin-password', 'db-password', 'internal-token', 'ui-session-key']);
+    expect(m.secrets.map((s) => s.name)).toEqual([
+      'auth-encryption-key',
+      'db-admin-password',
+      'db-password',
+      'internal-token',
+      'ui-session-key',
+    ]);
   });
 
   it.each(SITES)('%s: the key order of the input does not change a byte of the output', (name) => {
@@ -52,7 +65,9 @@ describe('buildModel', () => {
 describe('dev/prod parity', () => {
   // A service name and its in-cluster name: chamicore-<svc> in Kubernetes, <svc> in compose.
   const toCompose = (v: string): string =>
-    v.replace(/\bchamicore-(auth|smd|bss|cloud-init|kea-sync|ui|discovery|power|mcp|nats)(?=[:/])/g, '$1').replace(/\bchamicore-postgresql\b/g, 'postgres');
+    v
+      .replace(/\bchamicore-(auth|smd|bss|cloud-init|kea-sync|ui|discovery|power|mcp|nats)(?=[:/])/g, '$1')
+      .replace(/\bchamicore-postgresql\b/g, 'postgres');
 
   it.each(['dev'])('%s: .env and values.yaml carry the same variables and values for every service', (name) => {
     const files = compileData(siteData(name), name);
@@ -63,7 +78,10 @@ describe('dev/prod parity', () => {
     const sections = composeSections(model, secrets);
     const dotenv = new Map(sections.flatMap((s) => s.variables.map((v) => [v.name, v.value] as const)));
     // The .env on disk holds exactly these variables (one per line, names unique).
-    const names = envText.split('\n').filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.slice(0, l.indexOf('=')));
+    const names = envText
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.slice(0, l.indexOf('=')));
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual([...dotenv.keys()].sort());
 

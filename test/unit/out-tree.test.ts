@@ -53,7 +53,10 @@ describe('run', () => {
   it('turns an unexpected exception into exit code 70 with a request to report it', async () => {
     const dir = temp();
     mkdirSync(join(dir, 'sites'));
-    writeFileSync(join(dir, 'sites/mini.yaml'), 'site: {name: mini, environment: staging, domain: mini.example.org}\nrelease: {version: "1.0.0"}\nservices: {kea-sync: {enabled: false}}\n');
+    writeFileSync(
+      join(dir, 'sites/mini.yaml'),
+      'site: {name: mini, environment: staging, domain: mini.example.org}\nrelease: {version: "1.0.0"}\nservices: {kea-sync: {enabled: false}}\n',
+    );
     let stderr = '';
     const code = await run(['validate', 'sites'], {
       stdout: () => {

@@ -3,8 +3,7 @@ import { findInvalidUtf8, parseSite } from '../../src/load/parse-site.js';
 import { Limits } from '../../src/load/limits.js';
 import { checkText, where } from '../helpers/site.js';
 
-const parse = (text: string | Uint8Array) =>
-  parseSite('sites/x.yaml', typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+const parse = (text: string | Uint8Array) => parseSite('sites/x.yaml', typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
 const codesOf = (text: string | Uint8Array) => parse(text).diagnostics.map((d) => d.code);
 
 describe('parseSite', () => {
@@ -30,7 +29,10 @@ describe('parseSite', () => {
 
   it('rejects aliases, so an alias bomb never expands', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`);
+    for (let i = 1; i < 9; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`,
+      );
     const p = parse(`${bomb.join('\n')}\n`);
     expect(p.data).toBeUndefined();
     expect(p.diagnostics.length).toBeGreaterThan(0);

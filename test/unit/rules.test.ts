@@ -113,10 +113,14 @@ describe('rules', () => {
 
   describe('env-reserved', () => {
     it('refuses extra variables that replace compiler-set ones, and allows new ones', () => {
-      const c = checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_SMD_DB_DSN: 'x', CHAMICORE_SMD_NEW: 'y' } } } }));
+      const c = checkData(
+        minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_SMD_DB_DSN: 'x', CHAMICORE_SMD_NEW: 'y' } } } }),
+      );
       expect(codes(c)).toEqual(['env-reserved']);
       expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'env', 'CHAMICORE_SMD_DB_DSN']);
-      expect(codes(checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_INTERNAL_TOKEN: 'x' } } } })))).toEqual(['env-reserved']);
+      expect(
+        codes(checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_INTERNAL_TOKEN: 'x' } } } }))),
+      ).toEqual(['env-reserved']);
     });
   });
 
@@ -153,7 +157,8 @@ describe('rules', () => {
   });
 
   it('points rule diagnostics at the offending value', () => {
-    const text = 'site:\n  name: mini\n  environment: production\n  domain: mini.example.org\nrelease:\n  version: "1.4.2"\nimages:\n  tag: latest\nservices:\n  kea-sync: {enabled: false}\n';
+    const text =
+      'site:\n  name: mini\n  environment: production\n  domain: mini.example.org\nrelease:\n  version: "1.4.2"\nimages:\n  tag: latest\nservices:\n  kea-sync: {enabled: false}\n';
     expect(where(checkText(text)).filter((w) => !w.startsWith('prod-replicas'))).toEqual(['prod-latest-tag@8:8']);
   });
 });

@@ -56,7 +56,11 @@ describe('resolveSecrets', () => {
     const model = modelOf(
       minimalSite({
         site: { name: 'mini', environment: 'development', domain: 'mini.localhost' },
-        secrets: { 'db-password': { value: 'chamicore' }, 'internal-token': { fromEnv: 'TOKEN' }, 'auth-encryption-key': { fromFile: 'enc' } },
+        secrets: {
+          'db-password': { value: 'chamicore' },
+          'internal-token': { fromEnv: 'TOKEN' },
+          'auth-encryption-key': { fromFile: 'enc' },
+        },
       }),
     );
     const { values, diagnostics } = resolveSecrets(model, false, undefined, 'sites/mini.yaml');
@@ -69,7 +73,12 @@ describe('resolveSecrets', () => {
 
   it('bumping one rotation changes exactly that secret', () => {
     const a = resolveSecrets(modelOf(minimalSite()), true, inputs(), 'f').values;
-    const b = resolveSecrets(modelOf(minimalSite({ secrets: { 'db-password': { generate: { length: 32 }, rotation: 1 } } })), true, inputs(), 'f').values;
+    const b = resolveSecrets(
+      modelOf(minimalSite({ secrets: { 'db-password': { generate: { length: 32 }, rotation: 1 } } })),
+      true,
+      inputs(),
+      'f',
+    ).values;
     const changed = [...a.keys()].filter((k) => revealSecret(a.get(k)!) !== revealSecret(b.get(k)!));
     expect(changed).toEqual(['db-password']);
   });
@@ -78,19 +87,27 @@ describe('resolveSecrets', () => {
     const model = modelOf(minimalSite({ secrets: { 'internal-token': { fromEnv: 'MY_TOKEN' } } }));
     const r = resolveSecrets(model, true, inputs({ siteKey: undefined }), 'sites/mini.yaml');
     expect(r.diagnostics.map((d) => d.code).sort()).toEqual(['secret-env-missing', 'secret-key-missing']);
-    expect(r.diagnostics.find((d) => d.code === 'secret-key-missing')?.message).toContain('auth-encryption-key, db-admin-password, db-password, ui-session-key');
+    expect(r.diagnostics.find((d) => d.code === 'secret-key-missing')?.message).toContain(
+      'auth-encryption-key, db-admin-password, db-password, ui-session-key',
+    );
     expect(r.diagnostics.find((d) => d.code === 'secret-env-missing')?.message).toContain('MY_TOKEN');
   });
 
   it('refuses a weak key, a file outside the folder and the public dev token', () => {
-    expect(resolveSecrets(modelOf(minimalSite()), true, inputs({ siteKey: Buffer.from('short') }), 'f').diagnostics[0]?.code).toBe('secret-key-weak');
+    expect(resolveSecrets(modelOf(minimalSite()), true, inputs({ siteKey: Buffer.from('short') }), 'f').diagnostics[0]?.code).toBe(
+      'secret-key-weak',
+    );
     const fileModel = modelOf(minimalSite({ secrets: { 'db-password': { fromFile: 'pw' } } }));
     expect(
-      resolveSecrets(fileModel, true, inputs({ secretsDir: '/s', files: new Map([['pw', { kind: 'outside' }]]) }), 'f').diagnostics.map((d) => d.code),
+      resolveSecrets(fileModel, true, inputs({ secretsDir: '/s', files: new Map([['pw', { kind: 'outside' }]]) }), 'f').diagnostics.map(
+        (d) => d.code,
+      ),
     ).toEqual(['secret-file-outside']);
     const tokenModel = modelOf(minimalSite({ secrets: { 'internal-token': { fromEnv: 'T' } } }));
     const dev = '0123456789abcdef'.repeat(4);
-    expect(resolveSecrets(tokenModel, true, inputs({ env: new Map([['T', dev]]) }), 'f').diagnostics.map((d) => d.code)).toEqual(['secret-dev-token']);
+    expect(resolveSecrets(tokenModel, true, inputs({ env: new Map([['T', dev]]) }), 'f').diagnostics.map((d) => d.code)).toEqual([
+      'secret-dev-token',
+    ]);
   });
 
   it('stops the emit when a secret cannot be resolved', () => {
@@ -104,6 +121,7 @@ describe('SecretValue', () => {
   it('never prints its value', () => {
     const s = new SecretValue('hunter2');
     expect(String(s)).toBe('[secret]');
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the point of the test
     expect(`${s}`).toBe('[secret]');
     expect(JSON.stringify({ s })).toBe('{"s":"[secret]"}');
     expect(inspect(s)).not.toContain('hunter2');
@@ -114,9 +132,20 @@ describe('SecretValue', () => {
 describe('evaluateSecret', () => {
   it('percent-encodes user and password in DSNs and picks the host for the target', () => {
     const values = new Map([['pw', new SecretValue('p@ss:w/rd?#%&=+ ')]]);
-    const expr = { kind: 'dsn', user: 'chami core', passwordSecret: 'pw', host: { kind: 'postgresql' }, port: 5432, database: 'chamicore', sslMode: 'disable', schema: 'smd' } as const;
+    const expr = {
+      kind: 'dsn',
+      user: 'chami core',
+      passwordSecret: 'pw',
+      host: { kind: 'postgresql' },
+      port: 5432,
+      database: 'chamicore',
+      sslMode: 'disable',
+      schema: 'smd',
+    } as const;
     const helm = revealSecret(evaluateSecret(expr, values, 'helm'));
-    expect(helm).toBe('postgres://chami%20core:p%40ss%3Aw%2Frd%3F%23%25%26%3D%2B%20@chamicore-postgresql:5432/chamicore?sslmode=disable&search_path=smd');
+    expect(helm).toBe(
+      'postgres://chami%20core:p%40ss%3Aw%2Frd%3F%23%25%26%3D%2B%20@chamicore-postgresql:5432/chamicore?sslmode=disable&search_path=smd',
+    );
     const url = new URL(helm);
     expect(decodeURIComponent(url.password)).toBe('p@ss:w/rd?#%&=+ ');
     expect(url.hostname).toBe('chamicore-postgresql');

@@ -60,14 +60,26 @@ describe('encodeEnvValue', () => {
   function decode(encoded: string): string {
     expect(encoded.startsWith('"') && encoded.endsWith('"')).toBe(true);
     const body = encoded.slice(1, -1);
-    const map: Record<string, string> = { a: '\x07', b: '\b', c: '', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', $: '$$', '"': '"', '\\': '\\' };
+    const map: Record<string, string> = {
+      a: '\x07',
+      b: '\b',
+      c: '',
+      f: '\f',
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      v: '\v',
+      $: '$$',
+      '"': '"',
+      '\\': '\\',
+    };
     let out = '';
     for (let i = 0; i < body.length; i++) {
       const c = body[i]!;
       if (c === '\\') {
         const next = body[i + 1]!;
         expect(next in map, `escape \\${next}`).toBe(true);
-        out += map[next];
+        out += map[next] ?? '';
         i += 1;
       } else if (c === '"') {
         throw new Error('unescaped quote ends the value early');
@@ -84,13 +96,32 @@ describe('encodeEnvValue', () => {
         }
         if (/[A-Za-z_{]/.test(out[i + 1] ?? '')) throw new Error('unescaped interpolation');
       }
-      result += out[i];
+      result += out[i] ?? '';
     }
     return result;
   }
 
   it('reads back exactly for hostile strings', () => {
-    for (const s of ['p@ss$word', '${HOME}', '$HOME', '$$', 'a"b', "it's", 'end\\', '\\n literal', 'two\nlines', 'cr\r\nlf', 'a # b', '#x', '`cmd` $(cmd)', 'é😀\u2028', '', ' spaced ', '\\\\"', '${X:-y}']) {
+    for (const s of [
+      'p@ss$word',
+      '${HOME}',
+      '$HOME',
+      '$$',
+      'a"b',
+      "it's",
+      'end\\',
+      '\\n literal',
+      'two\nlines',
+      'cr\r\nlf',
+      'a # b',
+      '#x',
+      '`cmd` $(cmd)',
+      'é😀\u2028',
+      '',
+      ' spaced ',
+      '\\\\"',
+      '${X:-y}',
+    ]) {
       expect(decode(encodeEnvValue(s)), JSON.stringify(s)).toBe(s);
     }
   });

@@ -63,9 +63,15 @@ describe('validateSchema', () => {
 
   it('checks ranges, lengths, uniqueness and key patterns', () => {
     expect(checkData(minimalSite({ services: { smd: { replicas: -1 } } })).diagnostics.map((d) => d.code)).toEqual(['schema-range']);
-    expect(checkData(minimalSite({ kubernetes: { imagePullSecrets: ['a', 'a'] } })).diagnostics.map((d) => d.code)).toEqual(['schema-unique']);
-    expect(checkData(minimalSite({ secrets: { Bad_Name: { fromEnv: 'X' } } })).diagnostics.map((d) => d.code)).toEqual(['schema-key-pattern']);
-    expect(checkData(minimalSite({ services: { smd: { env: { 'lower-case': 'x' } } } })).diagnostics.map((d) => d.code)).toEqual(['schema-key-pattern']);
+    expect(checkData(minimalSite({ kubernetes: { imagePullSecrets: ['a', 'a'] } })).diagnostics.map((d) => d.code)).toEqual([
+      'schema-unique',
+    ]);
+    expect(checkData(minimalSite({ secrets: { Bad_Name: { fromEnv: 'X' } } })).diagnostics.map((d) => d.code)).toEqual([
+      'schema-key-pattern',
+    ]);
+    expect(checkData(minimalSite({ services: { smd: { env: { 'lower-case': 'x' } } } })).diagnostics.map((d) => d.code)).toEqual([
+      'schema-key-pattern',
+    ]);
   });
 
   it('requires exactly one secret source, and says which were given', () => {
@@ -82,7 +88,10 @@ describe('validateSchema', () => {
   it('refuses fromFile names that leave the secrets folder', () => {
     for (const name of ['../../etc/passwd', '/etc/passwd', '..', '.', 'a/b']) {
       const c = checkData(minimalSite({ secrets: { x: { fromFile: name } } }));
-      expect(c.diagnostics.map((d) => d.code), name).toEqual(['schema-pattern']);
+      expect(
+        c.diagnostics.map((d) => d.code),
+        name,
+      ).toEqual(['schema-pattern']);
     }
   });
 

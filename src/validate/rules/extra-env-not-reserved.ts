@@ -12,9 +12,15 @@ export const extraEnvNotReserved: Rule = ({ site, model, file }) => {
     for (const name of Object.keys(site.services?.[s.id]?.env ?? {}).sort(compareStrings)) {
       if (!reserved.has(name)) continue;
       out.push(
-        error('env-reserved', file, ['services', s.id, 'env', name], `${name} is set by chamicore-compile and cannot be overridden in env`, {
-          onKey: true,
-        }),
+        error(
+          'env-reserved',
+          file,
+          ['services', s.id, 'env', name],
+          `${name} is set by chamicore-compile and cannot be overridden in env`,
+          {
+            onKey: true,
+          },
+        ),
       );
     }
   }

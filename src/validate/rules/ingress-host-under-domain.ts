@@ -6,5 +6,12 @@ export const ingressHostUnderDomain: Rule = ({ site, file }) => {
   const host = site.kubernetes?.ingress?.host;
   const domain = site.site.domain;
   if (host === undefined || host === domain || host.endsWith(`.${domain}`)) return [];
-  return [error('ingress-host-domain', file, ['kubernetes', 'ingress', 'host'], `ingress host "${host}" is not under the site domain "${domain}"`)];
+  return [
+    error(
+      'ingress-host-domain',
+      file,
+      ['kubernetes', 'ingress', 'host'],
+      `ingress host "${host}" is not under the site domain "${domain}"`,
+    ),
+  ];
 };

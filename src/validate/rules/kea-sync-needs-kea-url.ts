@@ -6,8 +6,14 @@ export const keaSyncNeedsKeaUrl: Rule = ({ site, model, file }) => {
   const keaSync = model.services.find((s) => s.id === 'kea-sync');
   if (keaSync?.enabled !== true || site.dhcp?.kea?.url !== undefined) return [];
   return [
-    error('kea-sync-url', file, site.services?.['kea-sync'] ? ['services', 'kea-sync'] : ['services'], 'chamicore-kea-sync is enabled, but dhcp.kea.url is not set', {
-      hint: 'set dhcp.kea.url, or disable it with services.kea-sync.enabled: false',
-    }),
+    error(
+      'kea-sync-url',
+      file,
+      site.services?.['kea-sync'] ? ['services', 'kea-sync'] : ['services'],
+      'chamicore-kea-sync is enabled, but dhcp.kea.url is not set',
+      {
+        hint: 'set dhcp.kea.url, or disable it with services.kea-sync.enabled: false',
+      },
+    ),
   ];
 };

@@ -25,10 +25,22 @@ export const kubernetesNamesValid: Rule = ({ site, model, file }) => {
   };
   const nsPath = site.kubernetes?.namespace !== undefined ? ['kubernetes', 'namespace'] : ['site', 'name'];
   check(isDnsLabel(model.namespace), nsPath, 'namespace', model.namespace, 'a DNS-1123 label of at most 63 characters');
-  check(isDnsLabel(`chamicore-${model.name}`), ['site', 'name'], 'chart name', `chamicore-${model.name}`, 'a DNS-1123 label of at most 63 characters');
+  check(
+    isDnsLabel(`chamicore-${model.name}`),
+    ['site', 'name'],
+    'chart name',
+    `chamicore-${model.name}`,
+    'a DNS-1123 label of at most 63 characters',
+  );
   for (const g of model.secretGroups) {
     check(isDnsSubdomain(g.name), ['site', 'name'], 'Secret name', g.name, 'a DNS-1123 subdomain of at most 253 characters');
   }
-  check(isLabelValue(versionLabel(model.release.version)), ['release', 'version'], 'label value', versionLabel(model.release.version), 'a label value of at most 63 characters');
+  check(
+    isLabelValue(versionLabel(model.release.version)),
+    ['release', 'version'],
+    'label value',
+    versionLabel(model.release.version),
+    'a label value of at most 63 characters',
+  );
   return out;
 };

@@ -5,6 +5,11 @@ import type { Rule } from './rule.js';
 export const noDevModeOutsideDevelopment: Rule = ({ site, file }) =>
   site.auth?.devMode === true && site.site.environment !== 'development'
     ? [
-        error('prod-dev-mode', file, ['auth', 'devMode'], `auth.devMode turns off authentication; it is refused in a ${site.site.environment} site`),
+        error(
+          'prod-dev-mode',
+          file,
+          ['auth', 'devMode'],
+          `auth.devMode turns off authentication; it is refused in a ${site.site.environment} site`,
+        ),
       ]
     : [];

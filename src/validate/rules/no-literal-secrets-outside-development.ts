@@ -9,7 +9,13 @@ export const noLiteralSecretsOutsideDevelopment: Rule = ({ site, file }) =>
         .filter(([, s]) => s?.value !== undefined)
         .sort(([a], [b]) => compareStrings(a, b))
         .map(([name]) =>
-          error('secret-value-outside-dev', file, ['secrets', name, 'value'], `secret "${name}" has a literal value; literal values are allowed only in development sites`, {
-            hint: 'use generate, fromEnv or fromFile',
-          }),
+          error(
+            'secret-value-outside-dev',
+            file,
+            ['secrets', name, 'value'],
+            `secret "${name}" has a literal value; literal values are allowed only in development sites`,
+            {
+              hint: 'use generate, fromEnv or fromFile',
+            },
+          ),
         );

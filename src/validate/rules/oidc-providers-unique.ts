@@ -8,7 +8,9 @@ export const oidcProvidersUnique: Rule = ({ site, file }) => {
   (site.auth?.oidc?.providers ?? []).forEach((p, i) => {
     const token = p.name.toUpperCase().replace(/-/g, '_');
     if (seen.has(token)) {
-      out.push(error('oidc-duplicate-provider', file, ['auth', 'oidc', 'providers', i, 'name'], `identity provider "${p.name}" is listed twice`));
+      out.push(
+        error('oidc-duplicate-provider', file, ['auth', 'oidc', 'providers', i, 'name'], `identity provider "${p.name}" is listed twice`),
+      );
     }
     seen.add(token);
   });

@@ -9,7 +9,14 @@ export const productionReplicas: Rule = ({ site, model, file }) => {
     if (!s.enabled || s.replicas >= 2) continue;
     const input = site.services?.[s.id];
     const path = input?.replicas !== undefined ? ['services', s.id, 'replicas'] : input ? ['services', s.id] : ['services'];
-    out.push(warning('prod-replicas', file, path, `${s.info.chart} runs ${s.replicas} replica${s.replicas === 1 ? '' : 's'} in production; use at least 2`));
+    out.push(
+      warning(
+        'prod-replicas',
+        file,
+        path,
+        `${s.info.chart} runs ${s.replicas} replica${s.replicas === 1 ? '' : 's'} in production; use at least 2`,
+      ),
+    );
   }
   return out;
 };

@@ -9,7 +9,12 @@ export const secretsDefinedAndUsed: Rule = ({ site, model, file }) => {
   (site.auth?.oidc?.providers ?? []).forEach((p, i) => {
     if (p.clientSecret !== undefined && !declared.includes(p.clientSecret)) {
       out.push(
-        error('secret-undefined', file, ['auth', 'oidc', 'providers', i, 'clientSecret'], `secret "${p.clientSecret}" is not defined under secrets`),
+        error(
+          'secret-undefined',
+          file,
+          ['auth', 'oidc', 'providers', i, 'clientSecret'],
+          `secret "${p.clientSecret}" is not defined under secrets`,
+        ),
       );
     }
   });
@@ -18,9 +23,15 @@ export const secretsDefinedAndUsed: Rule = ({ site, model, file }) => {
     if (used.has(name)) continue;
     const builtIn = name in Defaults.secrets;
     out.push(
-      warning('secret-unused', file, ['secrets', name], `secret "${name}" is not used by any output of this site${builtIn ? ' (its consumer is disabled)' : ''}`, {
-        onKey: true,
-      }),
+      warning(
+        'secret-unused',
+        file,
+        ['secrets', name],
+        `secret "${name}" is not used by any output of this site${builtIn ? ' (its consumer is disabled)' : ''}`,
+        {
+          onKey: true,
+        },
+      ),
     );
   }
   return out;
