@@ -3,6 +3,7 @@ import type { EnvVar, SiteModel } from '../model/site-model.js';
 import { evaluateSecret } from '../secrets/evaluate.js';
 import { revealSecret } from '../secrets/reveal.js';
 import { REDACTED, type SecretValue } from '../secrets/secret-value.js';
+import { compareStrings } from '../report/diagnostic.js';
 import { headerLines } from './header.js';
 import { renderTemplate } from './templates.js';
 import type { Emitter } from './output.js';
@@ -60,7 +61,7 @@ export function composeSections(model: SiteModel, secrets: ReadonlyMap<string, S
   for (const s of enabled) for (const e of s.env) if (SHARED_ENV.has(e.name)) shared.set(e.name, value(e.value));
   sections.push({
     title: 'Shared by every service.',
-    variables: [...shared.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, v]) => ({ name, value: v })),
+    variables: [...shared.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([name, v]) => ({ name, value: v })),
   });
   for (const s of enabled) {
     sections.push({

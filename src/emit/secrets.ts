@@ -1,4 +1,4 @@
-import { versionLabel } from '../validate/rules/kubernetes-names-valid.js';
+import { versionLabel } from '../model/k8s-names.js';
 import { evaluateSecret } from '../secrets/evaluate.js';
 import { revealSecret } from '../secrets/reveal.js';
 import { REDACTED } from '../secrets/secret-value.js';

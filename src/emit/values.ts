@@ -56,10 +56,9 @@ function serviceValues(model: SiteModel, s: ServiceModel): YamlValue {
   if (s.info.port !== undefined) v['service'] = { port: s.info.port };
   if (s.id === 'mcp') {
     // Keys confirmed by the chamicore docs (reference §2.9).
-    const mode = s.env.find((e) => e.name === 'CHAMICORE_MCP_MODE');
     v['transport'] = 'http';
-    v['mode'] = mode?.value.kind === 'text' ? renderText(mode.value, 'helm') : 'read-only';
-    v['enableWrite'] = v['mode'] === 'read-write';
+    v['mode'] = model.mcpMode;
+    v['enableWrite'] = model.mcpMode === 'read-write';
   }
   const env: Record<string, YamlValue> = {};
   const secretEnv: Record<string, YamlValue> = {};

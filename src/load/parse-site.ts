@@ -165,9 +165,18 @@ function checkNestingDepth(file: string, text: string): Diagnostic | undefined {
         return error('input-too-deep', file, [], `nesting deeper than ${Limits.maxDepth} levels`, { offset: offset + indent });
       }
     }
+    // Count flow brackets outside quotes and comments.
+    let quote: string | undefined;
     for (let i = 0; i < line.length; i++) {
       const c = line[i];
-      if (c === '[' || c === '{') {
+      if (quote !== undefined) {
+        if (c === '\\' && quote === '"') i += 1;
+        else if (c === quote) quote = undefined;
+        continue;
+      }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
+      else if (c === '[' || c === '{') {
         flow += 1;
         if (flow + indents.length > Limits.maxDepth) {
           return error('input-too-deep', file, [], `nesting deeper than ${Limits.maxDepth} levels`, { offset: offset + i });

@@ -195,6 +195,7 @@ export function buildModel(site: Site, source: string): SiteModel {
     database,
     events,
     devMode,
+    mcpMode: site.services?.mcp?.mode ?? Defaults.mcpMode,
     oidcProviders,
     otlpEndpoint: obs.otlpEndpoint,
     secrets,

@@ -27,6 +27,7 @@ export interface SiteModel {
   readonly database: DatabaseModel;
   readonly events: EventsModel;
   readonly devMode: boolean;
+  readonly mcpMode: 'read-only' | 'read-write';
   readonly oidcProviders: readonly OidcProvider[];
   readonly otlpEndpoint: string | undefined;
   /** Named secrets actually used by some output, sorted by name. */

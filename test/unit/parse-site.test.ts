@@ -93,6 +93,7 @@ describe('parseSite', () => {
     const block = Array.from({ length: Limits.maxDepth + 2 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
     expect(codesOf(block)).toEqual(['input-too-deep']);
     expect(codesOf(`a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`)).toEqual(['input-too-deep']);
+    expect(codesOf(`# ${'['.repeat(100)}\na: "${'{'.repeat(100)}"\nb: '${'['.repeat(100)}' # ${'['.repeat(100)}\n`)).toEqual([]);
     const ok = Array.from({ length: 10 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
     expect(codesOf(ok)).toEqual([]);
   });

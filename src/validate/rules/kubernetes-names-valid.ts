@@ -1,18 +1,6 @@
 import { error, type Diagnostic, type PathSegment } from '../../report/diagnostic.js';
+import { isDnsLabel, isDnsSubdomain, isLabelValue, versionLabel } from '../../model/k8s-names.js';
 import type { Rule } from './rule.js';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-export const isDnsLabel = (s: string): boolean => s.length <= 63 && DNS_LABEL.test(s);
-export const isDnsSubdomain = (s: string): boolean => s.length <= 253 && DNS_SUBDOMAIN.test(s);
-export const isLabelValue = (s: string): boolean => s.length <= 63 && LABEL_VALUE.test(s);
-
-/** A Helm-style label value for a version: `+` is not allowed in label values. */
-export function versionLabel(version: string): string {
-  return version.replace(/\+/g, '_');
-}
 
 /**
  * Every name the compiler derives (namespace, Secret names, chart name, label values) is valid
