@@ -24,6 +24,17 @@ export default tseslint.config(
     },
   },
   {
+    // Only the secret-aware emitters read a secret's value.
+    files: ['src/**'],
+    ignores: ['src/emit/secrets.ts', 'src/emit/compose-env.ts', 'src/secrets/evaluate.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/secrets/reveal.js'], message: 'Only the Secret and .env emitters may reveal a secret.' }] },
+      ],
+    },
+  },
+  {
     files: ['src/bin.ts', 'scripts/**', 'test/**', 'vitest.config.ts', 'eslint.config.js'],
     rules: { 'no-restricted-globals': 'off', 'no-console': 'off' },
   },

@@ -34,7 +34,7 @@ export function encodeComment(value: unknown): string {
 let env: nunjucks.Environment | undefined;
 
 /** The one nunjucks environment: templates from src/generated/templates.ts, no HTML escaping. */
-function environment(): nunjucks.Environment {
+export function templateEnvironment(): nunjucks.Environment {
   if (env === undefined) {
     const loader: nunjucks.ILoader = {
       getSource(name: string) {
@@ -61,5 +61,5 @@ function environment(): nunjucks.Environment {
 
 /** Renders a template from templates/ with the encoding filters. */
 export function renderTemplate(name: string, context: object): string {
-  return environment().render(name, context);
+  return templateEnvironment().render(name, context);
 }

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { encodeComment, encodeEnvValue, ENCODING_FILTERS, renderTemplate } from '../../src/emit/templates.js';
+import { encodeComment, encodeEnvValue, ENCODING_FILTERS, renderTemplate, templateEnvironment } from '../../src/emit/templates.js';
 
 const nodes = (nunjucks as unknown as { nodes: Record<string, new (...a: unknown[]) => unknown> }).nodes;
 const parser = (nunjucks as unknown as { parser: { parse: (src: string) => unknown } }).parser;
@@ -52,6 +52,8 @@ describe('templates', () => {
 
   it('throws on an undefined value instead of printing nothing', () => {
     expect(() => renderTemplate('yaml-document.njk', { header: ['x'] })).toThrow();
+    expect(() => templateEnvironment().renderString('a: {{ missing }}', {})).toThrow(/undefined/);
+    expect(templateEnvironment().renderString('{{ v }}', { v: '<"&>' })).toBe('<"&>'); // no HTML escaping
   });
 });
 
