@@ -77,27 +77,23 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
-/** Builds an error diagnostic. */
-export function error(
+type DiagnosticBuilder = (
   code: DiagnosticCode,
   file: string,
   path: readonly PathSegment[],
   message: string,
-  extra: Partial<Pick<Diagnostic, 'onKey' | 'offset' | 'hint'>> = {},
-): Diagnostic {
-  return { code, severity: 'error', message, file, path, ...extra };
-}
+  extra?: Partial<Pick<Diagnostic, 'onKey' | 'offset' | 'hint'>>,
+) => Diagnostic;
+
+const builder =
+  (severity: Severity): DiagnosticBuilder =>
+  (code, file, path, message, extra = {}) => ({ code, severity, message, file, path, ...extra });
+
+/** Builds an error diagnostic. */
+export const error: DiagnosticBuilder = builder('error');
 
 /** Builds a warning diagnostic. */
-export function warning(
-  code: DiagnosticCode,
-  file: string,
-  path: readonly PathSegment[],
-  message: string,
-  extra: Partial<Pick<Diagnostic, 'onKey' | 'offset' | 'hint'>> = {},
-): Diagnostic {
-  return { code, severity: 'warning', message, file, path, ...extra };
-}
+export const warning: DiagnosticBuilder = builder('warning');
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
