@@ -185,6 +185,22 @@ describe('chamicore-compile', () => {
     expect(tree(join(w, 'out'))).toEqual(before);
   });
 
+  it('removes the out/ folder of a deleted site when compiling the whole folder, and only if it is all generated', () => {
+    const w = workspace();
+    expect(cli(['sites'], { cwd: w }).code).toBe(0);
+    rmSync(join(w, 'sites/eiger.yaml'));
+    mkdirSync(join(w, 'out/notes'));
+    writeFileSync(join(w, 'out/notes/todo.txt'), 'mine\n');
+    expect(cli(['--check', 'sites'], { cwd: w }).stdout).toContain('out/eiger: extra (no site file compiles to it)\n');
+    expect(cli(['sites/alps'], { cwd: w }).code).toBe(0);
+    expect(existsSync(join(w, 'out/eiger'))).toBe(true); // a single site says nothing about the others
+    const r = cli(['sites'], { cwd: w });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('out/eiger: removed (no site file compiles to it)\n');
+    expect(r.stderr).toContain('out/notes has no site file but holds files chamicore-compile did not write; left alone');
+    expect(readdirSync(join(w, 'out')).sort()).toEqual(['alps', 'dev', 'notes']);
+  });
+
   it('refuses to replace an out/<site> that is a symbolic link', () => {
     const w = workspace();
     const elsewhere = temp();

@@ -10,7 +10,8 @@ import { formatText, locateAll, toJson, type LocatedDiagnostic } from '../report
 import { secretInputsNeeded, type SecretInputs } from '../secrets/resolve.js';
 import { VERSION } from '../version.js';
 import { wouldGitTrack } from '../write/git.js';
-import { diffSiteTree, listSiteFolders, writeSiteTree, type TreeDifference } from '../write/out-tree.js';
+import { GENERATED_PREFIX } from '../emit/header.js';
+import { diffSiteTree, listSiteFolders, removeStaleSite, writeSiteTree, type TreeDifference } from '../write/out-tree.js';
 import { EXIT_CODES_HELP } from './help.js';
 import type { CliIo } from './io.js';
 
@@ -172,6 +173,11 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
 
   let stale = false;
   const extraSites: string[] = [];
+  const removedSites: string[] = [];
+  const keptSites: string[] = [];
+  const known = new Set(checked.map((c) => c.source.stem));
+  // Folders in out/ that no site compiles to: only knowable when a whole folder of sites was given.
+  const orphans = !failed && folders.length > 0 && mode !== 'validate' ? (await listSiteFolders(outDir)).filter((n) => !known.has(n)) : [];
   if (!failed && mode === 'check') {
     for (const [i, c] of checked.entries()) {
       const diff = await diffSiteTree(outDir, c.source.stem, emitted[i]!);
@@ -179,11 +185,8 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
       stale ||= isStale;
       Object.assign(reports[i]!, { status: isStale ? 'stale' : 'current', out: `${outShown}/${c.source.stem}`, differences: diff });
     }
-    if (folders.length > 0) {
-      const known = new Set(checked.map((c) => c.source.stem));
-      for (const name of await listSiteFolders(outDir)) if (!known.has(name)) extraSites.push(name);
-      stale ||= extraSites.length > 0;
-    }
+    extraSites.push(...orphans);
+    stale ||= extraSites.length > 0;
   } else if (!failed && mode === 'compile') {
     for (const [i, c] of checked.entries()) {
       const files = emitted[i]!;
@@ -193,6 +196,10 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
       const same = diff !== undefined && diff.differing.length + diff.missing.length + diff.extra.length === 0;
       if (!same) await writeSiteTree(outDir, site, files, { reveal: opts.reveal, display });
       Object.assign(reports[i]!, { status: same ? 'unchanged' : 'written', out: display, files: files.map((f) => f.path) });
+    }
+    for (const name of orphans) {
+      if (await removeStaleSite(outDir, name, GENERATED_PREFIX)) removedSites.push(name);
+      else keptSites.push(name);
     }
   }
 
@@ -204,6 +211,7 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
           command: mode,
           sites: reports,
           ...(mode === 'check' ? { extraSites: extraSites.map((s) => `${outShown}/${s}`) } : {}),
+          ...(mode === 'compile' ? { removedSites: removedSites.map((s) => `${outShown}/${s}`) } : {}),
           diagnostics: located.map(toJson),
         },
         null,
@@ -213,6 +221,9 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
   } else {
     for (const d of located) io.stderr(formatText(d));
     printSummary(reports, located, extraSites, outShown, mode, io);
+    for (const s of removedSites) io.stdout(`${outShown}/${s}: removed (no site file compiles to it)\n`);
+    for (const s of keptSites)
+      io.stderr(`chamicore-compile: ${outShown}/${s} has no site file but holds files chamicore-compile did not write; left alone\n`);
   }
   if (failed) {
     // Missing reveal inputs (key, variable, file) are unreadable input, not an invalid site.
