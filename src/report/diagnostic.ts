@@ -47,6 +47,7 @@ export type DiagnosticCode =
   | 'ingress-host-domain'
   | 'prod-replicas'
   | 'env-reserved'
+  | 'env-secret-name'
   | 'k8s-name-invalid'
   | 'oidc-duplicate-provider'
   // reveal time

@@ -21,7 +21,7 @@ const dev = (overrides: Record<string, unknown> = {}) =>
 describe('rules', () => {
   it('registers every rule once', () => {
     expect(new Set(RULES).size).toBe(RULES.length);
-    expect(RULES.length).toBe(13);
+    expect(RULES.length).toBe(14);
   });
 
   it('accepts clean production, staging and development sites', () => {
@@ -121,6 +121,18 @@ describe('rules', () => {
       expect(
         codes(checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_INTERNAL_TOKEN: 'x' } } } }))),
       ).toEqual(['env-reserved']);
+    });
+  });
+
+  describe('env-secret-name', () => {
+    it('warns about extra variables that look like secrets', () => {
+      const c = checkData(
+        minimalSite({
+          services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_SMD_API_TOKEN: 'x', CHAMICORE_SMD_TIMEOUT: '5s' } } },
+        }),
+      );
+      expect(c.diagnostics.map((d) => `${d.code}:${d.severity}`)).toEqual(['env-secret-name:warning']);
+      expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'env', 'CHAMICORE_SMD_API_TOKEN']);
     });
   });
 

@@ -1,6 +1,7 @@
 import { externalDatabaseNeedsHost } from './external-database-needs-host.js';
 import { externalEventsNeedUrl } from './external-events-need-url.js';
 import { extraEnvNotReserved } from './extra-env-not-reserved.js';
+import { extraEnvNotSecret } from './extra-env-not-secret.js';
 import { ingressHostUnderDomain } from './ingress-host-under-domain.js';
 import { keaSyncNeedsKeaUrl } from './kea-sync-needs-kea-url.js';
 import { kubernetesNamesValid } from './kubernetes-names-valid.js';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   ingressHostUnderDomain,
   productionReplicas,
   extraEnvNotReserved,
+  extraEnvNotSecret,
   kubernetesNamesValid,
   secretsDefinedAndUsed,
   oidcProvidersUnique,
