@@ -120,7 +120,7 @@ describe('rules', () => {
       expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'env', 'CHAMICORE_SMD_DB_DSN']);
       expect(
         codes(checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_INTERNAL_TOKEN: 'x' } } } }))),
-      ).toEqual(['env-reserved']);
+      ).toEqual(['env-reserved', 'env-secret-name']);
     });
   });
 
