@@ -4,8 +4,17 @@ import { Document, isScalar, parse, Scalar, visit } from 'yaml';
 const NEEDS_ESCAPE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
 /** A leading indicator is legal in some plain scalars, but readers disagree at the edges: quote. */
 const LEADING_INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
+/**
+ * go-yaml v2 reads more plain scalars as numbers than either yaml@2 schema does (`0X1`, `0B1`):
+ * anything that starts like a number is quoted.
+ */
+const NUMBER_LIKE = /^[-+]?[.0-9]/;
 /** Block scalars keep or strip line breaks by subtle rules; one escaped line reads the same everywhere. */
 const MULTI_LINE = /[\n\r\t]/;
+
+function mustQuote(s: string): boolean {
+  return NEEDS_ESCAPE.test(s) || LEADING_INDICATOR.test(s) || MULTI_LINE.test(s) || NUMBER_LIKE.test(s);
+}
 
 /** A value the YAML emitter accepts: what Helm values and manifests are made of. */
 export type YamlValue = string | number | boolean | null | readonly YamlValue[] | { readonly [k: string]: YamlValue };
@@ -20,15 +29,12 @@ export function toSafeYaml(value: YamlValue): string {
   const doc = new Document(value, { compat: 'yaml-1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_, node) {
-      if (
-        typeof node.value === 'string' &&
-        (NEEDS_ESCAPE.test(node.value) || LEADING_INDICATOR.test(node.value) || MULTI_LINE.test(node.value))
-      ) {
+      if (typeof node.value === 'string' && mustQuote(node.value)) {
         node.type = Scalar.QUOTE_DOUBLE;
       }
     },
     Pair(_, pair) {
-      if (isScalar(pair.key) && typeof pair.key.value === 'string' && NEEDS_ESCAPE.test(pair.key.value)) {
+      if (isScalar(pair.key) && typeof pair.key.value === 'string' && mustQuote(pair.key.value)) {
         pair.key.type = Scalar.QUOTE_DOUBLE;
       }
     },
