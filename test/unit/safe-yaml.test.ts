@@ -95,6 +95,12 @@ describe('toSafeYaml', () => {
     );
   });
 
+  it('quotes whatever starts like a number: go-yaml v2 reads 0X1 and 0B1 as integers', () => {
+    expect(toSafeYaml({ a: '0X1', b: '0B1', c: '500m', d: '1.4.2', e: '-1', f: '.5' })).toBe(
+      'a: "0X1"\nb: "0B1"\nc: "500m"\nd: "1.4.2"\ne: "-1"\nf: ".5"\n',
+    );
+  });
+
   it('escapes the line breaks YAML 1.1 sees and yaml@2 leaves raw', () => {
     const text = toSafeYaml({ a: 'x\u2028y', b: 'x\u0085y', c: 'x\u2029y' });
     expect(text).toBe('a: "x\\Ly"\nb: "x\\Ny"\nc: "x\\Py"\n');
