@@ -57,7 +57,7 @@ export function buildModel(site: Site, source: string): SiteModel {
     pullPolicy: site.images?.pullPolicy ?? Defaults.pullPolicy,
   };
   const obs = site.observability ?? {};
-  const devMode = site.auth?.devMode ?? false;
+  const devMode = site.auth?.devMode ?? Defaults.devMode;
   const eventsIn = site.events ?? {};
   const eventsEnabled = eventsIn.enabled ?? Defaults.events.enabled;
   const eventsMode = eventsIn.nats?.mode ?? Defaults.events.mode;
@@ -210,7 +210,7 @@ function secretSource(input: SecretInput): SecretSource {
     const spec: GenerateSpec =
       g.bytes !== undefined
         ? { kind: 'bytes', bytes: g.bytes, encoding: g.encoding ?? Defaults.generateEncoding }
-        : { kind: 'chars', length: g.length ?? 32, alphabet: g.alphabet ?? Defaults.generateAlphabet };
+        : { kind: 'chars', length: g.length ?? Defaults.generateLength, alphabet: g.alphabet ?? Defaults.generateAlphabet };
     return { kind: 'generate', spec };
   }
   if (input.fromEnv !== undefined) return { kind: 'env', variable: input.fromEnv };

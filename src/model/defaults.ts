@@ -12,6 +12,7 @@ export const Defaults = {
   imageTag: (releaseVersion: string): string => `v${releaseVersion}`,
   pullPolicy: 'IfNotPresent',
   replicas: 1,
+  devMode: false,
   logLevel: 'info',
   metrics: true,
   traces: false,
@@ -53,6 +54,7 @@ export const Defaults = {
     'ui-session-key': { generate: { bytes: 32, encoding: 'base64' } },
     'mcp-token': { generate: { bytes: 32, encoding: 'hex' } },
   },
+  generateLength: 32,
   generateAlphabet: 'alphanumeric',
   generateEncoding: 'base64',
 } as const;
