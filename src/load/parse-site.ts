@@ -60,14 +60,12 @@ const YAML_ERROR_CODES: Record<string, Diagnostic['code']> = {
  */
 export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   const lineCounter = new LineCounter();
-  const fail = (diagnostics: Diagnostic[], text = ''): ParsedSite => ({
-    file,
-    text,
-    doc: undefined,
-    lineCounter,
-    data: undefined,
-    diagnostics,
-  });
+  // Errors found before the YAML parser runs still need line starts to be located.
+  const fail = (diagnostics: Diagnostic[], text = ''): ParsedSite => {
+    lineCounter.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+    return { file, text, doc: undefined, lineCounter, data: undefined, diagnostics };
+  };
   if (bytes.length > Limits.maxFileBytes) {
     return fail([
       error('input-too-large', file, [], `the file has ${bytes.length} bytes; a site file may have at most ${Limits.maxFileBytes}`),
@@ -106,6 +104,12 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   for (const e of [...doc.errors, ...doc.warnings]) {
     const code = YAML_ERROR_CODES[e.code] ?? 'yaml-syntax';
     diagnostics.push(error(code, file, [], yamlMessage(e.code, e.message), { offset: e.pos[0] }));
+  }
+  if (doc.directives.yaml.version !== '1.2') {
+    // A %YAML 1.1 directive would turn `yes` into true and `<<` into a merge: one reading only.
+    diagnostics.push(
+      error('yaml-syntax', file, [], `%YAML ${doc.directives.yaml.version} directive: site files are YAML 1.2`, { offset: 0 }),
+    );
   }
   if (diagnostics.length > 0) return { file, text, doc, lineCounter, data: undefined, diagnostics };
 
@@ -152,9 +156,19 @@ function checkNestingDepth(file: string, text: string): Diagnostic | undefined {
   let flow = 0;
   let offset = 0;
   const indents: number[] = [];
+  // Indentation of the line that opened a block scalar (`key: |`); its content lines are text.
+  let blockParent: number | undefined;
   for (const line of text.split('\n')) {
     const content = line.replace(/^[ ]*/, '');
     const indent = line.length - content.length;
+    if (blockParent !== undefined) {
+      if (content === '' || indent > blockParent) {
+        offset += line.length + 1;
+        continue;
+      }
+      blockParent = undefined;
+    }
+    if (flow === 0 && /(^|[ ])[|>][-+0-9]*[ ]*(#.*)?$/.test(content)) blockParent = indent;
     if (content !== '' && !content.startsWith('#') && flow === 0) {
       while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
       indents.push(indent);

@@ -44,6 +44,7 @@ describe('parseSite', () => {
     const bytes = Buffer.concat([Buffer.from('a: 1\nb: "'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]);
     const p = parse(bytes);
     expect(p.diagnostics.map((d) => d.code)).toEqual(['input-invalid-utf8']);
+    expect(where({ ...checkText(''), parsed: p, diagnostics: p.diagnostics })).toEqual(['input-invalid-utf8@2:5']);
     expect(where(checkText(''))).toEqual(['input-not-mapping@1:1']);
   });
 
@@ -58,6 +59,7 @@ describe('parseSite', () => {
 
   it('rejects NUL, raw or escaped', () => {
     expect(codesOf('a: "x\0y"\n')).toEqual(['input-nul']);
+    expect(where(checkText('a: 1\nb: x\0y\n'))).toEqual(['input-nul@2:5']);
     expect(where(checkText('a: 1\nb: "x\\0y"\n'))).toEqual(['input-nul@2:4']);
   });
 
@@ -78,6 +80,11 @@ describe('parseSite', () => {
     expect(where(checkText('a:\n\tb: 1\n'))).toEqual(['yaml-syntax@2:1']);
   });
 
+  it('refuses a YAML 1.1 directive, which would change how scalars read', () => {
+    expect(codesOf('%YAML 1.1\n---\na: yes\n')).toEqual(['yaml-syntax']);
+    expect(codesOf('%YAML 1.2\n---\na: yes\n')).toEqual([]);
+  });
+
   it('accepts a byte-order mark', () => {
     const p = parse(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a: 1\n')]));
     expect(p.diagnostics).toEqual([]);
@@ -93,7 +100,10 @@ describe('parseSite', () => {
     const block = Array.from({ length: Limits.maxDepth + 2 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
     expect(codesOf(block)).toEqual(['input-too-deep']);
     expect(codesOf(`a: ${'['.repeat(10_000)}${']'.repeat(10_000)}\n`)).toEqual(['input-too-deep']);
+    expect(where(checkText(`a: 1\nb: ${'['.repeat(40)}\n`))).toEqual(['input-too-deep@2:35']);
     expect(codesOf(`# ${'['.repeat(100)}\na: "${'{'.repeat(100)}"\nb: '${'['.repeat(100)}' # ${'['.repeat(100)}\n`)).toEqual([]);
+    const blockText = Array.from({ length: 40 }, (_, i) => `${' '.repeat(2 + i)}x`).join('\n');
+    expect(codesOf(`a: |\n${blockText}\nb: >-\n${blockText}\n`)).toEqual([]);
     const ok = Array.from({ length: 10 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
     expect(codesOf(ok)).toEqual([]);
   });
