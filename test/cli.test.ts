@@ -118,6 +118,13 @@ describe('chamicore-compile', () => {
     const dir = temp();
     mkdirSync(join(dir, 'sites/x.yaml'), { recursive: true });
     expect(cli(['sites/x.yaml'], { cwd: dir }).code).toBe(2);
+    // An output folder that cannot be written is the user's to fix, not a bug: exit 2, one line.
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    const r = cli(['--out', join(dir, 'not-a-folder'), 'sites/alps']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^chamicore-compile: error: .*not-a-folder\/alps: cannot write: EEXIST; the previous contents are unchanged\n$/,
+    );
   });
 
   it('validates without writing', () => {

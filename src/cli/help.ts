@@ -4,7 +4,8 @@ Exit codes:
   0   success: outputs written, out/ is current (--check), or sites valid (validate)
   1   a site is invalid, or --check found differing, missing or extra files
   2   usage error or unreadable input (bad option, missing file, missing site key
-      or secret in --reveal, --reveal into a git-tracked folder)
+      or secret in --reveal, --reveal into a git-tracked folder, an output
+      folder that cannot be written)
   70  internal error: a bug in chamicore-compile; please report it
 
 Secrets:

@@ -180,7 +180,7 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
   const orphans = !failed && folders.length > 0 && mode !== 'validate' ? (await listSiteFolders(outDir)).filter((n) => !known.has(n)) : [];
   if (!failed && mode === 'check') {
     for (const [i, c] of checked.entries()) {
-      const diff = await diffSiteTree(outDir, c.source.stem, emitted[i]!);
+      const diff = await fsStep(`${outShown}/${c.source.stem}`, 'read', () => diffSiteTree(outDir, c.source.stem, emitted[i]!));
       const isStale = diff.differing.length + diff.missing.length + diff.extra.length > 0;
       stale ||= isStale;
       Object.assign(reports[i]!, { status: isStale ? 'stale' : 'current', out: `${outShown}/${c.source.stem}`, differences: diff });
@@ -192,13 +192,13 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
       const files = emitted[i]!;
       const site = c.source.stem;
       const display = `${outShown}/${site}`;
-      const diff = opts.reveal ? undefined : await diffSiteTree(outDir, site, files);
+      const diff = opts.reveal ? undefined : await fsStep(display, 'read', () => diffSiteTree(outDir, site, files));
       const same = diff !== undefined && diff.differing.length + diff.missing.length + diff.extra.length === 0;
-      if (!same) await writeSiteTree(outDir, site, files, { reveal: opts.reveal, display });
+      if (!same) await fsStep(display, 'write', () => writeSiteTree(outDir, site, files, { reveal: opts.reveal, display }));
       Object.assign(reports[i]!, { status: same ? 'unchanged' : 'written', out: display, files: files.map((f) => f.path) });
     }
     for (const name of orphans) {
-      if (await removeStaleSite(outDir, name, GENERATED_PREFIX)) removedSites.push(name);
+      if (await fsStep(`${outShown}/${name}`, 'remove', () => removeStaleSite(outDir, name, GENERATED_PREFIX))) removedSites.push(name);
       else keptSites.push(name);
     }
   }
@@ -232,6 +232,20 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
   }
   if (stale) return ExitCode.invalid;
   return ExitCode.ok;
+}
+
+/**
+ * Runs a file-system step on the output folder; an operating-system error (EACCES, ENOTDIR,
+ * ENOSPC, …) becomes a one-line usage error naming the folder, not an internal error.
+ */
+async function fsStep<T>(display: string, verb: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e instanceof UsageError || typeof code !== 'string') throw e;
+    throw new UsageError(`${display}: cannot ${verb}: ${code}${verb === 'write' ? '; the previous contents are unchanged' : ''}`);
+  }
 }
 
 function plural(n: number, word: string): string {
