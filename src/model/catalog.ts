@@ -43,11 +43,5 @@ export const SERVICES: readonly ServiceInfo[] = [
   { id: 'mcp', token: 'MCP', port: 27774, dbSchema: undefined, optional: true, pool: undefined },
 ].map((s) => ({ ...s, id: s.id as ServiceId, chart: `chamicore-${s.id}`, composeService: s.id }));
 
-export function serviceInfo(id: ServiceId): ServiceInfo {
-  const info = SERVICES.find((s) => s.id === id);
-  if (info === undefined) throw new Error(`unknown service ${id}`);
-  return info;
-}
-
 /** The 64-hex development internal token from upstream docs; never valid outside development. */
 export const DEV_INTERNAL_TOKEN = '0123456789abcdef'.repeat(4);

@@ -140,7 +140,7 @@ export function resolveSecrets(
 }
 
 /** Why a value cannot be written to an environment variable, if it cannot. */
-export function checkValue(value: string): string | undefined {
+function checkValue(value: string): string | undefined {
   if (value.includes('\0')) return 'contains a NUL character, which no environment variable can hold';
   if (!value.isWellFormed()) return 'is not well-formed Unicode';
   return undefined;
