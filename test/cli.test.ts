@@ -1,49 +1,13 @@
 /** End-to-end: the built CLI as a user runs it (npm test builds dist/ first). */
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { BIN, cli, removeTemps, ROOT, temp, TEST_KEY, workspace } from './helpers/cli.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
-const BIN = join(ROOT, 'dist/bin.js');
-const KEY = 'cli-test-site-key-0123456789-abcdefghij';
-const temps: string[] = [];
-
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chamicore-cli-'));
-  temps.push(dir);
-  return dir;
-}
-
-function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env['PATH'] ?? '', ...options.env },
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A temporary copy of sites/ to work in. */
-function workspace(): string {
-  const dir = temp();
-  cpSync(join(ROOT, 'sites'), join(dir, 'sites'), { recursive: true });
-  return dir;
-}
+const KEY = TEST_KEY;
 
 function tree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -61,9 +25,7 @@ function tree(dir: string): Record<string, string> {
 beforeAll(() => {
   if (!existsSync(BIN)) throw new Error('dist/bin.js is missing: run npm run build (npm test does)');
 });
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterEach(removeTemps);
 
 describe('chamicore-compile', () => {
   it('finds the committed out/ current: chamicore-compile --check sites', () => {

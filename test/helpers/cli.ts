@@ -1,0 +1,65 @@
+/** Running the built CLI (dist/bin.js, built by `npm test`) the way a user does, in temporary folders. */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const BIN = join(ROOT, 'dist/bin.js');
+/** The fixed test site key: revealed outputs are the same on every run. */
+export const TEST_KEY = 'cli-test-site-key-0123456789-abcdefghij';
+/** What every real site needs to reveal: the key, alps' OIDC client secret, eiger's fromFile secret. */
+export const REVEAL_ENV = { CHAMICORE_SITE_KEY: TEST_KEY, ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env' };
+export const REVEAL_FILES: Record<string, string> = { 'eiger-db-password': 'eiger-db-password-from-file' };
+
+const temps: string[] = [];
+
+/** A new empty temporary folder, removed by `removeTemps`. */
+export function temp(prefix = 'chamicore-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+export function removeTemps(): void {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs chamicore-compile with a clean environment (PATH plus `env`). */
+export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env['PATH'] ?? '', ...options.env },
+    encoding: 'utf8',
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temporary copy of sites/ to work in. */
+export function workspace(): string {
+  const dir = temp();
+  cpSync(join(ROOT, 'sites'), join(dir, 'sites'), { recursive: true });
+  return dir;
+}
+
+/** A secrets folder outside any git work tree holding the fromFile secrets of the real sites. */
+export function secretsDir(): string {
+  const dir = join(temp(), 'secrets');
+  mkdirSync(dir, { mode: 0o700 });
+  for (const [name, value] of Object.entries(REVEAL_FILES)) writeFileSync(join(dir, name), value, { mode: 0o600 });
+  return dir;
+}
+
+/** Compiles `sites` (paths relative to the repository) with --reveal and the test key; returns the output folder. */
+export function revealInto(sites: readonly string[]): string {
+  const out = join(temp(), 'out');
+  const r = cli(['--reveal', '--secrets-dir', secretsDir(), '--out', out, ...sites], { env: REVEAL_ENV });
+  if (r.code !== 0) throw new Error(`reveal failed (${String(r.code)}): ${r.stderr}`);
+  return out;
+}

@@ -1,0 +1,45 @@
+/** The real site files in sites/, checked, for tests that compare outputs with what a site asked for. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SiteModel } from '../../src/model/site-model.js';
+import { ROOT } from './cli.js';
+import { checkText } from './site.js';
+
+/** Names of the site files in sites/, sorted. */
+export const SITE_NAMES: readonly string[] = readdirSync(join(ROOT, 'sites'))
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.slice(0, -'.yaml'.length))
+  .sort();
+
+/** The model of a site file (fails the test if the site does not check). */
+export function siteModel(file: string, name: string): SiteModel {
+  const checked = checkText(readFileSync(file, 'utf8'), name);
+  if (checked.model === undefined) throw new Error(`${file} does not check: ${JSON.stringify(checked.diagnostics)}`);
+  return checked.model;
+}
+
+export function realSiteModel(name: string): SiteModel {
+  return siteModel(join(ROOT, 'sites', `${name}.yaml`), name);
+}
+
+import { composeSections } from '../../src/emit/compose-env.js';
+import { resolveSecrets, type SecretInputs } from '../../src/secrets/resolve.js';
+import { REVEAL_ENV, REVEAL_FILES, TEST_KEY } from './cli.js';
+
+/** The inputs a `--reveal` run of `revealInto` reads, for computing the intended values in-process. */
+export function revealInputs(): SecretInputs {
+  return {
+    siteKey: Buffer.from(TEST_KEY, 'utf8'),
+    siteKeySource: 'CHAMICORE_SITE_KEY',
+    env: new Map(Object.entries(REVEAL_ENV)),
+    files: new Map(Object.entries(REVEAL_FILES).map(([k, v]) => [k, { kind: 'ok', value: v } as const])),
+    secretsDir: '/secrets',
+  };
+}
+
+/** Every variable of a site's compose .env and the exact string the compiler means it to hold. */
+export function intendedDotenv(model: SiteModel, reveal: boolean): Map<string, string> {
+  const { values, diagnostics } = resolveSecrets(model, reveal, reveal ? revealInputs() : undefined, model.source);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`secrets do not resolve: ${JSON.stringify(diagnostics)}`);
+  return new Map(composeSections(model, values).flatMap((s) => s.variables.map((v) => [v.name, v.value] as const)));
+}

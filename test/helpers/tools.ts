@@ -1,0 +1,76 @@
+/**
+ * The real external tools (kubeconform, helm, compose's .env parser), as installed by
+ * `npm run tools` into .tools/bin, or found on PATH. A missing tool fails the test that needs it
+ * with a message naming the tool and the command that installs it; it never skips.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { ROOT } from './cli.js';
+
+interface Pins {
+  go: { name: string; version: string }[];
+  local: { name: string; dir: string }[];
+}
+const pins = JSON.parse(readFileSync(join(ROOT, 'scripts/tools.json'), 'utf8')) as Pins;
+export type ToolName = 'kubeconform' | 'helm' | 'compose-dotenv';
+
+/** The path of a tool: .tools/bin first, then PATH. Throws a clear error if it is missing. */
+export function toolPath(name: ToolName): string {
+  const local = join(ROOT, '.tools/bin', name);
+  if (existsSync(local)) return local;
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
+  }
+  const pin = pins.go.find((t) => t.name === name);
+  const alternative = pin === undefined ? 'it is built from test/conformance/dotenv and needs Go' : `or put ${name} ${pin.version} on PATH`;
+  throw new Error(`${name} is not installed: run \`npm run tools\` (needs Go 1.24 or newer; ${alternative})`);
+}
+
+export interface ToolResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a tool; `input` goes to its stdin. */
+export function runTool(name: ToolName, args: readonly string[], options: { cwd?: string; input?: string } = {}): ToolResult {
+  const r = spawnSync(toolPath(name), args, {
+    cwd: options.cwd ?? ROOT,
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', HELM_CACHE_HOME: join(ROOT, '.tools/helm-cache') },
+  });
+  if (r.error !== undefined) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface KubeconformReport {
+  readonly resources: { filename: string; kind: string; name: string; version: string; status: string; msg: string }[];
+  readonly summary: { valid: number; invalid: number; errors: number; skipped: number };
+}
+
+/**
+ * kubeconform -strict with JSON output. The schemas come from $KUBECONFORM_SCHEMA_LOCATION when it
+ * is set (CI points it at a local copy), else from kubeconform's default location. The Kubernetes
+ * version is the site's, unless $KUBECONFORM_KUBERNETES_VERSION overrides it (a local copy may
+ * hold only `master`).
+ */
+export function kubeconform(kubernetesVersion: string, paths: readonly string[], input?: string): KubeconformReport {
+  const location = process.env['KUBECONFORM_SCHEMA_LOCATION'];
+  const args = [
+    '-strict',
+    '-summary',
+    '-verbose',
+    '-output',
+    'json',
+    '-kubernetes-version',
+    process.env['KUBECONFORM_KUBERNETES_VERSION'] ?? kubernetesVersion,
+    ...(location !== undefined && location !== '' ? ['-schema-location', location] : []),
+    ...paths,
+  ];
+  const r = runTool('kubeconform', args, input === undefined ? {} : { input });
+  if (r.stdout.trim() === '') throw new Error(`kubeconform printed nothing (exit ${String(r.code)}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as KubeconformReport;
+}
