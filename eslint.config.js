@@ -9,7 +9,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['scripts/*.mjs', 'eslint.config.js'] },
+        projectService: { allowDefaultProject: ['scripts/*.mjs', 'test/conformance/*.mjs', 'eslint.config.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -38,7 +38,7 @@ export default tseslint.config(
     files: ['src/bin.ts', 'scripts/**', 'test/**', 'vitest.config.ts', 'eslint.config.js'],
     rules: { 'no-restricted-globals': 'off', 'no-console': 'off' },
   },
-  { files: ['scripts/**', 'eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/**', 'test/**/*.mjs', 'eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   { files: ['scripts/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   {
     files: ['test/**'],
