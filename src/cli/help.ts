@@ -19,5 +19,6 @@ Examples:
   chamicore-compile sites                   compile every site in sites/
   chamicore-compile --check sites           fail if out/ is not current
   chamicore-compile validate sites          validate only
+  chamicore-compile validate --format codequality sites > gl-code-quality-report.json
   CHAMICORE_SITE_KEY=... chamicore-compile --reveal --out /secure/deploy sites/alps
 `;

@@ -6,7 +6,9 @@ import { checkSecretsDir, readSecretFiles, readSiteKeyFile } from '../load/read-
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import { hasErrors, type Diagnostic } from '../report/diagnostic.js';
 import { ExitCode, UsageError } from '../report/exit-codes.js';
+import { toCodeQuality } from '../report/codequality.js';
 import { formatText, locateAll, toJson, type LocatedDiagnostic } from '../report/format.js';
+import { toJunit } from '../report/junit.js';
 import { secretInputsNeeded, type SecretInputs } from '../secrets/resolve.js';
 import { VERSION } from '../version.js';
 import { wouldGitTrack } from '../write/git.js';
@@ -30,8 +32,11 @@ interface CompileOptions {
   readonly reveal: boolean;
   readonly siteKeyFile: string | undefined;
   readonly secretsDir: string | undefined;
-  readonly format: 'text' | 'json';
+  readonly format: OutputFormat;
 }
+
+type OutputFormat = 'text' | 'json' | 'codequality' | 'junit';
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'codequality', 'junit'];
 
 type Mode = 'compile' | 'check' | 'validate';
 
@@ -51,8 +56,8 @@ interface SiteReport {
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const program = new Command('chamicore-compile');
-  const formatOption = () =>
-    new Option('--format <format>', 'how to print results and diagnostics').choices(['text', 'json']).default('text');
+  const formatOption = (choices: readonly OutputFormat[], help: string) =>
+    new Option('--format <format>', help).choices(choices).default('text');
   program
     .description(
       'Compile Chamicore site files (sites/<name>.yaml) into out/<name>/: an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets.',
@@ -63,7 +68,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option('--reveal', 'write real secret values (files 0600); refused into a folder git tracks')
     .option('--site-key-file <path>', 'file holding the site key for generated secrets (default: $CHAMICORE_SITE_KEY)')
     .option('--secrets-dir <path>', 'folder holding the fromFile secrets (outside any git work tree)')
-    .addOption(formatOption())
+    .addOption(formatOption(['text', 'json'], 'how to print results and diagnostics'))
     .version(VERSION, '-V, --version')
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError('(run chamicore-compile --help for usage)')
@@ -84,7 +89,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .command('validate')
     .description('validate site files against the schema and the rules; write nothing')
     .argument('<site...>', 'site files, site paths or folders')
-    .addOption(formatOption())
+    .addOption(
+      formatOption(
+        FORMATS,
+        'how to print results and diagnostics: text, json, codequality (GitLab Code Quality JSON) or junit (JUnit XML), on stdout',
+      ),
+    )
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .configureOutput({
@@ -126,7 +136,7 @@ function readOptions(opts: Record<string, unknown>): CompileOptions {
     reveal: opts['reveal'] === true,
     siteKeyFile: typeof opts['siteKeyFile'] === 'string' ? opts['siteKeyFile'] : undefined,
     secretsDir: typeof opts['secretsDir'] === 'string' ? opts['secretsDir'] : undefined,
-    format: opts['format'] === 'json' ? 'json' : 'text',
+    format: FORMATS.find((f) => f === opts['format']) ?? 'text',
   };
 }
 
@@ -203,7 +213,16 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
     }
   }
 
-  if (opts.format === 'json') {
+  if (opts.format === 'codequality') {
+    io.stdout(toCodeQuality(located));
+  } else if (opts.format === 'junit') {
+    io.stdout(
+      toJunit(
+        reports.map((r) => ({ file: r.file, valid: r.status !== 'invalid' })),
+        located,
+      ),
+    );
+  } else if (opts.format === 'json') {
     io.stdout(
       `${JSON.stringify(
         {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Deploys one site from CI: compiles it with --reveal into a private temporary folder (never into
+# the repository, never into an artifact), applies its Secrets, then installs the umbrella chart.
+# Usage: scripts/ci-deploy.sh <site>
+# Environment (GitLab CI/CD variables scoped to the site's environment):
+#   CHAMICORE_SITE_KEY   masked variable: the site key for generated secrets
+#   KUBECONFIG           file variable: credentials for the site's cluster
+#   SECRET_FILE_<NAME>   optional file variables: the site's fromFile secrets, NAME being the
+#                        file name upper-cased with - as _ (eiger-db-password → SECRET_FILE_EIGER_DB_PASSWORD)
+set -euo pipefail
+site="${1:?usage: scripts/ci-deploy.sh <site>}"
+: "${CHAMICORE_SITE_KEY:?set the masked CI variable CHAMICORE_SITE_KEY for this environment}"
+umask 077
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/secrets"
+while IFS='=' read -r name path; do
+  file="$(printf '%s' "${name#SECRET_FILE_}" | tr 'A-Z_' 'a-z-')"
+  cp "$path" "$work/secrets/$file"
+done < <(env | grep -E '^SECRET_FILE_[A-Z0-9_]+=' || true)
+
+npx chamicore-compile --reveal --secrets-dir "$work/secrets" --out "$work/out" "sites/$site"
+namespace="$(node -e 'const y = require("yaml"); const f = require("fs"); console.log(y.parse(f.readFileSync(process.argv[1], "utf8")).global.namespace)' "$work/out/$site/helm/values.yaml")"
+kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f -
+kubectl apply --server-side -f "$work/out/$site/secrets/"
+helm dependency build "$work/out/$site/helm"
+helm upgrade --install chamicore "$work/out/$site/helm" --namespace "$namespace" --atomic --wait --timeout 15m

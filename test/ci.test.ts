@@ -1,0 +1,162 @@
+/**
+ * The GitLab pipeline, .ci/run and the README agree with the code: every script line that runs
+ * an npm script or chamicore-compile names a script, a command and flags that exist; every job
+ * a job needs exists; every site has its deploy job; the test command is the README's.
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { cli, ROOT } from './helpers/cli.js';
+import { SITE_NAMES } from './helpers/sites.js';
+
+type Job = Record<string, unknown>;
+const pipeline = parse(readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8')) as Record<string, unknown>;
+const RESERVED = new Set([
+  'workflow',
+  'stages',
+  'variables',
+  'default',
+  'include',
+  'image',
+  'services',
+  'cache',
+  'before_script',
+  'after_script',
+]);
+const jobs = Object.entries(pipeline).filter(([name]) => !RESERVED.has(name)) as [string, Job][];
+const jobNames = new Set(jobs.map(([n]) => n));
+const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+/** Every shell line a job runs, its own and those of the shell scripts it calls. */
+function linesOf(job: Job): string[] {
+  const own = ['before_script', 'script', 'after_script']
+    .flatMap((k) => (job[k] as string[] | undefined) ?? [])
+    .flatMap((l) => l.split('\n'));
+  const called = own.flatMap((l) => [...l.matchAll(/(?:^|\s)(scripts\/[\w.-]+\.sh)\b/g)].map((m) => m[1]!));
+  return [...own, ...called.flatMap((f) => readFileSync(join(ROOT, f), 'utf8').split('\n'))];
+}
+
+/** Options and their allowed values, read from the real --help of a command. */
+function helpOf(args: string[]): { flags: Set<string>; choices: Map<string, string[]> } {
+  const r = cli([...args, '--help']);
+  expect(r.code).toBe(0);
+  const text = r.stdout.replace(/\n\s+/g, ' ');
+  const flags = new Set([...text.matchAll(/(?:^|[\s,])(--[a-z][a-z-]*)/g)].map((m) => m[1]!));
+  const choices = new Map<string, string[]>();
+  // One segment per option: `--format <format> … (choices: "a", "b", default: "a")`.
+  for (const segment of text.split(/\s(?=--[a-z])/)) {
+    const flag = /^(--[a-z-]+) <[a-z]+>/.exec(segment)?.[1];
+    const list = /\(choices: ((?:"[^"]*",?\s*)+)/.exec(segment)?.[1];
+    if (flag !== undefined && list !== undefined)
+      choices.set(
+        flag,
+        [...list.matchAll(/"([^"]*)"/g)].map((m) => m[1]!),
+      );
+  }
+  return { flags, choices };
+}
+
+const HELP = { main: helpOf([]), validate: helpOf(['validate']) };
+
+it('reads the choices of --format from --help', () => {
+  expect(HELP.main.choices.get('--format')).toEqual(['text', 'json']);
+  expect(HELP.validate.choices.get('--format')).toEqual(['text', 'json', 'codequality', 'junit']);
+});
+
+/** Checks one chamicore-compile invocation; returns what it ran, for the caller's records. */
+function checkInvocation(line: string): string {
+  const words = line
+    .slice(line.indexOf('chamicore-compile') + 'chamicore-compile'.length)
+    .trim()
+    .split(/\s+/);
+  const command = words[0] === 'validate' ? 'validate' : 'main';
+  const help = HELP[command];
+  for (const [i, w] of words.entries()) {
+    if (!w.startsWith('--')) continue;
+    const flag = w.split('=')[0]!;
+    expect(help.flags, `${line}: ${flag}`).toContain(flag);
+    const allowed = help.choices.get(flag);
+    if (allowed !== undefined) expect(allowed, `${line}: ${flag} value`).toContain(w.includes('=') ? w.split('=')[1] : words[i + 1]);
+  }
+  return command;
+}
+
+describe('.gitlab-ci.yml', () => {
+  it('has the install, validate, check, test, kubeconform, helm and deploy jobs', () => {
+    for (const name of ['install', 'validate', 'check', 'test', 'kubeconform', 'helm']) expect(jobNames).toContain(name);
+    expect(pipeline['stages']).toEqual(['install', 'validate', 'test', 'conformance', 'deploy']);
+    for (const [name, job] of jobs) {
+      if (name.startsWith('.')) continue;
+      const stage = (job['stage'] as string | undefined) ?? (pipeline[job['extends'] as string] as Job | undefined)?.['stage'];
+      expect(pipeline['stages'], `${name}: stage`).toContain(stage);
+    }
+  });
+
+  it('runs only npm scripts that exist and chamicore-compile flags that exist', () => {
+    const ran = { npm: 0, compile: 0 };
+    for (const [name, job] of jobs) {
+      for (const line of linesOf(job)) {
+        for (const m of line.matchAll(/\bnpm run ([\w:-]+)/g)) {
+          expect(Object.keys(scripts), `${name}: ${line}`).toContain(m[1]);
+          ran.npm += 1;
+        }
+        if (/\bnpm test\b/.test(line)) expect(scripts['test'], name).toBeDefined();
+        if (/\bchamicore-compile\b/.test(line) && !line.trimStart().startsWith('#')) {
+          checkInvocation(line);
+          ran.compile += 1;
+        }
+      }
+    }
+    expect(ran.npm).toBeGreaterThan(0);
+    expect(ran.compile).toBeGreaterThanOrEqual(5);
+  });
+
+  it('needs and extends only jobs that exist; the shell scripts it calls exist and are executable', () => {
+    for (const [name, job] of jobs) {
+      for (const need of (job['needs'] as string[] | undefined) ?? []) expect(jobNames, `${name} needs ${need}`).toContain(need);
+      if (job['extends'] !== undefined) expect(jobNames, name).toContain(job['extends']);
+      for (const line of linesOf(job)) {
+        for (const m of line.matchAll(/(?:^|\s)(scripts\/[\w.-]+\.sh)\b/g)) {
+          expect(() => {
+            accessSync(join(ROOT, m[1]!), constants.X_OK);
+          }, m[1]).not.toThrow();
+          expect(spawnSync('bash', ['-n', join(ROOT, m[1]!)]).status, `${m[1]!} parses`).toBe(0);
+        }
+      }
+    }
+  });
+
+  it('writes the Code Quality and JUnit reports it declares', () => {
+    const validate = pipeline['validate'] as Job;
+    const reports = (validate['artifacts'] as { reports: Record<string, string> }).reports;
+    const lines = linesOf(validate);
+    expect(lines.some((l) => l.includes('--format codequality') && l.includes(`> ${reports['codequality']!}`))).toBe(true);
+    expect(lines.some((l) => l.includes('--format junit') && l.includes(`> ${reports['junit']!}`))).toBe(true);
+  });
+
+  it('has a manual deploy job for every site, and none for a site that does not exist', () => {
+    const deploys = jobs.filter(([, j]) => j['extends'] === '.deploy').map(([, j]) => (j['variables'] as { SITE: string }).SITE);
+    expect(deploys.sort()).toEqual([...SITE_NAMES].sort());
+    const template = pipeline['.deploy'] as Job;
+    expect(template['rules']).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: 'manual' }]);
+    // The revealed tree never becomes an artifact.
+    expect(template['artifacts']).toBeUndefined();
+    expect(linesOf(template).join('\n')).toMatch(/--reveal --secrets-dir "\$work\/secrets" --out "\$work\/out"/);
+  });
+});
+
+describe('the test command', () => {
+  it('is the same in the README quick start, .ci/run and the pipeline test job', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const quick = /## Quick start\n\n```sh\n([^\n]*)\n([^\n]*)\n```/.exec(readme);
+    expect(quick).not.toBeNull();
+    const testCommand = quick![2]!.split('#')[0]!.trim();
+    expect(testCommand).toBe('npm run tools && npm test');
+    const ciRun = readFileSync(join(ROOT, '.ci/run'), 'utf8').trimEnd().split('\n');
+    expect(ciRun.at(-1)).toBe(testCommand);
+    expect(linesOf(pipeline['test'] as Job)).toContain(testCommand);
+    expect(existsSync(join(ROOT, 'scripts/tools.mjs'))).toBe(true);
+  });
+});
