@@ -5,22 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BIN, cli, removeTemps, ROOT, temp, TEST_KEY, workspace } from './helpers/cli.js';
+import { BIN, cli, readTree, removeTemps, ROOT, temp, TEST_KEY, workspace } from './helpers/cli.js';
 
 const KEY = TEST_KEY;
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
-      if (e.isDirectory()) walk(join(d, e.name), rel);
-      else out[rel] = readFileSync(join(d, e.name), 'utf8');
-    }
-  };
-  if (existsSync(dir)) walk(dir, '');
-  return out;
-}
+const tree = readTree;
 
 beforeAll(() => {
   if (!existsSync(BIN)) throw new Error('dist/bin.js is missing: run npm run build (npm test does)');

@@ -13,7 +13,7 @@ import { secretInputsNeeded, type SecretInputs } from '../secrets/resolve.js';
 import { VERSION } from '../version.js';
 import { wouldGitTrack } from '../write/git.js';
 import { GENERATED_PREFIX } from '../emit/header.js';
-import { diffSiteTree, listSiteFolders, removeStaleSite, writeSiteTree, type TreeDifference } from '../write/out-tree.js';
+import { diffSiteTree, listSiteFolders, recoverOutDir, removeStaleSite, writeSiteTree, type TreeDifference } from '../write/out-tree.js';
 import { EXIT_CODES_HELP } from './help.js';
 import type { CliIo } from './io.js';
 
@@ -118,7 +118,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         : ExitCode.usage;
     }
     if (e instanceof UsageError) {
-      io.stderr(`chamicore-compile: error: ${e.message}\n`);
+      io.stderr(`chamicore-compile: error: ${e.code}: ${e.message}\n`);
       return ExitCode.usage;
     }
     const err = e as Error;
@@ -141,9 +141,10 @@ function readOptions(opts: Record<string, unknown>): CompileOptions {
 }
 
 async function runSites(args: readonly string[], opts: CompileOptions, mode: Mode, io: CliIo): Promise<number> {
-  if (opts.check && opts.reveal) throw new UsageError('--check compares the redacted output; it cannot be combined with --reveal');
+  if (opts.check && opts.reveal)
+    throw new UsageError('option-conflict', '--check compares the redacted output; it cannot be combined with --reveal');
   if (!opts.reveal && (opts.siteKeyFile !== undefined || opts.secretsDir !== undefined)) {
-    throw new UsageError('--site-key-file and --secrets-dir are used only with --reveal');
+    throw new UsageError('option-conflict', '--site-key-file and --secrets-dir are used only with --reveal');
   }
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sources = [];
@@ -160,6 +161,7 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
       const tracked = await wouldGitTrack(outDir);
       if (tracked !== undefined) {
         throw new UsageError(
+          'reveal-into-git',
           `--reveal: ${outShown} is inside the git work tree ${tracked} and not ignored; write revealed secrets elsewhere`,
         );
       }
@@ -186,6 +188,9 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
   const removedSites: string[] = [];
   const keptSites: string[] = [];
   const known = new Set(checked.map((c) => c.source.stem));
+  // Every command that reads or writes the output folder first completes or undoes any swap an
+  // earlier run left half-done (a killed process), so it sees only complete trees.
+  if (!failed && mode !== 'validate') await fsStep(outShown, 'recover', () => recoverOutDir(outDir));
   // Folders in out/ that no site compiles to: only knowable when a whole folder of sites was given.
   const orphans = !failed && folders.length > 0 && mode !== 'validate' ? (await listSiteFolders(outDir)).filter((n) => !known.has(n)) : [];
   if (!failed && mode === 'check') {
@@ -263,7 +268,7 @@ async function fsStep<T>(display: string, verb: string, step: () => Promise<T>):
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (e instanceof UsageError || typeof code !== 'string') throw e;
-    throw new UsageError(`${display}: cannot ${verb}: ${code}${verb === 'write' ? '; the previous contents are unchanged' : ''}`);
+    throw new UsageError('out-io', `${display}: cannot ${verb}: ${code}${verb === 'write' ? '; the previous contents are unchanged' : ''}`);
   }
 }
 

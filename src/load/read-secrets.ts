@@ -17,7 +17,7 @@ export async function readSiteKeyFile(path: string, cwd: string): Promise<Uint8A
     const text = await readFile(resolve(cwd, path));
     return Buffer.from(chompOne(text.toString('utf8')), 'utf8');
   } catch (e) {
-    throw new UsageError(`--site-key-file ${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new UsageError('site-key-unreadable', `--site-key-file ${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
 }
 
@@ -28,11 +28,12 @@ export async function checkSecretsDir(path: string, cwd: string): Promise<string
     real = await realpath(resolve(cwd, path));
     if (!(await lstat(real)).isDirectory()) throw new Error('not a folder');
   } catch {
-    throw new UsageError(`--secrets-dir ${path}: not an existing folder`);
+    throw new UsageError('secrets-dir-missing', `--secrets-dir ${path}: not an existing folder`);
   }
   const tree = await findGitWorkTree(real);
   if (tree !== undefined) {
     throw new UsageError(
+      'secrets-dir-in-git',
       `--secrets-dir ${path}: the folder lies inside the git work tree ${tree}; keep secret files outside any repository`,
     );
   }

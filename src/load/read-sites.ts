@@ -34,30 +34,35 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
     const k = await kind(abs);
     if (k === 'dir') {
       const entries = (await readdir(abs)).filter((n) => SITE_EXTENSIONS.includes(extname(n)) && !n.startsWith('.')).sort();
-      if (entries.length === 0) throw new UsageError(`${arg}: the folder holds no site files (*.yaml)`);
+      if (entries.length === 0) throw new UsageError('sites-folder-empty', `${arg}: the folder holds no site files (*.yaml)`);
       folders.push(abs);
       for (const n of entries) files.push(join(abs, n));
     } else if (k === 'file') {
-      if (!SITE_EXTENSIONS.includes(extname(abs))) throw new UsageError(`${arg}: a site file ends in .yaml or .yml`);
+      if (!SITE_EXTENSIONS.includes(extname(abs))) throw new UsageError('site-not-yaml', `${arg}: a site file ends in .yaml or .yml`);
       files.push(abs);
     } else if (k === 'other') {
-      throw new UsageError(`${arg}: not a regular file or folder`);
+      throw new UsageError('site-not-file', `${arg}: not a regular file or folder`);
     } else {
       const found = [];
       for (const ext of SITE_EXTENSIONS) if ((await kind(abs + ext)) === 'file') found.push(abs + ext);
-      if (found.length === 0) throw new UsageError(`${arg}: no such site file (tried ${arg}, ${arg}.yaml and ${arg}.yml)`);
-      if (found.length > 1) throw new UsageError(`${arg}: both ${arg}.yaml and ${arg}.yml exist; keep one`);
+      if (found.length === 0)
+        throw new UsageError('site-not-found', `${arg}: no such site file (tried ${arg}, ${arg}.yaml and ${arg}.yml)`);
+      if (found.length > 1) throw new UsageError('site-ambiguous', `${arg}: both ${arg}.yaml and ${arg}.yml exist; keep one`);
       files.push(found[0]!);
     }
   }
   const unique = [...new Set(files)];
-  if (unique.length > Limits.maxSites) throw new UsageError(`${unique.length} site files; at most ${Limits.maxSites} per run`);
+  if (unique.length > Limits.maxSites)
+    throw new UsageError('too-many-sites', `${unique.length} site files; at most ${Limits.maxSites} per run`);
   const byStem = new Map<string, string>();
   for (const f of unique) {
     const stem = siteStem(f);
     const other = byStem.get(stem);
     if (other !== undefined)
-      throw new UsageError(`${displayPath(other, cwd)} and ${displayPath(f, cwd)} would both compile to out/${stem}`);
+      throw new UsageError(
+        'site-name-collision',
+        `${displayPath(other, cwd)} and ${displayPath(f, cwd)} would both compile to out/${stem}`,
+      );
     byStem.set(stem, f);
   }
   return { files: unique, folders };
@@ -73,7 +78,7 @@ export async function readSiteSource(abs: string, cwd: string): Promise<SiteSour
   let handle;
   try {
     const info = await lstat(abs);
-    if (!info.isFile() && !info.isSymbolicLink()) throw new UsageError(`${file}: not a regular file`);
+    if (!info.isFile() && !info.isSymbolicLink()) throw new UsageError('site-not-file', `${file}: not a regular file`);
     handle = await open(abs, 'r');
     const buffer = Buffer.alloc(Limits.maxFileBytes + 1);
     let length = 0;
@@ -91,7 +96,7 @@ export async function readSiteSource(abs: string, cwd: string): Promise<SiteSour
     };
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError('site-unreadable', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   } finally {
     await handle?.close();
   }

@@ -10,7 +10,35 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** A usage or input failure: printed as one line, exit code 2. Never carries a secret. */
+/** Stable codes of the usage and input failures (exit 2) that are not about a line of a site file. */
+export type UsageCode =
+  | 'option-conflict'
+  | 'site-not-found'
+  | 'site-ambiguous'
+  | 'site-not-yaml'
+  | 'site-not-file'
+  | 'site-unreadable'
+  | 'site-name-collision'
+  | 'sites-folder-empty'
+  | 'too-many-sites'
+  | 'site-key-unreadable'
+  | 'secrets-dir-missing'
+  | 'secrets-dir-in-git'
+  | 'reveal-into-git'
+  | 'out-symlink'
+  | 'out-not-folder'
+  | 'out-io';
+
+/**
+ * A usage or input failure: printed as one line, `chamicore-compile: error: <code>: <message>`,
+ * exit code 2. Never carries a secret.
+ */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+  constructor(
+    readonly code: UsageCode,
+    message: string,
+  ) {
+    super(message);
+  }
 }

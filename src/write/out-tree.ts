@@ -7,11 +7,19 @@ import { UsageError } from '../report/exit-codes.js';
 
 const STAGING = '.staging-';
 const PREVIOUS = '.previous-';
+const REMOVING = '.removing-';
+type TempKind = typeof STAGING | typeof PREVIOUS | typeof REMOVING;
 
-/** Hidden names beside `out/<site>` used during a swap; recognisable so a later run can recover. */
-function tempName(site: string, kind: typeof STAGING | typeof PREVIOUS): string {
+/**
+ * Hidden names beside `out/<site>` used while a tree changes; recognisable so a later run can
+ * recover. A staging tree may be incomplete; a previous tree is always complete (it is renamed to
+ * a removing name before it is deleted); a removing tree is garbage.
+ */
+function tempName(site: string, kind: TempKind): string {
   return `.${site}${kind}${randomBytes(6).toString('hex')}`;
 }
+
+const TEMP_NAME = /^\.(.+)\.(staging|previous|removing)-[0-9a-f]{12}$/;
 
 async function exists(path: string): Promise<boolean> {
   return lstat(path).then(
@@ -21,31 +29,37 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Brings `out/<site>` back to a complete tree after an interrupted run: a staged tree that was
- * never swapped in is removed; a previous tree is put back if the site folder is missing, and
- * removed otherwise.
+ * Brings every site folder of `outDir` back to a complete tree after interrupted runs: staging
+ * and removing trees are deleted; a previous tree is put back where its site folder is missing
+ * (the instant between the two renames of a swap), and deleted otherwise. Leaves no temporary
+ * folder behind. Does nothing, and writes nothing, when there is nothing to recover.
  */
-export async function recoverSite(outDir: string, site: string): Promise<void> {
-  const entries = await readdir(outDir).catch(() => [] as string[]);
-  const target = join(outDir, site);
-  for (const name of entries.sort(compareStrings)) {
-    if (name.startsWith(`.${site}${STAGING}`)) {
-      await rm(join(outDir, name), { recursive: true, force: true });
-    }
+export async function recoverOutDir(outDir: string, only?: string): Promise<void> {
+  const entries = (await readdir(outDir).catch(() => [] as string[])).sort(compareStrings);
+  const temps = entries.flatMap((name) => {
+    const m = TEMP_NAME.exec(name);
+    return m !== null && (only === undefined || m[1] === only) ? [{ name, site: m[1]!, kind: m[2]! }] : [];
+  });
+  for (const t of temps.filter((x) => x.kind !== 'previous')) await rm(join(outDir, t.name), { recursive: true, force: true });
+  for (const t of temps.filter((x) => x.kind === 'previous')) {
+    const path = join(outDir, t.name);
+    if (!(await exists(join(outDir, t.site)))) await rename(path, join(outDir, t.site));
+    else await discard(outDir, t.site, path);
   }
-  for (const name of entries.sort(compareStrings)) {
-    if (!name.startsWith(`.${site}${PREVIOUS}`)) continue;
-    const path = join(outDir, name);
-    if (!(await exists(target))) await rename(path, target);
-    else await rm(path, { recursive: true, force: true });
-  }
+}
+
+/** Deletes a tree: first renamed to a removing name, so a half-deleted tree is never mistaken for a complete one. */
+async function discard(outDir: string, site: string, path: string): Promise<void> {
+  const removing = join(outDir, tempName(site, REMOVING));
+  await rename(path, removing);
+  await rm(removing, { recursive: true, force: true });
 }
 
 async function assertPlainFolder(target: string, display: string): Promise<boolean> {
   try {
     const info = await lstat(target);
-    if (info.isSymbolicLink()) throw new UsageError(`${display}: is a symbolic link; refusing to replace it`);
-    if (!info.isDirectory()) throw new UsageError(`${display}: exists and is not a folder`);
+    if (info.isSymbolicLink()) throw new UsageError('out-symlink', `${display}: is a symbolic link; refusing to replace it`);
+    if (!info.isDirectory()) throw new UsageError('out-not-folder', `${display}: exists and is not a folder`);
     return true;
   } catch (e) {
     if (e instanceof UsageError) throw e;
@@ -65,7 +79,7 @@ export async function writeSiteTree(
   options: { reveal: boolean; display: string },
 ): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  await recoverSite(outDir, site);
+  await recoverOutDir(outDir, site);
   const target = join(outDir, site);
   const hadTree = await assertPlainFolder(target, options.display);
   const staging = join(outDir, tempName(site, STAGING));
@@ -91,14 +105,14 @@ export async function writeSiteTree(
       await rename(target, previous);
       await rename(staging, target);
       await syncDir(outDir);
-      await rm(previous, { recursive: true, force: true });
+      await discard(outDir, site, previous);
     } else {
       await rename(staging, target);
     }
     await syncDir(outDir);
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
-    await recoverSite(outDir, site);
+    await recoverOutDir(outDir, site);
     throw e;
   }
 }
@@ -160,9 +174,7 @@ export async function removeStaleSite(outDir: string, site: string, prefix: stri
     const head = await readFile(join(target, ...f.split('/')), 'utf8').catch(() => '');
     if (!head.startsWith(prefix)) return false;
   }
-  const previous = join(outDir, tempName(site, PREVIOUS));
-  await rename(target, previous);
-  await rm(previous, { recursive: true, force: true });
+  await discard(outDir, site, target);
   return true;
 }
 

@@ -1,6 +1,6 @@
 /** Running the built CLI (dist/bin.js, built by `npm test`) the way a user does, in temporary folders. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -61,5 +61,19 @@ export function revealInto(sites: readonly string[]): string {
   const out = join(temp(), 'out');
   const r = cli(['--reveal', '--secrets-dir', secretsDir(), '--out', out, ...sites], { env: REVEAL_ENV });
   if (r.code !== 0) throw new Error(`reveal failed (${String(r.code)}): ${r.stderr}`);
+  return out;
+}
+
+/** Every file below `dir` (none if it is missing), by `/`-separated relative path. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string, prefix: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
+      if (e.isDirectory()) walk(join(d, e.name), rel);
+      else out[rel] = readFileSync(join(d, e.name), 'utf8');
+    }
+  };
+  if (existsSync(dir)) walk(dir, '');
   return out;
 }

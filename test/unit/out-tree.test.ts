@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { diffSiteTree, recoverSite, writeSiteTree } from '../../src/write/out-tree.js';
+import { diffSiteTree, recoverOutDir, writeSiteTree } from '../../src/write/out-tree.js';
 import { run } from '../../src/cli/run.js';
 
 const dirs: string[] = [];
@@ -40,12 +40,33 @@ describe('writeSiteTree', () => {
 
   it('recovers from an interrupted swap', async () => {
     const out = temp();
-    mkdirSync(join(out, '.s.previous-abc'), { recursive: true });
-    writeFileSync(join(out, '.s.previous-abc/a.txt'), 'old\n');
-    mkdirSync(join(out, '.s.staging-def'));
-    await recoverSite(out, 's');
+    mkdirSync(join(out, '.s.previous-0123456789ab'), { recursive: true });
+    writeFileSync(join(out, '.s.previous-0123456789ab/a.txt'), 'old\n');
+    mkdirSync(join(out, '.s.staging-0123456789ab'));
+    await recoverOutDir(out);
     expect(readdirSync(out)).toEqual(['s']);
     expect(readFileSync(join(out, 's/a.txt'), 'utf8')).toBe('old\n');
+  });
+
+  it('deletes a previous tree beside a complete site folder, and every removing tree', async () => {
+    const out = temp();
+    mkdirSync(join(out, 's'));
+    writeFileSync(join(out, 's/a.txt'), 'new\n');
+    mkdirSync(join(out, '.s.previous-0123456789ab'));
+    writeFileSync(join(out, '.s.previous-0123456789ab/a.txt'), 'old\n');
+    mkdirSync(join(out, '.t.removing-0123456789ab'));
+    mkdirSync(join(out, '.unrelated'));
+    await recoverOutDir(out);
+    expect(readdirSync(out).sort()).toEqual(['.unrelated', 's']);
+    expect(readFileSync(join(out, 's/a.txt'), 'utf8')).toBe('new\n');
+  });
+
+  it('recovers only the named site when asked', async () => {
+    const out = temp();
+    mkdirSync(join(out, '.s.staging-0123456789ab'));
+    mkdirSync(join(out, '.t.staging-0123456789ab'));
+    await recoverOutDir(out, 's');
+    expect(readdirSync(out)).toEqual(['.t.staging-0123456789ab']);
   });
 });
 
