@@ -82,6 +82,7 @@ export function resolveSecrets(
         }
         break;
       case 'env':
+        // Point at the line that names the variable.
         value = inputs.env.get(src.variable);
         if (value === undefined || value === '') {
           value = undefined;
@@ -89,7 +90,7 @@ export function resolveSecrets(
             error(
               'secret-env-missing',
               file,
-              path,
+              [...path, 'fromEnv'],
               `secret "${s.name}" reads environment variable ${src.variable}, which is not set or empty`,
             ),
           );
@@ -99,17 +100,34 @@ export function resolveSecrets(
         const f = inputs.files.get(src.file) ?? { kind: 'missing' };
         if (inputs.secretsDir === undefined) {
           diagnostics.push(
-            error('secret-file-missing', file, path, `secret "${s.name}" reads file ${src.file}, but no --secrets-dir was given`),
+            error(
+              'secret-file-missing',
+              file,
+              [...path, 'fromFile'],
+              `secret "${s.name}" reads file ${src.file}, but no --secrets-dir was given`,
+            ),
           );
         } else if (f.kind === 'ok') {
           value = f.value;
         } else if (f.kind === 'outside') {
-          diagnostics.push(error('secret-file-outside', file, path, `secret "${s.name}": ${src.file} resolves outside the secrets folder`));
+          diagnostics.push(
+            error(
+              'secret-file-outside',
+              file,
+              [...path, 'fromFile'],
+              `secret "${s.name}": ${src.file} resolves outside the secrets folder`,
+            ),
+          );
         } else if (f.kind === 'invalid') {
-          diagnostics.push(error('secret-value-invalid', file, path, `secret "${s.name}": ${src.file} ${f.reason}`));
+          diagnostics.push(error('secret-value-invalid', file, [...path, 'fromFile'], `secret "${s.name}": ${src.file} ${f.reason}`));
         } else {
           diagnostics.push(
-            error('secret-file-missing', file, path, `secret "${s.name}" reads ${src.file}, which is not a file in the secrets folder`),
+            error(
+              'secret-file-missing',
+              file,
+              [...path, 'fromFile'],
+              `secret "${s.name}" reads ${src.file}, which is not a file in the secrets folder`,
+            ),
           );
         }
         break;
