@@ -41,6 +41,7 @@ export type DiagnosticCode =
   | 'secret-undefined'
   | 'secret-unused'
   | 'prod-latest-tag'
+  | 'image-tag-invalid'
   | 'external-db-host'
   | 'kea-sync-url'
   | 'events-nats-url'

@@ -38,8 +38,8 @@ export function revealInputs(): SecretInputs {
 }
 
 /** Every variable of a site's compose .env and the exact string the compiler means it to hold. */
-export function intendedDotenv(model: SiteModel, reveal: boolean): Map<string, string> {
-  const { values, diagnostics } = resolveSecrets(model, reveal, reveal ? revealInputs() : undefined, model.source);
+export function intendedDotenv(model: SiteModel, reveal: boolean, inputs: SecretInputs = revealInputs()): Map<string, string> {
+  const { values, diagnostics } = resolveSecrets(model, reveal, reveal ? inputs : undefined, model.source);
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`secrets do not resolve: ${JSON.stringify(diagnostics)}`);
   return new Map(composeSections(model, values).flatMap((s) => s.variables.map((v) => [v.name, v.value] as const)));
 }

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/validate/rules/index.js';
 import { checkData, checkText, codes, minimalSite, where } from '../helpers/site.js';
@@ -21,7 +22,9 @@ const dev = (overrides: Record<string, unknown> = {}) =>
 describe('rules', () => {
   it('registers every rule once', () => {
     expect(new Set(RULES).size).toBe(RULES.length);
-    expect(RULES.length).toBe(14);
+    // One rule per file in src/validate/rules/, besides index.ts and rule.ts.
+    const files = readdirSync(new URL('../../src/validate/rules/', import.meta.url)).filter((f) => !['index.ts', 'rule.ts'].includes(f));
+    expect(RULES.length).toBe(files.length);
   });
 
   it('accepts clean production, staging and development sites', () => {
@@ -64,6 +67,17 @@ describe('rules', () => {
       expect(codes(c)).toEqual(['prod-latest-tag']);
       expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'image', 'tag']);
       expect(codes(checkData(minimalSite({ images: { tag: 'latest' } })))).toEqual([]);
+    });
+  });
+
+  describe('image-tag-invalid', () => {
+    it('refuses a release with build metadata when images use the default tag', () => {
+      const release = { version: '1.4.2+build.7' };
+      const c = checkData(minimalSite({ release }));
+      expect(codes(c)).toEqual(['image-tag-invalid']);
+      expect(c.diagnostics[0]?.path).toEqual(['release', 'version']);
+      expect(codes(checkData(minimalSite({ release, images: { tag: 'v1.4.2-build.7' } })))).toEqual([]);
+      expect(codes(checkData(minimalSite({ release: { version: '1.4.2-rc.1' } })))).toEqual([]);
     });
   });
 

@@ -1,3 +1,4 @@
+import { defaultImageTagValid } from './default-image-tag-valid.js';
 import { externalDatabaseNeedsHost } from './external-database-needs-host.js';
 import { externalEventsNeedUrl } from './external-events-need-url.js';
 import { extraEnvNotReserved } from './extra-env-not-reserved.js';
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   noDevModeOutsideDevelopment,
   noLiteralSecretsOutsideDevelopment,
   noLatestInProduction,
+  defaultImageTagValid,
   externalDatabaseNeedsHost,
   keaSyncNeedsKeaUrl,
   externalEventsNeedUrl,

@@ -1,0 +1,213 @@
+/**
+ * fast-check generators of valid site files (within the schema and the rules), and what the
+ * property tests share. FC_NUM_RUNS sets the runs per property (default 1,000); FC_SEED repeats one.
+ */
+import fc from 'fast-check';
+import { checkData } from '../helpers/site.js';
+import type { CheckedSite } from '../../src/compile.js';
+
+export const NUM_RUNS = Number(process.env['FC_NUM_RUNS'] ?? 1000);
+export const FC_OPTIONS: fc.Parameters<unknown> = {
+  numRuns: NUM_RUNS,
+  ...(process.env['FC_SEED'] !== undefined ? { seed: Number(process.env['FC_SEED']) } : {}),
+};
+
+const SERVICES = ['auth', 'smd', 'bss', 'cloud-init', 'kea-sync', 'ui', 'discovery', 'power', 'mcp'] as const;
+
+/** Strings that try to break out of YAML or .env, mixed with arbitrary Unicode. */
+const TRICKY = [
+  'yes',
+  'no',
+  'on',
+  'off',
+  '~',
+  'null',
+  '0777',
+  '0x1F',
+  '0X1',
+  '0b101',
+  '1.10',
+  '1e3',
+  '.inf',
+  '2024-01-01',
+  '---',
+  '...',
+  '- x',
+  ': x',
+  '? x',
+  '# x',
+  'a #b',
+  'a: b',
+  '[a]',
+  '{a: b}',
+  '&a',
+  '*a',
+  '!t',
+  '|',
+  '>',
+  '%x',
+  '@x',
+  '`x`',
+  '"',
+  "'",
+  '\\',
+  '\\n',
+  '$',
+  '$$',
+  '${X}',
+  '$(X)',
+  '$X',
+  '\n',
+  '\r\n',
+  '\t',
+  ' ',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\u00a0',
+  '\ufeff',
+  '\u200b',
+  '\u0007',
+  '\u001b',
+  '\u007f',
+  'é',
+  '😀',
+  '=',
+  '{{ x }}',
+  '{% x %}',
+];
+
+/** A string value a site author could write: pieces of trouble and arbitrary Unicode, well-formed, no NUL. */
+export const freeText = (maxLength = 40): fc.Arbitrary<string> =>
+  fc
+    .array(
+      fc.oneof(fc.constantFrom(...TRICKY), fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 })),
+      {
+        maxLength: 6,
+      },
+    )
+    .map((parts) => parts.join('').slice(0, maxLength))
+    .filter((s) => s.isWellFormed() && !s.includes('\0'));
+
+const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/);
+const envName = fc.stringMatching(/^X_[A-Z0-9_]{0,10}$/);
+const cpu = fc.constantFrom('100m', '1', '250m', '2', '0.5');
+const memory = fc.constantFrom('128Mi', '1Gi', '512Mi', '1G', '100M');
+const resources = fc.record(
+  {
+    requests: fc.record({ cpu, memory }, { requiredKeys: [] }),
+    limits: fc.record({ cpu, memory }, { requiredKeys: [] }),
+  },
+  { requiredKeys: [] },
+);
+const semver = fc
+  .tuple(fc.nat(20), fc.nat(20), fc.nat(20), fc.constantFrom('', '-rc.1', '-alpha', '-0.3.7', '+build.5', '-beta+exp.sha.5114f85'))
+  .map(([a, b, c, suffix]) => `${a}.${b}.${c}${suffix}`);
+const tag = fc.oneof(
+  semver.filter((v) => !v.includes('+')).map((v) => `v${v}`),
+  fc.constantFrom('1.10', '1.0', '0777', 'main', 'rc-1'),
+  fc.stringMatching(/^[0-9a-f]{7,12}$/),
+);
+
+export interface GeneratedSite {
+  readonly name: string;
+  readonly data: Record<string, unknown>;
+  /** Literal secret values the site states (distinctive, so a leak cannot be a coincidence). */
+  readonly literals: readonly string[];
+}
+
+/** A valid site file, as data. */
+export const siteArbitrary: fc.Arbitrary<GeneratedSite> = fc
+  .record({
+    name: label,
+    environment: fc.constantFrom('production', 'staging', 'development'),
+    description: fc.option(freeText(60), { nil: undefined }),
+    version: semver,
+    tag: fc.option(tag, { nil: undefined }),
+    pullPolicy: fc.option(fc.constantFrom('Always', 'IfNotPresent', 'Never'), { nil: undefined }),
+    services: fc.record(
+      Object.fromEntries(
+        SERVICES.map((s) => [
+          s,
+          fc.record(
+            {
+              enabled: fc.boolean(),
+              replicas: fc.integer({ min: 0, max: 5 }),
+              resources,
+              env: fc.dictionary(envName, freeText(), { maxKeys: 4 }),
+            },
+            { requiredKeys: [] },
+          ),
+        ]),
+      ) as Record<(typeof SERVICES)[number], fc.Arbitrary<Record<string, unknown>>>,
+      { requiredKeys: [] },
+    ),
+    keaUrl: fc.boolean(),
+    database: fc.oneof(
+      fc.constant({ mode: 'bundled' }),
+      fc.record({ mode: fc.constant('external'), host: label.map((h) => `${h}.db.example.org`), port: fc.integer({ min: 1, max: 65535 }) }),
+    ),
+    events: fc.boolean(),
+    targets: fc.subarray(['helm', 'compose'] as const, { minLength: 1 }),
+    literals: fc.array(fc.string({ unit: 'grapheme-ascii', minLength: 8, maxLength: 16 }), { minLength: 2, maxLength: 2 }),
+    oidc: fc.boolean(),
+  })
+  .map((g) => {
+    const site: Record<string, unknown> = {
+      site: {
+        name: g.name,
+        environment: g.environment,
+        domain: `${g.name}.example.org`,
+        ...(g.description !== undefined ? { description: g.description } : {}),
+      },
+      release: { version: g.version },
+      services: g.services,
+      database: g.database,
+      events: { enabled: g.events },
+      targets: g.targets,
+    };
+    const images: Record<string, unknown> = {};
+    if (g.tag !== undefined) images['tag'] = g.tag;
+    // Build metadata cannot be in an image tag: such a release states its tag (rule image-tag-invalid).
+    else if (g.version.includes('+')) images['tag'] = `v${g.version.replace('+', '-')}`;
+    if (g.pullPolicy !== undefined) images['pullPolicy'] = g.pullPolicy;
+    if (Object.keys(images).length > 0) site['images'] = images;
+    const keaSync = (g.services['kea-sync'] ??= {});
+    if (g.keaUrl) site['dhcp'] = { kea: { url: 'http://kea.example.org:8000' } };
+    else keaSync['enabled'] = false;
+    const literals: string[] = [];
+    const secrets: Record<string, unknown> = { 'internal-token': { generate: { bytes: 32, encoding: 'hex' } } };
+    if (g.environment === 'development') {
+      // Distinctive literal values: a leak cannot be a coincidence.
+      literals.push(`lit-db-${g.literals[0]!}`, `lit-ui-${g.literals[1]!}`);
+      secrets['db-password'] = { value: literals[0] };
+      secrets['ui-session-key'] = { value: literals[1] };
+    }
+    if (g.oidc) {
+      site['auth'] = {
+        oidc: {
+          providers: [
+            {
+              name: 'kc',
+              issuerUrl: 'https://auth.example.org/realms/x',
+              audience: 'chamicore',
+              clientId: g.name,
+              clientSecret: 'oidc-kc',
+            },
+          ],
+        },
+      };
+      secrets['oidc-kc'] = { fromEnv: 'OIDC_KC_SECRET' };
+    }
+    site['secrets'] = secrets;
+    return { name: g.name, data: site, literals };
+  });
+
+/** Checks a generated site; fails loudly if the generator made one the compiler refuses. */
+export function checkGenerated(g: GeneratedSite): CheckedSite & { model: NonNullable<CheckedSite['model']> } {
+  const checked = checkData(g.data, g.name);
+  if (checked.model === undefined) {
+    throw new Error(`the generator made an invalid site: ${JSON.stringify(checked.diagnostics.filter((d) => d.severity === 'error'))}`);
+  }
+  return checked as CheckedSite & { model: NonNullable<CheckedSite['model']> };
+}

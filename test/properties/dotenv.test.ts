@@ -1,0 +1,55 @@
+/**
+ * Property: every value of every generated .env reads back, through compose's own parser, as
+ * exactly the string the compiler meant. The sites are generated and compiled first; compose's
+ * parser then reads all their .env files in one run.
+ */
+import fc from 'fast-check';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeTemps, temp } from '../helpers/cli.js';
+import { intendedDotenv } from '../helpers/sites.js';
+import { runTool, toolPath } from '../helpers/tools.js';
+import { checkGenerated, FC_OPTIONS, NUM_RUNS, siteArbitrary, type GeneratedSite } from './arbitraries.js';
+import { emit, PROPERTY_INPUTS } from './helpers.js';
+
+afterAll(removeTemps);
+
+describe(`.env through compose's parser (${NUM_RUNS} generated sites)`, () => {
+  it('reads every variable back as the intended string, redacted and revealed', () => {
+    toolPath('compose-dotenv');
+    const dir = join(temp('chamicore-prop-env-'), 'env');
+    mkdirSync(dir);
+    const written: { file: string; site: GeneratedSite; intended: Map<string, string> }[] = [];
+    const composeSites = siteArbitrary.map((g) => ({ ...g, data: { ...g.data, targets: ['compose'] } }));
+    fc.assert(
+      fc.property(composeSites, (g) => {
+        const model = checkGenerated(g).model;
+        for (const reveal of [false, true]) {
+          const env = emit(model, reveal).find((f) => f.path === 'compose/.env');
+          expect(env).toBeDefined();
+          const file = join(dir, `${written.length}.env`);
+          writeFileSync(file, env!.contents);
+          written.push({ file, site: g, intended: intendedDotenv(model, reveal, PROPERTY_INPUTS) });
+        }
+      }),
+      FC_OPTIONS,
+    );
+    const r = runTool(
+      'compose-dotenv',
+      written.map((w) => w.file),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const read = JSON.parse(r.stdout) as Record<string, Record<string, string>>;
+    let compared = 0;
+    for (const w of written) {
+      const got = read[w.file]!;
+      const mismatches = [...w.intended].filter(([k, v]) => got[k] !== v);
+      expect(Object.keys(got).sort(), w.file).toEqual([...w.intended.keys()].sort());
+      expect(mismatches, `${w.file} from ${JSON.stringify(w.site.data)}`).toEqual([]);
+      compared += w.intended.size;
+    }
+    expect(written.length).toBe(2 * NUM_RUNS);
+    expect(compared).toBeGreaterThan(NUM_RUNS * 20);
+  });
+});

@@ -1,0 +1,28 @@
+import { emitCheckedSite } from '../../src/compile.js';
+import type { OutputFile } from '../../src/emit/output.js';
+import type { SiteModel } from '../../src/model/site-model.js';
+import { resolveSecrets, type SecretInputs } from '../../src/secrets/resolve.js';
+import { revealSecret } from '../../src/secrets/reveal.js';
+import { TEST_KEY } from '../helpers/cli.js';
+
+/** What a `--reveal` run of a generated site reads: the test key and the OIDC client secret. */
+export const PROPERTY_INPUTS: SecretInputs = {
+  siteKey: Buffer.from(TEST_KEY, 'utf8'),
+  siteKeySource: 'CHAMICORE_SITE_KEY',
+  env: new Map([['OIDC_KC_SECRET', 'oidc-client-secret-from-env-7f3a9c']]),
+  files: new Map(),
+  secretsDir: '/secrets',
+};
+
+/** Every output file of a site, redacted or revealed with PROPERTY_INPUTS. */
+export function emit(model: SiteModel, reveal: boolean): OutputFile[] {
+  const { files, diagnostics } = emitCheckedSite(model, model.source, reveal, reveal ? PROPERTY_INPUTS : undefined);
+  if (files === undefined) throw new Error(`emit failed: ${JSON.stringify(diagnostics)}`);
+  return files;
+}
+
+/** The revealed value of every named secret of a site. */
+export function secretValues(model: SiteModel): string[] {
+  const { values } = resolveSecrets(model, true, PROPERTY_INPUTS, model.source);
+  return [...values.values()].map((v) => revealSecret(v));
+}

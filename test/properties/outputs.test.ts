@@ -1,0 +1,111 @@
+/** Properties of every emitted file: YAML that reads the same under 1.1 and 1.2, valid Kubernetes names, no leaked secret. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import type { OutputFile } from '../../src/emit/output.js';
+import { checkGenerated, FC_OPTIONS, NUM_RUNS, siteArbitrary } from './arbitraries.js';
+import { emit, secretValues } from './helpers.js';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+function read(file: OutputFile, version: '1.1' | '1.2'): unknown[] {
+  const docs = parseAllDocuments(file.contents, { version });
+  expect(
+    docs.flatMap((d) => d.errors.map((e) => e.message)),
+    `${file.path} under YAML ${version}`,
+  ).toEqual([]);
+  return docs.map((d) => d.toJS() as unknown);
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' ? (v as Obj) : {});
+
+/** Every Kubernetes name an output sets, with what it must be. */
+function kubernetesNames(files: readonly OutputFile[]): [string, RegExp, string][] {
+  const names: [string, RegExp, string][] = [];
+  for (const f of files) {
+    if (f.path === 'helm/Chart.yaml') {
+      const chart = obj(read(f, '1.1')[0]);
+      names.push([String(chart['name']), DNS_LABEL, 'chart name']);
+      for (const d of chart['dependencies'] as Obj[]) names.push([String(d['name']), DNS_LABEL, 'dependency name']);
+    } else if (f.path === 'helm/values.yaml') {
+      const values = obj(read(f, '1.1')[0]);
+      names.push([String(obj(values['global'])['namespace']), DNS_LABEL, 'namespace']);
+      for (const [key, v] of Object.entries(values)) {
+        const s = obj(v);
+        if (typeof s['fullnameOverride'] === 'string') names.push([s['fullnameOverride'], DNS_LABEL, `${key}.fullnameOverride`]);
+        if (s['image'] !== undefined) names.push([String(obj(s['image'])['tag']), IMAGE_TAG, `${key}.image.tag`]);
+        for (const n of Object.keys(obj(s['env']))) names.push([n, ENV_NAME, `${key}.env`]);
+        for (const [n, ref] of Object.entries(obj(s['secretEnv']))) {
+          names.push([n, ENV_NAME, `${key}.secretEnv`]);
+          names.push([String(obj(ref)['existingSecret']), DNS_SUBDOMAIN, `${key}.secretEnv.${n}.existingSecret`]);
+          names.push([String(obj(ref)['key']), SECRET_KEY, `${key}.secretEnv.${n}.key`]);
+        }
+      }
+    } else if (f.path === 'compose/.env') {
+      for (const m of f.contents.matchAll(/^CHAMICORE_[A-Z]+_IMAGE="[^"]*:([^":]*)"$/gm))
+        names.push([m[1]!, IMAGE_TAG, 'compose image tag']);
+    } else if (f.path.startsWith('secrets/')) {
+      const secret = obj(read(f, '1.1')[0]);
+      const meta = obj(secret['metadata']);
+      names.push([String(meta['name']), DNS_SUBDOMAIN, 'Secret name'], [String(meta['namespace']), DNS_LABEL, 'Secret namespace']);
+      for (const [k, v] of Object.entries(obj(meta['labels']))) names.push([String(v), LABEL_VALUE, `label ${k}`]);
+      for (const k of Object.keys(obj(secret['stringData']))) names.push([k, SECRET_KEY, 'Secret key']);
+    }
+  }
+  return names;
+}
+
+describe(`every output (${NUM_RUNS} generated sites)`, () => {
+  it('reads the same under YAML 1.1 and YAML 1.2, without error, redacted and revealed', () => {
+    fc.assert(
+      fc.property(siteArbitrary, (g) => {
+        const model = checkGenerated(g).model;
+        for (const f of [...emit(model, false), ...emit(model, true)]) {
+          if (!f.path.endsWith('.yaml')) continue;
+          expect(read(f, '1.1'), f.path).toEqual(read(f, '1.2'));
+        }
+      }),
+      FC_OPTIONS,
+    );
+  });
+
+  it('sets only valid Kubernetes names, keys, label values and image tags', () => {
+    fc.assert(
+      fc.property(siteArbitrary, (g) => {
+        const model = checkGenerated(g).model;
+        const names = kubernetesNames(emit(model, false));
+        if (model.targets.compose && model.services.some((s) => s.enabled))
+          expect(names.some(([, , what]) => what === 'compose image tag')).toBe(true);
+        if (model.targets.helm) expect(names.length).toBeGreaterThan(10);
+        for (const [name, pattern, what] of names) expect(name, what).toMatch(pattern);
+      }),
+      FC_OPTIONS,
+    );
+  });
+
+  it('holds no secret value outside the Secret manifests and the .env, and none at all when redacted', () => {
+    fc.assert(
+      fc.property(siteArbitrary, (g) => {
+        const model = checkGenerated(g).model;
+        const secrets = secretValues(model);
+        expect(secrets.length).toBeGreaterThan(0);
+        const revealed = emit(model, true);
+        for (const f of revealed) {
+          if (f.path.startsWith('secrets/') || f.path === 'compose/.env') continue;
+          for (const s of secrets) expect(f.contents.includes(s), `${f.path} holds a secret`).toBe(false);
+        }
+        // Literal development values are public by design; every other secret is redacted.
+        const hidden = secrets.filter((s) => !g.literals.includes(s));
+        for (const f of emit(model, false))
+          for (const s of hidden) expect(f.contents.includes(s), `${f.path} (redacted) holds a secret`).toBe(false);
+      }),
+      FC_OPTIONS,
+    );
+  });
+});
