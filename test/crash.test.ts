@@ -9,7 +9,7 @@
  * CRASH_SEED makes the kill moments reproducible.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -166,4 +166,45 @@ describe(`SIGKILL at random moments (${TRIALS} trials, CRASH_SEED=${SEED})`, () 
     },
     Math.max(60_000, TRIALS * 3_000),
   );
+});
+
+describe('the states a kill can leave, built by hand', () => {
+  /** out/ as a kill between the two renames of a swap leaves it, plus leftovers of earlier kills. */
+  function interrupted(): { work: string; out: string; complete: Record<string, Record<string, string>> } {
+    const work = temp('chamicore-crash-state-');
+    mkdirSync(join(work, 'sites'));
+    for (const site of ['dev', 'eiger'])
+      writeFileSync(join(work, 'sites', `${site}.yaml`), readFileSync(join(ROOT, 'sites', `${site}.yaml`)));
+    const out = join(work, 'out');
+    expect(cli(['--out', out, 'sites'], { cwd: work }).code).toBe(0);
+    const complete = { dev: readTree(join(out, 'dev')), eiger: readTree(join(out, 'eiger')) };
+    // dev: the site folder renamed away, its staged replacement half-written beside it.
+    renameSync(join(out, 'dev'), join(out, '.dev.previous-0123456789ab'));
+    mkdirSync(join(out, '.dev.staging-abcdefabcdef/helm'), { recursive: true });
+    writeFileSync(join(out, '.dev.staging-abcdefabcdef/helm/Chart.yaml'), 'half');
+    // eiger: swapped, but the old tree not yet deleted; and a half-deleted tree of an earlier kill.
+    cpSync(join(out, 'eiger'), join(out, '.eiger.previous-0123456789ab'), { recursive: true });
+    mkdirSync(join(out, '.eiger.removing-00000000aaaa/secrets'), { recursive: true });
+    return { work, out, complete };
+  }
+
+  it.each([
+    ['--check', ['--check']],
+    ['a compile', []],
+  ])('%s restores every site and removes every temporary folder', (_label, flags) => {
+    const { work, out, complete } = interrupted();
+    const r = cli([...flags, '--out', out, 'sites'], { cwd: work });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['dev', 'eiger']);
+    expect(readTree(join(out, 'dev'))).toEqual(complete.dev);
+    expect(readTree(join(out, 'eiger'))).toEqual(complete.eiger);
+  });
+
+  it('validate does not touch out/', () => {
+    const { work, out } = interrupted();
+    const before = readdirSync(out).sort();
+    expect(cli(['validate', 'sites'], { cwd: work }).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(before);
+  });
 });
