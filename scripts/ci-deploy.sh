@@ -5,6 +5,7 @@
 # Environment (GitLab CI/CD variables scoped to the site's environment):
 #   CHAMICORE_SITE_KEY   masked variable: the site key for generated secrets
 #   KUBECONFIG           file variable: credentials for the site's cluster
+#   CSCS_REGISTRY_USER, CSCS_REGISTRY_PASSWORD   pull access to the chamicore charts
 #   SECRET_FILE_<NAME>   optional file variables: the site's fromFile secrets, NAME being the
 #                        file name upper-cased with - as _ (eiger-db-password → SECRET_FILE_EIGER_DB_PASSWORD)
 set -euo pipefail
@@ -23,5 +24,13 @@ npx chamicore-compile --reveal --secrets-dir "$work/secrets" --out "$work/out" "
 namespace="$(node -e 'const y = require("yaml"); const f = require("fs"); console.log(y.parse(f.readFileSync(process.argv[1], "utf8")).global.namespace)' "$work/out/$site/helm/values.yaml")"
 kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f -
 kubectl apply --server-side -f "$work/out/$site/secrets/"
-helm dependency build "$work/out/$site/helm"
-helm upgrade --install chamicore "$work/out/$site/helm" --namespace "$namespace" --atomic --wait --timeout 15m
+chart="$work/out/$site/helm"
+# The chamicore subcharts come from the CSCS OCI registry; https chart repositories must be added.
+if [ -n "${CSCS_REGISTRY_USER:-}" ]; then
+  printf '%s' "${CSCS_REGISTRY_PASSWORD:?}" | helm registry login registry.cscs.ch --username "$CSCS_REGISTRY_USER" --password-stdin
+fi
+for repo in $(sed -n 's/^    repository: \(https:.*\)$/\1/p' "$chart/Chart.yaml" | sort -u); do
+  helm repo add "repo-$(printf '%s' "$repo" | md5sum | cut -c1-8)" "$repo" --force-update
+done
+helm dependency build "$chart"
+helm upgrade --install chamicore "$chart" --namespace "$namespace" --atomic --wait --timeout 15m
