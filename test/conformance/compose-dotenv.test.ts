@@ -1,6 +1,6 @@
 /**
  * Every generated .env, read by Docker Compose's own parser (compose-go v2 `dotenv`, built from
- * test/conformance/dotenv by `npm run tools`), holds exactly the variables the compiler meant, with
+ * test/conformance/readers by `npm run tools`), holds exactly the variables the compiler meant, with
  * exactly the intended values: for the real sites and for a site full of hostile strings.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,8 +14,8 @@ const HOSTILE = join(ROOT, 'test/conformance/sites/hostile.yaml');
 
 /** What compose's parser reads from each file. */
 function composeRead(files: readonly string[]): Record<string, Record<string, string>> {
-  const r = runTool('compose-dotenv', files);
-  if (r.code !== 0) throw new Error(`compose-dotenv failed (${String(r.code)}): ${r.stderr}`);
+  const r = runTool('readers', ['dotenv', ...files]);
+  if (r.code !== 0) throw new Error(`readers dotenv failed (${String(r.code)}): ${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, Record<string, string>>;
 }
 
@@ -29,7 +29,7 @@ let revealed = '';
 let hostileRedacted = '';
 let hostileRevealed = '';
 beforeAll(() => {
-  toolPath('compose-dotenv');
+  toolPath('readers');
   revealed = revealInto(['sites']);
   hostileRevealed = revealInto([HOSTILE]);
   hostileRedacted = join(temp(), 'out');

@@ -13,7 +13,7 @@ interface Pins {
   local: { name: string; dir: string }[];
 }
 const pins = JSON.parse(readFileSync(join(ROOT, 'scripts/tools.json'), 'utf8')) as Pins;
-export type ToolName = 'kubeconform' | 'helm' | 'compose-dotenv';
+export type ToolName = 'kubeconform' | 'helm' | 'readers';
 
 /** The path of a tool: .tools/bin first, then PATH. Throws a clear error if it is missing. */
 export function toolPath(name: ToolName): string {
@@ -23,7 +23,7 @@ export function toolPath(name: ToolName): string {
     if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
   }
   const pin = pins.go.find((t) => t.name === name);
-  const alternative = pin === undefined ? 'it is built from test/conformance/dotenv and needs Go' : `or put ${name} ${pin.version} on PATH`;
+  const alternative = pin === undefined ? 'it is built from test/conformance and needs Go' : `or put ${name} ${pin.version} on PATH`;
   throw new Error(`${name} is not installed: run \`npm run tools\` (needs Go 1.24 or newer; ${alternative})`);
 }
 

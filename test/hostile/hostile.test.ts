@@ -423,7 +423,7 @@ describe('injection strings in every free-form field keep every output structure
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.code, r.stderr).toBe(0);
     const envFiles = readdirSync(out).map((site) => join(out, site, 'compose/.env'));
-    const read = runTool('compose-dotenv', envFiles);
+    const read = runTool('readers', ['dotenv', ...envFiles]);
     expect(read.code, read.stderr).toBe(0);
     dotenv = JSON.parse(read.stdout) as Record<string, Record<string, string>>;
     baseline = structure(join(out, 'inject-baseline'), 'inject-baseline', dotenv);

@@ -17,7 +17,7 @@ afterAll(removeTemps);
 
 describe(`.env through compose's parser (${NUM_RUNS} generated sites)`, () => {
   it('reads every variable back as the intended string, redacted and revealed', () => {
-    toolPath('compose-dotenv');
+    toolPath('readers');
     const dir = join(temp('chamicore-prop-env-'), 'env');
     mkdirSync(dir);
     const written: { file: string; site: GeneratedSite; intended: Map<string, string> }[] = [];
@@ -35,10 +35,7 @@ describe(`.env through compose's parser (${NUM_RUNS} generated sites)`, () => {
       }),
       FC_OPTIONS,
     );
-    const r = runTool(
-      'compose-dotenv',
-      written.map((w) => w.file),
-    );
+    const r = runTool('readers', ['dotenv', ...written.map((w) => w.file)]);
     expect(r.code, r.stderr).toBe(0);
     const read = JSON.parse(r.stdout) as Record<string, Record<string, string>>;
     let compared = 0;
