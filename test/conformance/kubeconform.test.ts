@@ -5,22 +5,43 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { removeTemps, revealInto, ROOT } from '../helpers/cli.js';
-import { realSiteModel, SITE_NAMES } from '../helpers/sites.js';
+import { cli, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
+import { realSiteModel, siteModel, SITE_NAMES } from '../helpers/sites.js';
 import { kubeconform, toolPath } from '../helpers/tools.js';
 
+const HOSTILE = join(ROOT, 'test/conformance/sites/hostile.yaml');
 let revealed = '';
+let hostileRevealed = '';
+let hostileRedacted = '';
 beforeAll(() => {
   toolPath('kubeconform');
   revealed = revealInto(['sites']);
+  hostileRevealed = revealInto([HOSTILE]);
+  hostileRedacted = join(temp(), 'out');
+  const r = cli(['--out', hostileRedacted, HOSTILE]);
+  if (r.code !== 0) throw new Error(r.stderr);
 });
 afterAll(removeTemps);
 
-describe.each(SITE_NAMES)('kubeconform -strict: %s', (site) => {
-  const model = realSiteModel(site);
+const cases = [
+  ...SITE_NAMES.map((site) => ({
+    site,
+    model: realSiteModel(site),
+    redacted: () => join(ROOT, 'out', site, 'secrets'),
+    revealed: () => join(revealed, site, 'secrets'),
+  })),
+  {
+    site: 'hostile',
+    model: siteModel(HOSTILE, 'hostile'),
+    redacted: () => join(hostileRedacted, 'hostile/secrets'),
+    revealed: () => join(hostileRevealed, 'hostile/secrets'),
+  },
+];
+
+describe.each(cases)('kubeconform -strict: $site', ({ site, model, redacted, revealed: revealedDir }) => {
   it.each([
-    ['redacted (committed out/)', () => join(ROOT, 'out', site, 'secrets')],
-    ['revealed', () => join(revealed, site, 'secrets')],
+    ['redacted', redacted],
+    ['revealed', revealedDir],
   ])('every Secret is valid: %s', (_label, folder) => {
     const dir = folder();
     const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
