@@ -117,7 +117,7 @@ describe(`SIGKILL at random moments (${TRIALS} trials, CRASH_SEED=${SEED})`, () 
       }
 
       const rand = random(SEED);
-      const seen = { killed: 0, absentSite: 0, leftovers: 0, mixed: 0 };
+      const seen = { killed: 0, absentSite: 0, leftovers: 0 };
       const isComplete = (tree: Record<string, string>, site: string): boolean =>
         JSON.stringify(tree) === JSON.stringify(expected.A[site]) || JSON.stringify(tree) === JSON.stringify(expected.B[site]);
 
@@ -137,7 +137,6 @@ describe(`SIGKILL at random moments (${TRIALS} trials, CRASH_SEED=${SEED})`, () 
         for (const site of names) {
           if (entries.includes(site)) {
             const ok = isComplete(readTree(join(out, site)), site);
-            if (!ok) seen.mixed += 1;
             expect(ok, `trial ${trial}: out/${site} is neither the complete old nor the complete new tree`).toBe(true);
             continue;
           }
@@ -163,7 +162,6 @@ describe(`SIGKILL at random moments (${TRIALS} trials, CRASH_SEED=${SEED})`, () 
       expect(readdirSync(out).sort()).toEqual([...names].sort());
       for (const site of names) expect(readTree(join(out, site))).toEqual(expected.A[site]);
       expect(cli(['--check', '--out', out, 'sites'], { cwd: work }).code).toBe(0);
-      expect(seen.mixed).toBe(0);
       // Most runs are killed before they end (the rest completed: also a valid outcome).
       expect(seen.killed).toBeGreaterThanOrEqual(TRIALS / 4);
       console.log(`crash test: ${JSON.stringify({ trials: TRIALS, seed: SEED, durationMs: Math.round(duration), ...seen })}`);

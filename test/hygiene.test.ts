@@ -4,30 +4,18 @@
  * Chart.yaml or the committed (redacted) out/, also when the run fails.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSecrets } from '../src/secrets/resolve.js';
-import { revealSecret } from '../src/secrets/reveal.js';
-import { cli, readTree, removeTemps, REVEAL_ENV, ROOT, secretsDir, temp, TEST_KEY, workspace } from './helpers/cli.js';
-import { realSiteModel, revealInputs, SITE_NAMES, siteModel } from './helpers/sites.js';
+import { cli, HOSTILE_SITE, readTree, removeTemps, REVEAL_ENV, ROOT, secretsDir, temp, TEST_KEY, workspace } from './helpers/cli.js';
+import { realSiteModel, revealedSecrets, SITE_NAMES, siteModel } from './helpers/sites.js';
 
-const HOSTILE = join(ROOT, 'test/conformance/sites/hostile.yaml');
-
-/** Every named secret value of a site, as --reveal with the test inputs derives or reads it. */
-function secretsOf(file: string, name: string): string[] {
-  const model = siteModel(file, name);
-  const { values, diagnostics } = resolveSecrets(model, true, revealInputs(), model.source);
-  expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  return [...values.values()].map((v) => revealSecret(v));
-}
-
-/** Development literals are public on purpose (they are in the site file); every other value is secret. */
-function hiddenSecretsOf(file: string, name: string): string[] {
+/** Every named secret value of a site, and those that are not public development literals. */
+function secretsOf(file: string, name: string): { secrets: string[]; hidden: string[] } {
   const model = siteModel(file, name);
   const literal = new Set(model.secrets.filter((s) => s.source.kind === 'value').map((s) => s.name));
-  const { values } = resolveSecrets(model, true, revealInputs(), model.source);
-  return [...values].filter(([n]) => !literal.has(n)).map(([, v]) => revealSecret(v));
+  const values = revealedSecrets(model);
+  return { secrets: [...values.values()], hidden: [...values].filter(([n]) => !literal.has(n)).map(([, v]) => v) };
 }
 
 let out = '';
@@ -37,14 +25,13 @@ const all: { site: string; secrets: string[]; hidden: string[] }[] = [];
 beforeAll(() => {
   out = join(temp(), 'deploy');
   const w = workspace();
-  mkdirSync(join(w, 'extra'));
-  writeFileSync(join(w, 'sites/hostile.yaml'), readTree(join(ROOT, 'test/conformance/sites'))['hostile.yaml']!);
+  cpSync(HOSTILE_SITE, join(w, 'sites/hostile.yaml'));
   run = cli(['--reveal', '--secrets-dir', secretsDir(), '--out', out, 'sites'], { cwd: w, env: REVEAL_ENV });
   for (const site of SITE_NAMES) {
     const file = join(ROOT, 'sites', `${site}.yaml`);
-    all.push({ site, secrets: secretsOf(file, site), hidden: hiddenSecretsOf(file, site) });
+    all.push({ site, ...secretsOf(file, site) });
   }
-  all.push({ site: 'hostile', secrets: secretsOf(HOSTILE, 'hostile'), hidden: hiddenSecretsOf(HOSTILE, 'hostile') });
+  all.push({ site: 'hostile', ...secretsOf(HOSTILE_SITE, 'hostile') });
 });
 afterAll(removeTemps);
 

@@ -7,7 +7,7 @@ import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites
 import { hasErrors, type Diagnostic } from '../report/diagnostic.js';
 import { ExitCode, UsageError } from '../report/exit-codes.js';
 import { toCodeQuality } from '../report/codequality.js';
-import { formatText, locateAll, toJson, type LocatedDiagnostic } from '../report/format.js';
+import { countSummary, formatText, locateAll, plural, toJson, type LocatedDiagnostic } from '../report/format.js';
 import { toJunit } from '../report/junit.js';
 import { secretInputsNeeded, type SecretInputs } from '../secrets/resolve.js';
 import { VERSION } from '../version.js';
@@ -272,10 +272,6 @@ async function fsStep<T>(display: string, verb: string, step: () => Promise<T>):
   }
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function printSummary(
   reports: readonly SiteReport[],
   located: readonly LocatedDiagnostic[],
@@ -287,9 +283,7 @@ function printSummary(
   const errors = located.filter((d) => d.severity === 'error').length;
   const warnings = located.length - errors;
   if (errors > 0) {
-    io.stderr(
-      `chamicore-compile: ${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}; nothing was written\n`,
-    );
+    io.stderr(`chamicore-compile: ${countSummary(errors, warnings)}; nothing was written\n`);
     return;
   }
   for (const r of reports) {

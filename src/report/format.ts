@@ -69,6 +69,15 @@ export function formatText(d: LocatedDiagnostic): string {
   return `${out.join('\n')}\n`;
 }
 
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `2 errors, 1 warning` (warnings only when there are some), as summaries and reports say it. */
+export function countSummary(errors: number, warnings: number): string {
+  return `${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}`;
+}
+
 /** The JSON shape of a diagnostic (`--format json`). */
 export function toJson(d: LocatedDiagnostic): Record<string, unknown> {
   return {

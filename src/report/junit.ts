@@ -1,4 +1,4 @@
-import { formatText, type LocatedDiagnostic } from './format.js';
+import { countSummary, formatText, type LocatedDiagnostic } from './format.js';
 
 /** One checked site, as the JUnit report lists it. */
 export interface JunitSite {
@@ -18,10 +18,6 @@ function xml(text: string): string {
       /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDFFF]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
     );
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**
@@ -47,8 +43,7 @@ export function toJunit(sites: readonly JunitSite[], diagnostics: readonly Locat
     }
     lines.push(`${open}>`);
     if (!site.valid) {
-      const warnings = own.length - errors;
-      const summary = `${plural(errors, 'error')}${warnings > 0 ? `, ${plural(warnings, 'warning')}` : ''}`;
+      const summary = countSummary(errors, own.length - errors);
       lines.push(`      <failure type="invalid-site" message="${xml(summary)}">${xml(body)}</failure>`);
     } else {
       lines.push(`      <system-out>${xml(body)}</system-out>`);

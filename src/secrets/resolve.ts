@@ -82,7 +82,6 @@ export function resolveSecrets(
         }
         break;
       case 'env':
-        // Point at the line that names the variable.
         value = inputs.env.get(src.variable);
         if (value === undefined || value === '') {
           value = undefined;
@@ -98,36 +97,21 @@ export function resolveSecrets(
         break;
       case 'file': {
         const f = inputs.files.get(src.file) ?? { kind: 'missing' };
+        // Problems with the file point at the line that names it.
+        const at = [...path, 'fromFile'];
         if (inputs.secretsDir === undefined) {
           diagnostics.push(
-            error(
-              'secret-file-missing',
-              file,
-              [...path, 'fromFile'],
-              `secret "${s.name}" reads file ${src.file}, but no --secrets-dir was given`,
-            ),
+            error('secret-file-missing', file, at, `secret "${s.name}" reads file ${src.file}, but no --secrets-dir was given`),
           );
         } else if (f.kind === 'ok') {
           value = f.value;
         } else if (f.kind === 'outside') {
-          diagnostics.push(
-            error(
-              'secret-file-outside',
-              file,
-              [...path, 'fromFile'],
-              `secret "${s.name}": ${src.file} resolves outside the secrets folder`,
-            ),
-          );
+          diagnostics.push(error('secret-file-outside', file, at, `secret "${s.name}": ${src.file} resolves outside the secrets folder`));
         } else if (f.kind === 'invalid') {
-          diagnostics.push(error('secret-value-invalid', file, [...path, 'fromFile'], `secret "${s.name}": ${src.file} ${f.reason}`));
+          diagnostics.push(error('secret-value-invalid', file, at, `secret "${s.name}": ${src.file} ${f.reason}`));
         } else {
           diagnostics.push(
-            error(
-              'secret-file-missing',
-              file,
-              [...path, 'fromFile'],
-              `secret "${s.name}" reads ${src.file}, which is not a file in the secrets folder`,
-            ),
+            error('secret-file-missing', file, at, `secret "${s.name}" reads ${src.file}, which is not a file in the secrets folder`),
           );
         }
         break;

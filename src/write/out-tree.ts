@@ -70,7 +70,8 @@ async function assertPlainFolder(target: string, display: string): Promise<boole
 /**
  * Writes a site's files as one unit: stage them in a hidden folder beside `out/<site>`, then
  * swap it in with renames. Stale files vanish with the old tree; on any failure the previous
- * tree is left (or put back) intact. `reveal` writes secret files 0600 in 0700 folders.
+ * tree is left (or put back) intact. `reveal` writes secret files 0600 in 0700 folders. The
+ * caller recovers `outDir` first (`recoverOutDir`), as every command that touches it does.
  */
 export async function writeSiteTree(
   outDir: string,
@@ -79,7 +80,6 @@ export async function writeSiteTree(
   options: { reveal: boolean; display: string },
 ): Promise<void> {
   await mkdir(outDir, { recursive: true });
-  await recoverOutDir(outDir, site);
   const target = join(outDir, site);
   const hadTree = await assertPlainFolder(target, options.display);
   const staging = join(outDir, tempName(site, STAGING));

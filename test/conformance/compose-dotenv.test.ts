@@ -6,11 +6,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, removeTemps, REVEAL_ENV, revealInto, ROOT, temp } from '../helpers/cli.js';
+import { compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
 import { realSiteModel, intendedDotenv, siteModel, SITE_NAMES } from '../helpers/sites.js';
 import { runTool, toolPath } from '../helpers/tools.js';
-
-const HOSTILE = join(ROOT, 'test/conformance/sites/hostile.yaml');
 
 /** What compose's parser reads from each file. */
 function composeRead(files: readonly string[]): Record<string, Record<string, string>> {
@@ -27,14 +25,10 @@ function expectSame(read: Record<string, string>, intended: Map<string, string>)
 
 let revealed = '';
 let hostileRedacted = '';
-let hostileRevealed = '';
 beforeAll(() => {
   toolPath('readers');
-  revealed = revealInto(['sites']);
-  hostileRevealed = revealInto([HOSTILE]);
-  hostileRedacted = join(temp(), 'out');
-  const r = cli(['--out', hostileRedacted, HOSTILE], { env: REVEAL_ENV });
-  if (r.code !== 0) throw new Error(r.stderr);
+  revealed = revealInto(['sites', HOSTILE_SITE]);
+  hostileRedacted = compileInto([HOSTILE_SITE]);
 });
 afterAll(removeTemps);
 
@@ -58,10 +52,10 @@ describe('compose reads every .env as meant', () => {
 
   it.each([
     ['redacted', () => hostileRedacted, false],
-    ['revealed', () => hostileRevealed, true],
+    ['revealed', () => revealed, true],
   ] as const)('hostile strings: %s', (_label, out, reveal) => {
     const file = join(out(), 'hostile/compose/.env');
-    const intended = intendedDotenv(siteModel(HOSTILE, 'hostile'), reveal);
+    const intended = intendedDotenv(siteModel(HOSTILE_SITE, 'hostile'), reveal);
     const read = composeRead([file])[file]!;
     expectSame(read, intended);
     // The site's own strings, character for character, as the site file states them.

@@ -11,12 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { renderText } from '../../src/model/build-model.js';
 import type { SiteModel } from '../../src/model/site-model.js';
-import { cli, removeTemps, REVEAL_ENV, ROOT, temp } from '../helpers/cli.js';
+import { compileInto, HOSTILE_SITE, removeTemps, ROOT, temp } from '../helpers/cli.js';
 import { realSiteModel, siteModel, SITE_NAMES } from '../helpers/sites.js';
 import { kubeconform, runTool, toolPath } from '../helpers/tools.js';
 
 const CHARTS = join(ROOT, 'test/conformance/charts');
-const HOSTILE = join(ROOT, 'test/conformance/sites/hostile.yaml');
 
 interface Dependency {
   name: string;
@@ -127,9 +126,7 @@ let hostileOut = '';
 beforeAll(() => {
   toolPath('helm');
   toolPath('kubeconform');
-  hostileOut = join(temp(), 'out');
-  const r = cli(['--out', hostileOut, HOSTILE], { env: REVEAL_ENV });
-  if (r.code !== 0) throw new Error(r.stderr);
+  hostileOut = compileInto([HOSTILE_SITE]);
 });
 afterAll(removeTemps);
 
@@ -140,7 +137,7 @@ const cases: Case[] = [
     helmDir: () => join(ROOT, 'out', s, 'helm'),
     siteFile: join(ROOT, 'sites', `${s}.yaml`),
   })),
-  { name: 'hostile', model: siteModel(HOSTILE, 'hostile'), helmDir: () => join(hostileOut, 'hostile/helm'), siteFile: HOSTILE },
+  { name: 'hostile', model: siteModel(HOSTILE_SITE, 'hostile'), helmDir: () => join(hostileOut, 'hostile/helm'), siteFile: HOSTILE_SITE },
 ];
 
 describe.each(cases)('helm: $name', ({ model, helmDir, siteFile }) => {
@@ -206,7 +203,7 @@ describe.each(cases)('helm: $name', ({ model, helmDir, siteFile }) => {
         checked += 1;
       }
     }
-    if (siteFile === HOSTILE) {
+    if (siteFile === HOSTILE_SITE) {
       expect(checked).toBeGreaterThan(25);
       const smd = deployments.get('chamicore-smd')!.spec as { template: { spec: { containers: Container[] } } };
       const container = smd.template.spec.containers[0]!;

@@ -5,21 +5,16 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
+import { compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT } from '../helpers/cli.js';
 import { realSiteModel, siteModel, SITE_NAMES } from '../helpers/sites.js';
 import { kubeconform, toolPath } from '../helpers/tools.js';
 
-const HOSTILE = join(ROOT, 'test/conformance/sites/hostile.yaml');
 let revealed = '';
-let hostileRevealed = '';
 let hostileRedacted = '';
 beforeAll(() => {
   toolPath('kubeconform');
-  revealed = revealInto(['sites']);
-  hostileRevealed = revealInto([HOSTILE]);
-  hostileRedacted = join(temp(), 'out');
-  const r = cli(['--out', hostileRedacted, HOSTILE]);
-  if (r.code !== 0) throw new Error(r.stderr);
+  revealed = revealInto(['sites', HOSTILE_SITE]);
+  hostileRedacted = compileInto([HOSTILE_SITE]);
 });
 afterAll(removeTemps);
 
@@ -32,9 +27,9 @@ const cases = [
   })),
   {
     site: 'hostile',
-    model: siteModel(HOSTILE, 'hostile'),
+    model: siteModel(HOSTILE_SITE, 'hostile'),
     redacted: () => join(hostileRedacted, 'hostile/secrets'),
-    revealed: () => join(hostileRevealed, 'hostile/secrets'),
+    revealed: () => join(revealed, 'hostile/secrets'),
   },
 ];
 

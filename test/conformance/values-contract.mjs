@@ -79,6 +79,24 @@ const GLOBAL = closed(
   ['site', 'environment', 'domain', 'namespace', 'image', 'imagePullSecrets', 'ingress'],
 );
 
+/**
+ * A subchart's values schema: `enabled` always (the dependency condition), every key of `required`
+ * when enabled, nothing else. A disabled subchart gets only `enabled: false`.
+ */
+function subchartSchema(name, description, properties, required) {
+  return {
+    $schema: DRAFT,
+    title: `${name} values`,
+    description,
+    type: 'object',
+    additionalProperties: false,
+    required: ['enabled'],
+    properties,
+    if: { properties: { enabled: { const: true } } },
+    then: { required },
+  };
+}
+
 /** The values of one chamicore service subchart. */
 function serviceSchema(chart) {
   const properties = {
@@ -129,31 +147,16 @@ function serviceSchema(chart) {
     properties.enableWrite = { type: 'boolean', description: 'Whether write tools are on (true only in read-write mode).' };
     required.push('transport', 'mode', 'enableWrite');
   }
-  return {
-    $schema: DRAFT,
-    title: `${chart.name} values`,
-    description: `The values chamicore-compile writes under \`${chart.name}\`.${
-      chart.port === undefined ? ' Headless: no Service, no port.' : ''
-    }`,
-    type: 'object',
-    additionalProperties: false,
-    required: ['enabled'],
-    properties,
-    if: { properties: { enabled: { const: true } } },
-    then: { required },
-  };
+  const headless = chart.port === undefined ? ' Headless: no Service, no port.' : '';
+  return subchartSchema(chart.name, `The values chamicore-compile writes under \`${chart.name}\`.${headless}`, properties, required);
 }
 
 /** The keys chamicore-compile sets on the Bitnami postgresql chart (the real chart accepts more). */
 function postgresqlSchema() {
-  return {
-    $schema: DRAFT,
-    title: 'postgresql values',
-    description: 'The Bitnami postgresql keys chamicore-compile sets when the database is bundled.',
-    type: 'object',
-    additionalProperties: false,
-    required: ['enabled'],
-    properties: {
+  return subchartSchema(
+    'postgresql',
+    'The Bitnami postgresql keys chamicore-compile sets when the database is bundled.',
+    {
       enabled: { type: 'boolean', description: 'The dependency condition.' },
       fullnameOverride: str('`chamicore-postgresql`, the host every DSN names.', { const: 'chamicore-postgresql' }),
       auth: closed('Credentials come from the `<site>-db` Secret.', {
@@ -178,21 +181,16 @@ function postgresqlSchema() {
       }),
       global: { type: 'object', description: 'Site-wide values (see the service charts).' },
     },
-    if: { properties: { enabled: { const: true } } },
-    then: { required: ['enabled', 'fullnameOverride', 'auth', 'primary'] },
-  };
+    ['enabled', 'fullnameOverride', 'auth', 'primary'],
+  );
 }
 
 /** The keys chamicore-compile sets on the NATS chart (nats-io/k8s v1.x) when events are bundled. */
 function natsSchema() {
-  return {
-    $schema: DRAFT,
-    title: 'nats values',
-    description: 'The NATS chart keys chamicore-compile sets when events are bundled.',
-    type: 'object',
-    additionalProperties: false,
-    required: ['enabled'],
-    properties: {
+  return subchartSchema(
+    'nats',
+    'The NATS chart keys chamicore-compile sets when events are bundled.',
+    {
       enabled: { type: 'boolean', description: 'The dependency condition.' },
       fullnameOverride: str('`chamicore-nats`, the host in `CHAMICORE_NATS_URL`.', { const: 'chamicore-nats' }),
       config: closed('NATS server configuration.', {
@@ -213,9 +211,8 @@ function natsSchema() {
       }),
       global: { type: 'object', description: 'Site-wide values (see the service charts).' },
     },
-    if: { properties: { enabled: { const: true } } },
-    then: { required: ['enabled', 'fullnameOverride', 'config'] },
-  };
+    ['enabled', 'fullnameOverride', 'config'],
+  );
 }
 
 /** Every conformance chart: name, what it stands in for, and its values schema. */

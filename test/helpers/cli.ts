@@ -56,6 +56,17 @@ export function secretsDir(): string {
   return dir;
 }
 
+/** The site of hostile strings the conformance tests push through every tool. */
+export const HOSTILE_SITE = join(ROOT, 'test/conformance/sites/hostile.yaml');
+
+/** Compiles `sites` (paths relative to the repository), redacted, into a new folder; returns it. */
+export function compileInto(sites: readonly string[]): string {
+  const out = join(temp(), 'out');
+  const r = cli(['--out', out, ...sites]);
+  if (r.code !== 0) throw new Error(`compile failed (${String(r.code)}): ${r.stderr}`);
+  return out;
+}
+
 /** Compiles `sites` (paths relative to the repository) with --reveal and the test key; returns the output folder. */
 export function revealInto(sites: readonly string[]): string {
   const out = join(temp(), 'out');

@@ -1,8 +1,11 @@
-/** The real site files in sites/, checked, for tests that compare outputs with what a site asked for. */
+/** Site files checked in-process, and the values a `--reveal` run means to write, for tests that compare outputs with them. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { composeSections } from '../../src/emit/compose-env.js';
 import type { SiteModel } from '../../src/model/site-model.js';
-import { ROOT } from './cli.js';
+import { resolveSecrets, type SecretInputs } from '../../src/secrets/resolve.js';
+import { revealSecret } from '../../src/secrets/reveal.js';
+import { REVEAL_ENV, REVEAL_FILES, ROOT, TEST_KEY } from './cli.js';
 import { checkText } from './site.js';
 
 /** Names of the site files in sites/, sorted. */
@@ -22,10 +25,6 @@ export function realSiteModel(name: string): SiteModel {
   return siteModel(join(ROOT, 'sites', `${name}.yaml`), name);
 }
 
-import { composeSections } from '../../src/emit/compose-env.js';
-import { resolveSecrets, type SecretInputs } from '../../src/secrets/resolve.js';
-import { REVEAL_ENV, REVEAL_FILES, TEST_KEY } from './cli.js';
-
 /** The inputs a `--reveal` run of `revealInto` reads, for computing the intended values in-process. */
 export function revealInputs(): SecretInputs {
   return {
@@ -42,4 +41,11 @@ export function intendedDotenv(model: SiteModel, reveal: boolean, inputs: Secret
   const { values, diagnostics } = resolveSecrets(model, reveal, reveal ? inputs : undefined, model.source);
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`secrets do not resolve: ${JSON.stringify(diagnostics)}`);
   return new Map(composeSections(model, values).flatMap((s) => s.variables.map((v) => [v.name, v.value] as const)));
+}
+
+/** Every named secret of a site and the value a `--reveal` run with `inputs` gives it. */
+export function revealedSecrets(model: SiteModel, inputs: SecretInputs = revealInputs()): Map<string, string> {
+  const { values, diagnostics } = resolveSecrets(model, true, inputs, model.source);
+  if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`secrets do not resolve: ${JSON.stringify(diagnostics)}`);
+  return new Map([...values].map(([name, v]) => [name, revealSecret(v)]));
 }

@@ -35,7 +35,7 @@ interface HostileCase {
 }
 
 /** `# expect: exit 1, yaml-alias at 12:3; setup out-symlink; args --reveal` */
-export function parseExpectation(line: string): Expectation {
+function parseExpectation(line: string): Expectation {
   const m = /^# expect: exit (\d+)(?:, ([a-z0-9-]+)(?: at (\d+:\d+))?)?((?:; [a-z]+ [^;]+)*)$/.exec(line.trim());
   if (m === null) throw new Error(`bad expectation line: ${line}`);
   const extras = new Map(

@@ -1,9 +1,9 @@
 import { emitCheckedSite } from '../../src/compile.js';
 import type { OutputFile } from '../../src/emit/output.js';
 import type { SiteModel } from '../../src/model/site-model.js';
-import { resolveSecrets, type SecretInputs } from '../../src/secrets/resolve.js';
-import { revealSecret } from '../../src/secrets/reveal.js';
+import type { SecretInputs } from '../../src/secrets/resolve.js';
 import { TEST_KEY } from '../helpers/cli.js';
+import { revealedSecrets } from '../helpers/sites.js';
 
 /** What a `--reveal` run of a generated site reads: the test key and the OIDC client secret. */
 export const PROPERTY_INPUTS: SecretInputs = {
@@ -23,6 +23,5 @@ export function emit(model: SiteModel, reveal: boolean): OutputFile[] {
 
 /** The revealed value of every named secret of a site. */
 export function secretValues(model: SiteModel): string[] {
-  const { values } = resolveSecrets(model, true, PROPERTY_INPUTS, model.source);
-  return [...values.values()].map((v) => revealSecret(v));
+  return [...revealedSecrets(model, PROPERTY_INPUTS).values()];
 }
