@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Deploys one site from CI: compiles it with --reveal into a private temporary folder (never into
-# the repository, never into an artifact), applies its Secrets, then installs the umbrella chart.
+# the repository, never into an artifact), applies its Secrets, installs the umbrella chart, then
+# deletes the site's Secrets that the compiler no longer produces. It refuses redacted Secrets
+# (annotation chamicore.io/redacted): applying out/<site>/secrets/ from the repository would set
+# every password to the public placeholder.
 # Usage: scripts/ci-deploy.sh <site>
 # Environment (GitLab CI/CD variables scoped to the site's environment):
 #   CHAMICORE_SITE_KEY   masked variable: the site key for generated secrets
@@ -21,9 +24,19 @@ while IFS='=' read -r name path; do
 done < <(env | grep -E '^SECRET_FILE_[A-Z0-9_]+=' || true)
 
 npx chamicore-compile --reveal --secrets-dir "$work/secrets" --out "$work/out" "sites/$site"
-namespace="$(node -e 'const y = require("yaml"); const f = require("fs"); console.log(y.parse(f.readFileSync(process.argv[1], "utf8")).global.namespace)' "$work/out/$site/helm/values.yaml")"
+secrets="$work/out/$site/secrets"
+if grep -l 'chamicore.io/redacted' "$secrets"/*.yaml; then
+  echo "ci-deploy: refusing redacted Secret manifests (placeholders, not values)" >&2
+  exit 1
+fi
+# The namespace and the names of the Secrets this compile produces, from the manifests themselves.
+read_secrets='const y = require("yaml"); const f = require("fs"); const p = require("path");
+const docs = f.readdirSync(process.argv[1]).map((n) => y.parse(f.readFileSync(p.join(process.argv[1], n), "utf8")));
+console.log(process.argv[2] === "namespace" ? docs[0].metadata.namespace : docs.map((d) => d.metadata.name).join("\n"));'
+namespace="$(node -e "$read_secrets" "$secrets" namespace)"
+produced="$(node -e "$read_secrets" "$secrets" names)"
 kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f -
-kubectl apply --server-side -f "$work/out/$site/secrets/"
+kubectl apply --server-side -f "$secrets/"
 chart="$work/out/$site/helm"
 # The chamicore subcharts come from the CSCS OCI registry; https chart repositories must be added.
 if [ -n "${CSCS_REGISTRY_USER:-}" ]; then
@@ -34,3 +47,11 @@ for repo in $(sed -n 's/^    repository: \(https:.*\)$/\1/p' "$chart/Chart.yaml"
 done
 helm dependency build "$chart"
 helm upgrade --install chamicore "$chart" --namespace "$namespace" --atomic --wait --timeout 15m
+# Only now that no pod reads them: Secrets of this site the compiler no longer produces.
+kubectl get secrets --namespace "$namespace" -o name \
+  -l "app.kubernetes.io/managed-by=chamicore-compile,app.kubernetes.io/instance=$site" |
+  while read -r object; do
+    if ! printf '%s\n' "$produced" | grep -qxF "${object#secret/}"; then
+      kubectl delete --namespace "$namespace" "$object"
+    fi
+  done

@@ -40,8 +40,8 @@ describe('chamicore-compile', () => {
 
   it('accepts a site as sites/alps, sites/alps.yaml or a folder', () => {
     const w = workspace();
-    expect(cli(['sites/alps'], { cwd: w }).stdout).toBe('sites/alps.yaml: wrote out/alps (7 files)\n');
-    expect(cli(['sites/alps.yaml'], { cwd: w }).stdout).toBe('sites/alps.yaml: unchanged out/alps (7 files)\n');
+    expect(cli(['sites/alps'], { cwd: w }).stdout).toBe('sites/alps.yaml: wrote out/alps (9 files)\n');
+    expect(cli(['sites/alps.yaml'], { cwd: w }).stdout).toBe('sites/alps.yaml: unchanged out/alps (9 files)\n');
     expect(cli(['sites'], { cwd: w }).code).toBe(0);
   });
 
@@ -100,7 +100,7 @@ describe('chamicore-compile', () => {
         code: 'schema-unknown-key',
         severity: 'error',
         path: 'services.smd.replica',
-        line: 28,
+        line: 30,
         column: 5,
       }),
     ]);
@@ -183,7 +183,7 @@ describe('--reveal', () => {
     expect(r.code).toBe(0);
     const files = tree(join(out, 'alps'));
     const secretFiles = Object.keys(files).filter((f) => f.startsWith('secrets/'));
-    expect(secretFiles.length).toBe(5);
+    expect(secretFiles.length).toBe(6);
     for (const f of secretFiles) {
       expect((statSync(join(out, 'alps', f)).mode & 0o777).toString(8), f).toBe('600');
       expect(files[f]).not.toContain('REDACTED');

@@ -31,7 +31,9 @@ export const chartEmitter: Emitter = {
     }
     const chart: YamlValue = {
       apiVersion: 'v2',
-      name: `chamicore-${model.name}`,
+      // The ADR's umbrella chart: one `chamicore` chart; the site lives in the values, the
+      // release and the namespace.
+      name: 'chamicore',
       description: model.description ?? `Chamicore for site ${model.name} (${model.environment})`,
       type: 'application',
       version: model.release.version,

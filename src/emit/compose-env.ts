@@ -1,4 +1,5 @@
 import { renderText, SHARED_ENV } from '../model/build-model.js';
+import { COMPOSE_IMAGES } from '../model/catalog.js';
 import type { EnvVar, SiteModel } from '../model/site-model.js';
 import { evaluateSecret } from '../secrets/evaluate.js';
 import { revealSecret } from '../secrets/reveal.js';
@@ -22,16 +23,11 @@ export function composeSections(model: SiteModel, secrets: ReadonlyMap<string, S
     return revealSecret(evaluateSecret(expr, secrets, 'compose'));
   };
   const enabled = model.services.filter((s) => s.enabled);
-  const profiles = enabled.map((s) => s.info.composeService);
-  if (model.database.mode === 'bundled') profiles.push('postgres');
-  if (model.events.enabled && model.events.mode === 'bundled') profiles.push('nats');
+  const bundled = composeBundled(model);
   const sections: Section[] = [
     {
-      title: 'Compose project: every service runs under a profile named after it.',
-      variables: [
-        { name: 'COMPOSE_PROJECT_NAME', value: `chamicore-${model.name}` },
-        { name: 'COMPOSE_PROFILES', value: profiles.join(',') },
-      ],
+      title: 'Compose project (docker-compose.yml beside this file runs every enabled service).',
+      variables: [{ name: 'COMPOSE_PROJECT_NAME', value: `chamicore-${model.name}` }],
     },
     {
       title: 'Images.',
@@ -39,9 +35,11 @@ export function composeSections(model: SiteModel, secrets: ReadonlyMap<string, S
         { name: 'CHAMICORE_REGISTRY', value: model.images.registry },
         { name: 'CHAMICORE_VERSION', value: model.images.tag },
         ...enabled.map((s) => ({
-          name: `CHAMICORE_${s.info.token}_IMAGE`,
+          name: imageVariable(s.info.token),
           value: `${s.image.registry}/${s.image.repository}:${s.image.tag}`,
         })),
+        ...(bundled.postgres ? [{ name: imageVariable('POSTGRES'), value: composeImage(model, 'postgres') }] : []),
+        ...(bundled.nats ? [{ name: imageVariable('NATS'), value: composeImage(model, 'nats') }] : []),
       ],
     },
   ];
@@ -57,6 +55,12 @@ export function composeSections(model: SiteModel, secrets: ReadonlyMap<string, S
       ],
     });
   }
+  if (bundled.nats) {
+    sections.push({
+      title: 'Bundled NATS (the nats container): its token.',
+      variables: [{ name: 'NATS_TOKEN', value: revealSecret(evaluateSecret({ kind: 'named', secret: 'nats-token' }, secrets, 'compose')) }],
+    });
+  }
   const shared = new Map<string, string>();
   for (const s of enabled) for (const e of s.env) if (SHARED_ENV.has(e.name)) shared.set(e.name, value(e.value));
   sections.push({
@@ -70,6 +74,24 @@ export function composeSections(model: SiteModel, secrets: ReadonlyMap<string, S
     });
   }
   return sections;
+}
+
+/** The compose variable holding a component's image (`CHAMICORE_SMD_IMAGE`, `CHAMICORE_POSTGRES_IMAGE`). */
+export function imageVariable(token: string): string {
+  return `CHAMICORE_${token}_IMAGE`;
+}
+
+/** Which third-party containers the compose stack runs. */
+export function composeBundled(model: SiteModel): { postgres: boolean; nats: boolean } {
+  return { postgres: model.database.mode === 'bundled', nats: model.events.enabled && model.events.mode === 'bundled' };
+}
+
+/** A third-party compose image, through the site's docker.io mirror when it has one. */
+function composeImage(model: SiteModel, which: keyof typeof COMPOSE_IMAGES): string {
+  const image = COMPOSE_IMAGES[which];
+  const override = which === 'nats' ? model.events.images['container.image'] : undefined;
+  const chosen = override ?? { ...image, registry: model.images.mirror ?? image.registry };
+  return `${chosen.registry}/${chosen.repository}:${chosen.tag}`;
 }
 
 /** `compose/.env`: the same service environment as the Helm values, for docker compose. */

@@ -19,7 +19,7 @@ export interface EmitInput {
 
 /** One output kind. Emitters are pure: no file system, clock or environment. */
 export interface Emitter {
-  readonly kind: 'chart' | 'values' | 'secrets' | 'compose-env';
+  readonly kind: 'chart' | 'values' | 'ingress' | 'secrets' | 'compose-env' | 'compose-file';
   readonly applies: (model: SiteModel) => boolean;
   readonly emit: (input: EmitInput) => OutputFile[];
 }

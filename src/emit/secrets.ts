@@ -1,4 +1,5 @@
 import { versionLabel } from '../model/k8s-names.js';
+import type { SecretGroup } from '../model/site-model.js';
 import { evaluateSecret } from '../secrets/evaluate.js';
 import { revealSecret } from '../secrets/reveal.js';
 import { REDACTED } from '../secrets/secret-value.js';
@@ -10,6 +11,22 @@ import type { YamlValue } from './safe-yaml.js';
  * `secrets/<name>.yaml`: one v1 Secret per secret group. Values go in `stringData` through the
  * safe YAML emitter, so reviewers of the redacted `out/` can read a changed DSN in a diff.
  */
+/** Marks a Secret manifest whose values are placeholders: scripts/ci-deploy.sh refuses to apply it. */
+export const REDACTED_ANNOTATION = 'chamicore.io/redacted';
+
+/**
+ * What a reviewer sees of a Secret in the redacted `out/`: each key's source and rotation, and a
+ * checksum of them, so a rotation shows in the merge request's diff without any value.
+ */
+function secretAnnotations(group: SecretGroup, redacted: boolean): YamlValue {
+  const a: Record<string, YamlValue> = {
+    'chamicore.io/checksum': group.checksum,
+    'chamicore.io/sources': group.sources.join('; '),
+  };
+  if (redacted) a[REDACTED_ANNOTATION] = 'true';
+  return a;
+}
+
 export const secretsEmitter: Emitter = {
   kind: 'secrets',
   applies: (model) => model.targets.helm,
@@ -25,6 +42,7 @@ export const secretsEmitter: Emitter = {
         metadata: {
           name: group.name,
           namespace: model.namespace,
+          annotations: secretAnnotations(group, redacted),
           labels: {
             'app.kubernetes.io/name': 'chamicore',
             'app.kubernetes.io/instance': model.name,

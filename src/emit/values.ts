@@ -1,12 +1,19 @@
 import { renderText } from '../model/build-model.js';
+import { thirdPartyValues } from '../model/chart-values.js';
 import type { ServiceModel, SiteModel } from '../model/site-model.js';
+import { compareStrings } from '../report/diagnostic.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
 import type { YamlValue } from './safe-yaml.js';
 
+/** The pod annotation whose change makes `helm upgrade` restart a service after a rotation. */
+export const SECRETS_CHECKSUM_ANNOTATION = 'chamicore.io/secrets-checksum';
+
 /**
- * `helm/values.yaml`: overrides keyed by dependency name plus `global`. Secret-backed variables
- * appear only as `secretEnv` references (existingSecret + key); no secret value is ever here.
+ * `helm/values.yaml`: overrides keyed by dependency name plus `global`. Every subchart reads
+ * `global`, third-party ones included, so it holds only the image pull secrets; Chamicore image
+ * settings sit under each chamicore-<service> key. Secret-backed variables appear only as
+ * `secretEnv` references (existingSecret + key); no secret value is ever here.
  */
 export const valuesEmitter: Emitter = {
   kind: 'values',
@@ -14,34 +21,19 @@ export const valuesEmitter: Emitter = {
   emit: ({ model }) => {
     const values: Record<string, YamlValue> = { global: globalValues(model) };
     for (const s of model.services) values[s.info.chart] = serviceValues(model, s);
-    if (model.database.mode === 'bundled') values['postgresql'] = postgresqlValues(model);
-    if (model.events.enabled && model.events.mode === 'bundled') values['nats'] = natsValues(model);
+    const own = thirdPartyValues(model);
+    if (own.postgresql !== undefined) values['postgresql'] = mergeChartValues(model.database.values, own.postgresql);
+    if (own.nats !== undefined) values['nats'] = mergeChartValues(model.events.values, own.nats);
     return [renderYamlFile('helm/values.yaml', headerLines(model), values)];
   },
 };
 
 function globalValues(model: SiteModel): YamlValue {
-  const g: Record<string, YamlValue> = {
-    site: model.name,
-    environment: model.environment,
-    domain: model.domain,
-    namespace: model.namespace,
-    image: { registry: model.images.registry, tag: model.images.tag, pullPolicy: model.images.pullPolicy },
+  return {
+    // Bitnami and the chamicore charts read imagePullSecrets; the NATS chart reads image.pullSecretNames.
     imagePullSecrets: model.imagePullSecrets.map((name) => ({ name })),
+    image: { pullSecretNames: [...model.imagePullSecrets] },
   };
-  if (model.storageClass !== undefined) g['storageClass'] = model.storageClass;
-  const ing = model.ingress;
-  if (ing === undefined) {
-    g['ingress'] = { enabled: false };
-  } else {
-    const ingress: Record<string, YamlValue> = { enabled: ing.enabled };
-    if (ing.className !== undefined) ingress['className'] = ing.className;
-    ingress['host'] = ing.host;
-    ingress['annotations'] = ing.tls.mode === 'cert-manager' ? { 'cert-manager.io/cluster-issuer': ing.tls.issuer } : {};
-    ingress['tls'] = ing.tls.mode === 'none' ? { enabled: false } : { enabled: true, secretName: ing.tls.secretName };
-    g['ingress'] = ingress;
-  }
-  return g;
 }
 
 function serviceValues(model: SiteModel, s: ServiceModel): YamlValue {
@@ -52,6 +44,7 @@ function serviceValues(model: SiteModel, s: ServiceModel): YamlValue {
     replicaCount: s.replicas,
     image: { ...s.image },
     resources: resourcesValue(s),
+    podAnnotations: { [SECRETS_CHECKSUM_ANNOTATION]: s.secretsChecksum },
   };
   if (s.info.port !== undefined) v['service'] = { port: s.info.port };
   if (s.id === 'mcp') {
@@ -84,33 +77,38 @@ function resourcesValue(s: ServiceModel): YamlValue {
   return r;
 }
 
-/** Bitnami postgresql keys: credentials from the `<site>-db` Secret, one `chamicore` database. */
-function postgresqlValues(model: SiteModel): YamlValue {
-  const persistence: Record<string, YamlValue> = { enabled: true, size: model.database.persistence.size };
-  if (model.database.persistence.storageClass !== undefined) persistence['storageClass'] = model.database.persistence.storageClass;
-  return {
-    enabled: true,
-    fullnameOverride: 'chamicore-postgresql',
-    auth: {
-      username: model.database.user,
-      database: model.database.name,
-      existingSecret: `${model.name}-db`,
-      secretKeys: { adminPasswordKey: 'postgres-password', userPasswordKey: 'password' },
-    },
-    primary: { persistence },
-  };
+/**
+ * A site's pass-through values with every map's keys sorted (input key order never reaches the
+ * output), then the compiler's own values on top. The chart-values rules have already refused
+ * any key the compiler sets.
+ */
+export function mergeChartValues(
+  passThrough: Readonly<Record<string, unknown>>,
+  own: Record<string, YamlValue>,
+): Record<string, YamlValue> {
+  const merged = sortedValue(passThrough) as Record<string, YamlValue>;
+  return deepMerge(merged, own);
 }
 
-/** NATS chart keys (nats-io/k8s v1.x): JetStream on a volume, clustered when replicas > 1. */
-function natsValues(model: SiteModel): YamlValue {
-  const pvc: Record<string, YamlValue> = { size: model.events.storageSize };
-  if (model.storageClass !== undefined) pvc['storageClassName'] = model.storageClass;
-  return {
-    enabled: true,
-    fullnameOverride: 'chamicore-nats',
-    config: {
-      cluster: { enabled: model.events.replicas > 1, replicas: model.events.replicas },
-      jetstream: { enabled: true, fileStore: { pvc } },
-    },
-  };
+function sortedValue(value: unknown): YamlValue {
+  if (Array.isArray(value)) return value.map(sortedValue);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, YamlValue> = {};
+    for (const key of Object.keys(value).sort(compareStrings)) out[key] = sortedValue((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value as YamlValue;
+}
+
+function isMap(v: YamlValue | undefined): v is Record<string, YamlValue> {
+  return v !== undefined && v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function deepMerge(base: Record<string, YamlValue>, top: Record<string, YamlValue>): Record<string, YamlValue> {
+  const out: Record<string, YamlValue> = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    const under = out[key];
+    out[key] = isMap(under) && isMap(value) ? deepMerge(under, value) : value;
+  }
+  return out;
 }

@@ -174,7 +174,7 @@ export const siteSchema: Record<string, unknown> = {
       "properties": {
         "registry": {
           "$ref": "#/$defs/registry",
-          "description": "Registry and path of the chamicore-<service> images. Default registry.cscs.ch/openchami; set a mirror for air-gapped sites."
+          "description": "Registry and path of the chamicore-<service> images (read by the chamicore charts only). Default registry.cscs.ch/openchami; set a mirror for air-gapped sites."
         },
         "tag": {
           "$ref": "#/$defs/imageTag",
@@ -187,6 +187,10 @@ export const siteSchema: Record<string, unknown> = {
             "IfNotPresent",
             "Never"
           ]
+        },
+        "mirror": {
+          "$ref": "#/$defs/registry",
+          "description": "Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io)."
         }
       }
     },
@@ -715,6 +719,20 @@ export const siteSchema: Record<string, unknown> = {
               "description": "Storage class. Default kubernetes.storageClass."
             }
           }
+        },
+        "maxConnections": {
+          "description": "PostgreSQL max_connections. Bundled: default is the pool budget (the sum of maxOpenConns x replicas over the services) plus headroom, and the compiler sets it. External: required, the server's limit; the budget must fit in it.",
+          "type": "integer",
+          "minimum": 10,
+          "maximum": 100000
+        },
+        "image": {
+          "$ref": "#/$defs/thirdPartyImage",
+          "description": "PostgreSQL image of the bundled database (Helm). Default docker.io/bitnamilegacy/postgresql at the pinned chart's tag."
+        },
+        "values": {
+          "$ref": "#/$defs/chartValues",
+          "description": "Extra values for the Bitnami postgresql chart (bundled database only)."
         }
       }
     },
@@ -836,6 +854,14 @@ export const siteSchema: Record<string, unknown> = {
             "storageSize": {
               "$ref": "#/$defs/memoryQuantity",
               "description": "JetStream volume size. Default 10Gi."
+            },
+            "image": {
+              "$ref": "#/$defs/thirdPartyImage",
+              "description": "NATS server image of the bundled events (Helm and compose). Default docker.io/library/nats at the pinned chart's tag."
+            },
+            "values": {
+              "$ref": "#/$defs/chartValues",
+              "description": "Extra values for the NATS chart (bundled events only)."
             }
           }
         }
@@ -878,7 +904,7 @@ export const siteSchema: Record<string, unknown> = {
       }
     },
     "targets": {
-      "description": "Outputs the site wants: helm (chart, values, Secrets) and compose (.env). Default [helm].",
+      "description": "Outputs the site wants: helm (chart, values, Secrets) and compose (.env, docker-compose.yml; development sites). Default [helm].",
       "type": "array",
       "minItems": 1,
       "uniqueItems": true,
@@ -1183,6 +1209,12 @@ export const siteSchema: Record<string, unknown> = {
           "type": "integer",
           "minimum": 0,
           "maximum": 1000000
+        },
+        "acknowledgeRotation": {
+          "description": "For secrets whose rotation breaks a running site (db-password and db-admin-password with the bundled database, auth-encryption-key): set it equal to rotation once the manual step the README names for that secret is done.",
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 1000000
         }
       },
       "oneOf": [
@@ -1207,6 +1239,35 @@ export const siteSchema: Record<string, unknown> = {
           ]
         }
       ]
+    },
+    "thirdPartyImage": {
+      "description": "A third-party image: registry, repository and tag, each defaulting to what the compiler pins for the chart.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "registry": {
+          "$ref": "#/$defs/registry",
+          "description": "Registry host (with an optional port and path)."
+        },
+        "repository": {
+          "$ref": "#/$defs/imageRepository",
+          "description": "Repository below the registry."
+        },
+        "tag": {
+          "$ref": "#/$defs/imageTag",
+          "description": "Image tag."
+        }
+      }
+    },
+    "chartValues": {
+      "description": "Extra values passed as they are to a third-party chart. Keys the compiler sets, global, and password-like keys are refused; the chart's own values.schema.json applies when Helm renders it.",
+      "type": "object",
+      "propertyNames": {
+        "pattern": "^[A-Za-z_][A-Za-z0-9_-]*$",
+        "maxLength": 128
+      },
+      "additionalProperties": true,
+      "x-expected": "a map of chart values"
     }
   }
 };

@@ -48,6 +48,10 @@ export type Secret = {
    * Rotation counter: bump it to derive a new generated value for this secret only. Default 0.
    */
   rotation?: number;
+  /**
+   * For secrets whose rotation breaks a running site (db-password and db-admin-password with the bundled database, auth-encryption-key): set it equal to rotation once the manual step the README names for that secret is done.
+   */
+  acknowledgeRotation?: number;
 } & Secret1;
 export type Secret1 = {
   [k: string]: unknown | undefined;
@@ -186,7 +190,7 @@ export interface Site {
    */
   images?: {
     /**
-     * Registry and path of the chamicore-<service> images. Default registry.cscs.ch/openchami; set a mirror for air-gapped sites.
+     * Registry and path of the chamicore-<service> images (read by the chamicore charts only). Default registry.cscs.ch/openchami; set a mirror for air-gapped sites.
      */
     registry?: string;
     /**
@@ -197,6 +201,10 @@ export interface Site {
      * Image pull policy. Default IfNotPresent.
      */
     pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+    /**
+     * Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io).
+     */
+    mirror?: string;
   };
   /**
    * Per-service settings. auth, smd, bss, cloud-init, kea-sync and ui are on unless disabled; discovery, power and mcp are off unless enabled.
@@ -550,6 +558,12 @@ export interface Site {
        */
       storageClass?: string;
     };
+    /**
+     * PostgreSQL max_connections. Bundled: default is the pool budget (the sum of maxOpenConns x replicas over the services) plus headroom, and the compiler sets it. External: required, the server's limit; the budget must fit in it.
+     */
+    maxConnections?: number;
+    image?: ThirdPartyImage;
+    values?: ChartValues;
   };
   /**
    * Authentication.
@@ -5276,6 +5290,8 @@ export interface Site {
        * JetStream volume size. Default 10Gi.
        */
       storageSize?: string;
+      image?: ThirdPartyImage1;
+      values?: ChartValues1;
     };
   };
   /**
@@ -5306,7 +5322,7 @@ export interface Site {
     [k: string]: Secret | undefined;
   };
   /**
-   * Outputs the site wants: helm (chart, values, Secrets) and compose (.env). Default [helm].
+   * Outputs the site wants: helm (chart, values, Secrets) and compose (.env, docker-compose.yml; development sites). Default [helm].
    *
    * @minItems 1
    */
@@ -5763,4 +5779,50 @@ export interface ExtraEnv8 {
    * The variable's value.
    */
   [k: string]: string | undefined;
+}
+/**
+ * PostgreSQL image of the bundled database (Helm). Default docker.io/bitnamilegacy/postgresql at the pinned chart's tag.
+ */
+export interface ThirdPartyImage {
+  /**
+   * Registry host (with an optional port and path).
+   */
+  registry?: string;
+  /**
+   * Repository below the registry.
+   */
+  repository?: string;
+  /**
+   * Image tag.
+   */
+  tag?: string;
+}
+/**
+ * Extra values for the Bitnami postgresql chart (bundled database only).
+ */
+export interface ChartValues {
+  [k: string]: unknown | undefined;
+}
+/**
+ * NATS server image of the bundled events (Helm and compose). Default docker.io/library/nats at the pinned chart's tag.
+ */
+export interface ThirdPartyImage1 {
+  /**
+   * Registry host (with an optional port and path).
+   */
+  registry?: string;
+  /**
+   * Repository below the registry.
+   */
+  repository?: string;
+  /**
+   * Image tag.
+   */
+  tag?: string;
+}
+/**
+ * Extra values for the NATS chart (bundled events only).
+ */
+export interface ChartValues1 {
+  [k: string]: unknown | undefined;
 }

@@ -1,7 +1,8 @@
 import type { Site } from '../generated/site.js';
 import { compareStrings } from '../report/diagnostic.js';
-import { SERVICES, type ServiceId, type ServiceInfo } from './catalog.js';
+import { SERVICES, THIRD_PARTY, type ImageRef, type ServiceId, type ServiceInfo } from './catalog.js';
 import { Defaults } from './defaults.js';
+import { describeSecret, exprIdentity, exprSecrets, sha256 } from './secret-identity.js';
 import type {
   DatabaseModel,
   EnvVar,
@@ -55,12 +56,14 @@ export function buildModel(site: Site, source: string): SiteModel {
     registry: site.images?.registry ?? Defaults.registry,
     tag: site.images?.tag ?? Defaults.imageTag(release.version),
     pullPolicy: site.images?.pullPolicy ?? Defaults.pullPolicy,
+    mirror: site.images?.mirror,
   };
   const obs = site.observability ?? {};
   const devMode = site.auth?.devMode ?? Defaults.devMode;
   const eventsIn = site.events ?? {};
   const eventsEnabled = eventsIn.enabled ?? Defaults.events.enabled;
   const eventsMode = eventsIn.nats?.mode ?? Defaults.events.mode;
+  const natsBundled = eventsEnabled && eventsMode === 'bundled';
   const events: EventsModel = {
     enabled: eventsEnabled,
     mode: eventsMode,
@@ -68,14 +71,16 @@ export function buildModel(site: Site, source: string): SiteModel {
       ? text('')
       : eventsMode === 'external'
         ? text(eventsIn.nats?.url ?? '')
-        : text('nats://', { host: { kind: 'nats' } }, ':4222'),
+        : text('nats://', { host: { kind: 'nats' } }, `:${NATS_PORT}`),
     replicas: eventsIn.nats?.replicas ?? (production ? Defaults.events.replicasProduction : Defaults.events.replicasOther),
     storageSize: eventsIn.nats?.storageSize ?? Defaults.events.storageSize,
+    images: thirdPartyImages(THIRD_PARTY.nats.images, 'container.image', eventsIn.nats?.image, images.mirror),
+    values: eventsIn.nats?.values ?? {},
   };
 
   const dbIn = site.database ?? {};
   const dbMode = dbIn.mode ?? Defaults.database.mode;
-  const database: DatabaseModel = {
+  const databaseBase: Omit<DatabaseModel, 'connectionBudget' | 'maxConnections'> = {
     mode: dbMode,
     host: dbMode === 'bundled' ? { kind: 'postgresql' } : { kind: 'external', host: dbIn.host ?? '' },
     port: dbIn.port ?? Defaults.database.port,
@@ -86,6 +91,8 @@ export function buildModel(site: Site, source: string): SiteModel {
       size: dbIn.persistence?.size ?? Defaults.database.persistenceSize,
       storageClass: dbIn.persistence?.storageClass ?? k8s.storageClass,
     },
+    images: thirdPartyImages(THIRD_PARTY.postgresql.images, 'image', dbIn.image, images.mirror),
+    values: dbIn.values ?? {},
   };
 
   const oidcProviders: OidcProvider[] = [...(site.auth?.oidc?.providers ?? [])]
@@ -103,7 +110,8 @@ export function buildModel(site: Site, source: string): SiteModel {
     site,
     enabledIds,
     devMode,
-    natsUrl: events.url,
+    // A bundled NATS takes a token: the URL that carries it lives in the <site>-nats Secret.
+    natsUrl: natsBundled ? secretRef('nats', 'url') : events.url,
     eventsEnabled,
     otlpEndpoint: obs.otlpEndpoint,
     logLevel: obs.logLevel ?? Defaults.logLevel,
@@ -111,14 +119,16 @@ export function buildModel(site: Site, source: string): SiteModel {
     traces: obs.traces ?? Defaults.traces,
     oidcProviders,
   };
-  const services: ServiceModel[] = SERVICES.map((info) => {
+  const draft = SERVICES.map((info) => {
     const input = site.services?.[info.id];
     const enabled = enabledIds.has(info.id);
     const env = enabled ? serviceEnv(info, input, ctx) : { env: [], reserved: [] };
+    const pool = info.pool === undefined ? undefined : poolOf(input, info.pool);
     return {
       info,
       id: info.id,
       enabled,
+      pool,
       replicas: input?.replicas ?? Defaults.replicas,
       resources: {
         ...(input?.resources?.requests ? { requests: { ...input.resources.requests } } : {}),
@@ -135,22 +145,38 @@ export function buildModel(site: Site, source: string): SiteModel {
     };
   });
 
-  const secretGroups = buildSecretGroups(name, services, database, oidcProviders);
-  const usedSecrets = new Set<string>();
-  for (const g of secretGroups) {
-    for (const k of g.keys) {
-      if (k.value.kind === 'named') usedSecrets.add(k.value.secret);
-      if (k.value.kind === 'dsn') usedSecrets.add(k.value.passwordSecret);
-    }
-  }
+  const connectionBudget = draft.reduce((sum, s) => sum + (s.enabled && s.pool ? s.pool.maxOpenConns * s.replicas : 0), 0);
+  const database: DatabaseModel = {
+    ...databaseBase,
+    connectionBudget,
+    maxConnections: dbIn.maxConnections ?? (dbMode === 'bundled' ? Defaults.database.maxConnections(connectionBudget) : undefined),
+  };
+
+  const groupDrafts = buildSecretGroups(name, draft, database, oidcProviders, natsBundled);
+  const usedSecrets = new Set(groupDrafts.flatMap((g) => g.keys.flatMap((k) => exprSecrets(k.value))));
   const declared = new Map(Object.entries(site.secrets ?? {}));
   const secrets: SecretSpec[] = [...usedSecrets].sort(compareStrings).flatMap((secretName) => {
     const input = declared.get(secretName);
     const fallback = (Defaults.secrets as Record<string, SecretInput | undefined>)[secretName];
     const spec = input ?? fallback;
     if (spec === undefined) return []; // reported by the secret-undefined rule
-    return [{ name: secretName, source: secretSource(spec), rotation: spec.rotation ?? 0, declared: input !== undefined }];
+    return [
+      {
+        name: secretName,
+        source: secretSource(spec),
+        rotation: spec.rotation ?? 0,
+        acknowledgedRotation: input?.acknowledgeRotation,
+        declared: input !== undefined,
+      },
+    ];
   });
+  const specs = new Map(secrets.map((s) => [s.name, s]));
+  const secretGroups: SecretGroup[] = groupDrafts.map((g) => ({
+    ...g,
+    sources: [...new Set(g.keys.flatMap((k) => exprSecrets(k.value)))].sort(compareStrings).map((s) => describeSecret(s, specs)),
+    checksum: sha256(JSON.stringify(g.keys.map((k) => [k.key, exprIdentity(k.value, specs)]))),
+  }));
+  const services: ServiceModel[] = draft.map((s) => ({ ...s, secretsChecksum: serviceSecretsChecksum(s.env, secretGroups, specs) }));
 
   const ingressIn = k8s.ingress;
   const ingress: IngressModel | undefined =
@@ -204,6 +230,42 @@ export function buildModel(site: Site, source: string): SiteModel {
   };
 }
 
+const NATS_PORT = 4222;
+
+function poolOf(input: ServiceInput | undefined, fallback: NonNullable<ServiceInfo['pool']>): NonNullable<ServiceModel['pool']> {
+  const db = input !== undefined && 'database' in input ? input.database : undefined;
+  return { maxOpenConns: db?.maxOpenConns ?? fallback.maxOpenConns, maxIdleConns: db?.maxIdleConns ?? fallback.maxIdleConns };
+}
+
+/**
+ * A third-party chart's images: what the compiler pins, through the site's docker.io mirror,
+ * with the site's own choices for the main image on top.
+ */
+function thirdPartyImages(
+  pinned: Readonly<Record<string, ImageRef>>,
+  main: string,
+  override: Partial<ImageRef> | undefined,
+  mirror: string | undefined,
+): Record<string, ImageRef> {
+  const out: Record<string, ImageRef> = {};
+  for (const [path, image] of Object.entries(pinned)) {
+    const mirrored = { ...image, registry: mirror ?? image.registry };
+    out[path] = path === main ? { ...mirrored, ...override } : mirrored;
+  }
+  return out;
+}
+
+/** Checksum of exactly the Secret keys a service's environment reads. */
+function serviceSecretsChecksum(env: readonly EnvVar[], groups: readonly SecretGroup[], specs: ReadonlyMap<string, SecretSpec>): string {
+  const read = env.flatMap((e) => {
+    if (e.value.kind !== 'secret') return [];
+    const ref = e.value;
+    const expr = groups.find((g) => g.id === ref.group)?.keys.find((k) => k.key === ref.key)?.value;
+    return [[e.name, `${ref.group}/${ref.key}`, expr === undefined ? null : exprIdentity(expr, specs)]];
+  });
+  return sha256(JSON.stringify(read));
+}
+
 function secretSource(input: SecretInput): SecretSource {
   if (input.generate !== undefined) {
     const g = input.generate;
@@ -222,7 +284,7 @@ interface EnvContext {
   readonly site: Site;
   readonly enabledIds: ReadonlySet<ServiceId>;
   readonly devMode: boolean;
-  readonly natsUrl: TextValue;
+  readonly natsUrl: EnvVar['value'];
   readonly eventsEnabled: boolean;
   readonly otlpEndpoint: string | undefined;
   readonly logLevel: string;
@@ -263,9 +325,10 @@ function serviceEnv(info: ServiceInfo, input: ServiceInput | undefined, ctx: Env
 
   if (info.dbSchema !== undefined && info.pool !== undefined) {
     const db = input !== undefined && 'database' in input ? input.database : undefined;
+    const pool = poolOf(input, info.pool);
     set(`${t}DB_DSN`, secretRef('db', `${info.id}-dsn`));
-    set(`${t}DB_MAX_OPEN_CONNS`, num(db?.maxOpenConns ?? info.pool.maxOpenConns));
-    set(`${t}DB_MAX_IDLE_CONNS`, num(db?.maxIdleConns ?? info.pool.maxIdleConns));
+    set(`${t}DB_MAX_OPEN_CONNS`, num(pool.maxOpenConns));
+    set(`${t}DB_MAX_IDLE_CONNS`, num(pool.maxIdleConns));
     set(`${t}DB_CONN_MAX_LIFETIME`, text(db?.connMaxLifetime ?? Defaults.database.connMaxLifetime));
     set(`${t}DB_CONN_MAX_IDLE_TIME`, text(db?.connMaxIdleTime ?? Defaults.database.connMaxIdleTime));
   }
@@ -358,10 +421,11 @@ function serviceEnv(info: ServiceInfo, input: ServiceInput | undefined, ctx: Env
 /** The Kubernetes Secrets of a site, and how each key is computed. */
 function buildSecretGroups(
   site: string,
-  services: readonly ServiceModel[],
+  services: readonly { readonly id: ServiceId; readonly enabled: boolean; readonly info: ServiceInfo }[],
   db: DatabaseModel,
   oidc: readonly OidcProvider[],
-): SecretGroup[] {
+  natsBundled: boolean,
+): Omit<SecretGroup, 'sources' | 'checksum'>[] {
   const enabled = (id: ServiceId): boolean => services.some((s) => s.id === id && s.enabled);
   const groups: { id: string; description: string; keys: { key: string; value: SecretExpr }[] }[] = [];
   groups.push({
@@ -418,6 +482,16 @@ function buildSecretGroups(
       id: 'mcp',
       description: 'chamicore-mcp bearer token (separate from the internal token)',
       keys: [{ key: 'token', value: { kind: 'named', secret: 'mcp-token' } }],
+    });
+  }
+  if (natsBundled) {
+    groups.push({
+      id: 'nats',
+      description: 'token of the bundled NATS server, and the URL that carries it (CHAMICORE_NATS_URL)',
+      keys: [
+        { key: 'token', value: { kind: 'named', secret: 'nats-token' } },
+        { key: 'url', value: { kind: 'nats-url', tokenSecret: 'nats-token', host: { kind: 'nats' }, port: NATS_PORT } },
+      ],
     });
   }
   return groups.map((g) => ({

@@ -21,13 +21,53 @@ export interface ServiceInfo {
   readonly composeService: string;
   /** Default pool (ADR-014 budget). */
   readonly pool: { readonly maxOpenConns: number; readonly maxIdleConns: number } | undefined;
+  /** Path prefixes the ingress routes to the service (reference §1 port table, §2.12, §9.10). */
+  readonly routes: readonly string[];
+  /** Services it needs started first (reference §5); only enabled ones count. */
+  readonly after: readonly ServiceId[];
 }
+
+const AFTER: Readonly<Record<ServiceId, readonly ServiceId[]>> = {
+  auth: [],
+  smd: ['auth'],
+  bss: ['auth', 'smd'],
+  'cloud-init': ['auth', 'smd'],
+  'kea-sync': ['smd'],
+  ui: ['auth', 'smd', 'bss', 'cloud-init', 'discovery', 'power'],
+  discovery: ['auth', 'smd'],
+  power: ['auth', 'smd'],
+  mcp: ['auth', 'smd', 'bss', 'cloud-init', 'discovery', 'power'],
+};
 
 /** In start order (reference §5): auth first, then smd, then its consumers. */
 export const SERVICES: readonly ServiceInfo[] = [
-  { id: 'auth', token: 'AUTH', port: 3333, dbSchema: 'auth', optional: false, pool: { maxOpenConns: 40, maxIdleConns: 10 } },
-  { id: 'smd', token: 'SMD', port: 27779, dbSchema: 'smd', optional: false, pool: { maxOpenConns: 80, maxIdleConns: 20 } },
-  { id: 'bss', token: 'BSS', port: 27778, dbSchema: 'bss', optional: false, pool: { maxOpenConns: 100, maxIdleConns: 20 } },
+  {
+    id: 'auth',
+    token: 'AUTH',
+    port: 3333,
+    dbSchema: 'auth',
+    optional: false,
+    pool: { maxOpenConns: 40, maxIdleConns: 10 },
+    routes: ['/auth/v1', '/.well-known'],
+  },
+  {
+    id: 'smd',
+    token: 'SMD',
+    port: 27779,
+    dbSchema: 'smd',
+    optional: false,
+    pool: { maxOpenConns: 80, maxIdleConns: 20 },
+    routes: ['/hsm/v2'],
+  },
+  {
+    id: 'bss',
+    token: 'BSS',
+    port: 27778,
+    dbSchema: 'bss',
+    optional: false,
+    pool: { maxOpenConns: 100, maxIdleConns: 20 },
+    routes: ['/boot/v1'],
+  },
   {
     id: 'cloud-init',
     token: 'CLOUDINIT',
@@ -35,13 +75,74 @@ export const SERVICES: readonly ServiceInfo[] = [
     dbSchema: 'cloudinit',
     optional: false,
     pool: { maxOpenConns: 100, maxIdleConns: 20 },
+    routes: ['/cloud-init'],
   },
-  { id: 'kea-sync', token: 'KEASYNC', port: undefined, dbSchema: undefined, optional: false, pool: undefined },
-  { id: 'ui', token: 'UI', port: 8080, dbSchema: undefined, optional: false, pool: undefined },
-  { id: 'discovery', token: 'DISCOVERY', port: 27776, dbSchema: 'discovery', optional: true, pool: { maxOpenConns: 30, maxIdleConns: 10 } },
-  { id: 'power', token: 'POWER', port: 27775, dbSchema: 'power', optional: true, pool: { maxOpenConns: 30, maxIdleConns: 10 } },
-  { id: 'mcp', token: 'MCP', port: 27774, dbSchema: undefined, optional: true, pool: undefined },
-].map((s) => ({ ...s, id: s.id as ServiceId, chart: `chamicore-${s.id}`, composeService: s.id }));
+  { id: 'kea-sync', token: 'KEASYNC', port: undefined, dbSchema: undefined, optional: false, pool: undefined, routes: [] },
+  { id: 'ui', token: 'UI', port: 8080, dbSchema: undefined, optional: false, pool: undefined, routes: ['/'] },
+  {
+    id: 'discovery',
+    token: 'DISCOVERY',
+    port: 27776,
+    dbSchema: 'discovery',
+    optional: true,
+    pool: { maxOpenConns: 30, maxIdleConns: 10 },
+    routes: ['/discovery/v1'],
+  },
+  {
+    id: 'power',
+    token: 'POWER',
+    port: 27775,
+    dbSchema: 'power',
+    optional: true,
+    pool: { maxOpenConns: 30, maxIdleConns: 10 },
+    routes: ['/power/v1'],
+  },
+  { id: 'mcp', token: 'MCP', port: 27774, dbSchema: undefined, optional: true, pool: undefined, routes: ['/mcp/v1'] },
+].map((s) => ({ ...s, id: s.id as ServiceId, chart: `chamicore-${s.id}`, composeService: s.id, after: AFTER[s.id as ServiceId] }));
 
 /** The 64-hex development internal token from upstream docs; never valid outside development. */
 export const DEV_INTERNAL_TOKEN = '0123456789abcdef'.repeat(4);
+
+/** A container image as a chart's values name it. */
+export interface ImageRef {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/**
+ * The third-party charts the umbrella pins, and the images each renders at that version
+ * (../shared/charts; chart values.yaml). Every path is the image's path on docker.io, so a
+ * mirror serves it as `<mirror>/<repository>`. Bitnami no longer serves versioned images under
+ * docker.io/bitnami/ (September 2025); the same tags live on under docker.io/bitnamilegacy/,
+ * which Bitnami's install-time image check accepts.
+ */
+export const THIRD_PARTY = {
+  postgresql: {
+    chart: { name: 'postgresql', version: '16.7.27', repository: 'oci://registry-1.docker.io/bitnamicharts' },
+    images: {
+      /** values key path → image; `image` is the server itself. */
+      image: { registry: 'docker.io', repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r4' },
+      'volumePermissions.image': { registry: 'docker.io', repository: 'bitnamilegacy/os-shell', tag: '12-debian-12-r51' },
+      'metrics.image': { registry: 'docker.io', repository: 'bitnamilegacy/postgres-exporter', tag: '0.17.1-debian-12-r16' },
+    },
+  },
+  nats: {
+    chart: { name: 'nats', version: '1.3.7', repository: 'https://nats-io.github.io/k8s/helm/charts/' },
+    images: {
+      'container.image': { registry: 'docker.io', repository: 'library/nats', tag: '2.11.4-alpine' },
+      'reloader.image': { registry: 'docker.io', repository: 'natsio/nats-server-config-reloader', tag: '0.17.2' },
+      'promExporter.image': { registry: 'docker.io', repository: 'natsio/prometheus-nats-exporter', tag: '0.17.3' },
+      'natsBox.container.image': { registry: 'docker.io', repository: 'natsio/nats-box', tag: '0.17.0' },
+    },
+  },
+} as const satisfies Record<string, { chart: { name: string; version: string; repository: string }; images: Record<string, ImageRef> }>;
+
+/**
+ * Images of the compose stack (development), same major versions as the Helm charts: the
+ * official postgres image (its POSTGRES_* variables) and the NATS server of the NATS chart.
+ */
+export const COMPOSE_IMAGES = {
+  postgres: { registry: 'docker.io', repository: 'library/postgres', tag: '17.6-alpine' },
+  nats: THIRD_PARTY.nats.images['container.image'],
+} as const satisfies Record<string, ImageRef>;

@@ -1,3 +1,5 @@
+import { THIRD_PARTY } from './catalog.js';
+
 /**
  * Every default of the site file, in one place. The schema's descriptions state the same
  * values for people; test/unit/defaults.test.ts keeps the two in step.
@@ -6,8 +8,8 @@ export const Defaults = {
   kubernetesVersion: '1.30.0',
   namespace: (site: string): string => `chamicore-${site}`,
   chartRepository: 'oci://registry.cscs.ch/openchami/charts',
-  postgresqlChart: { version: '16.7.27', repository: 'oci://registry-1.docker.io/bitnamicharts' },
-  natsChart: { version: '1.3.7', repository: 'https://nats-io.github.io/k8s/helm/charts/' },
+  postgresqlChart: { version: THIRD_PARTY.postgresql.chart.version, repository: THIRD_PARTY.postgresql.chart.repository },
+  natsChart: { version: THIRD_PARTY.nats.chart.version, repository: THIRD_PARTY.nats.chart.repository },
   registry: 'registry.cscs.ch/openchami',
   imageTag: (releaseVersion: string): string => `v${releaseVersion}`,
   pullPolicy: 'IfNotPresent',
@@ -28,6 +30,12 @@ export const Defaults = {
     persistenceSize: '8Gi',
     connMaxLifetime: '5m',
     connMaxIdleTime: '1m',
+    /**
+     * max_connections of the bundled database for a pool budget: a quarter more for the pods a
+     * rolling update adds (Deployments surge by 25 %), and 10 for administration and
+     * PostgreSQL's reserved superuser slots. ADR-014 keeps the same quarter (400 of 500).
+     */
+    maxConnections: (budget: number): number => budget + Math.ceil(budget / 4) + 10,
   },
   sync: { interval: '30s', onStartup: true },
   bootscriptDebug: false,
@@ -53,6 +61,7 @@ export const Defaults = {
     'auth-encryption-key': { generate: { bytes: 32, encoding: 'base64' } },
     'ui-session-key': { generate: { bytes: 32, encoding: 'base64' } },
     'mcp-token': { generate: { bytes: 32, encoding: 'hex' } },
+    'nats-token': { generate: { bytes: 32, encoding: 'hex' } },
   },
   generateLength: 32,
   generateAlphabet: 'alphanumeric',

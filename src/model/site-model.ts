@@ -1,4 +1,4 @@
-import type { ServiceId, ServiceInfo } from './catalog.js';
+import type { ImageRef, ServiceId, ServiceInfo } from './catalog.js';
 
 /**
  * The normalised site: every default applied, every user map sorted, nothing optional that
@@ -22,7 +22,13 @@ export interface SiteModel {
     readonly postgresqlChart: ChartPin;
     readonly natsChart: ChartPin;
   };
-  readonly images: { readonly registry: string; readonly tag: string; readonly pullPolicy: string };
+  readonly images: {
+    readonly registry: string;
+    readonly tag: string;
+    readonly pullPolicy: string;
+    /** Mirror of docker.io for every third-party image; undefined: docker.io itself. */
+    readonly mirror: string | undefined;
+  };
   readonly services: readonly ServiceModel[];
   readonly database: DatabaseModel;
   readonly events: EventsModel;
@@ -64,6 +70,14 @@ export interface ServiceModel {
   readonly replicas: number;
   readonly resources: { readonly requests?: ResourceSet; readonly limits?: ResourceSet };
   readonly image: { readonly registry: string; readonly repository: string; readonly tag: string; readonly pullPolicy: string };
+  /** Database pool, for services with a database. */
+  readonly pool: { readonly maxOpenConns: number; readonly maxIdleConns: number } | undefined;
+  /**
+   * sha256 over what identifies the values of every Secret key the service reads (names,
+   * sources, rotations; never a value): a pod annotation, so a rotation restarts exactly the
+   * services that read the rotated secret.
+   */
+  readonly secretsChecksum: string;
   /** Environment, sorted by name; empty for a disabled service. */
   readonly env: readonly EnvVar[];
   /** Names the compiler sets itself; `env` in the site file may not override them. */
@@ -78,6 +92,14 @@ export interface DatabaseModel {
   readonly user: string;
   readonly sslMode: string;
   readonly persistence: { readonly size: string; readonly storageClass: string | undefined };
+  /** Connections the services may open: the sum of maxOpenConns × replicas. */
+  readonly connectionBudget: number;
+  /** max_connections: the site's, or (bundled) the budget plus headroom; undefined: external without a stated limit. */
+  readonly maxConnections: number | undefined;
+  /** The bundled chart's images by values path (`image`, `metrics.image`, …), mirror applied. */
+  readonly images: Readonly<Record<string, ImageRef>>;
+  /** Extra values for the bundled chart, as the site wrote them. */
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 export interface EventsModel {
@@ -86,6 +108,10 @@ export interface EventsModel {
   readonly url: TextValue;
   readonly replicas: number;
   readonly storageSize: string;
+  /** The bundled chart's images by values path, mirror applied. */
+  readonly images: Readonly<Record<string, ImageRef>>;
+  /** Extra values for the bundled chart, as the site wrote them. */
+  readonly values: Readonly<Record<string, unknown>>;
 }
 
 export interface OidcProvider {
@@ -137,6 +163,8 @@ export interface SecretSpec {
   readonly name: string;
   readonly source: SecretSource;
   readonly rotation: number;
+  /** The rotation the operator acknowledged (secrets whose rotation breaks a running site). */
+  readonly acknowledgedRotation: number | undefined;
   /** Declared in the site file (false: a built-in default). */
   readonly declared: boolean;
 }
@@ -154,6 +182,13 @@ export type SecretExpr =
       readonly database: string;
       readonly sslMode: string;
       readonly schema: string;
+    }
+  | {
+      /** `nats://<token>@<host>:<port>`, the token percent-encoded. */
+      readonly kind: 'nats-url';
+      readonly tokenSecret: string;
+      readonly host: HostRef;
+      readonly port: number;
     };
 
 export interface SecretGroup {
@@ -163,4 +198,8 @@ export interface SecretGroup {
   readonly description: string;
   /** Keys in a fixed, sorted order. */
   readonly keys: readonly { readonly key: string; readonly value: SecretExpr }[];
+  /** Each secret the group's keys read and where it comes from (`db-password: generate 32 …, rotation 1`); never a value. */
+  readonly sources: readonly string[];
+  /** sha256 over what identifies every key's value; changes exactly when a value would. */
+  readonly checksum: string;
 }

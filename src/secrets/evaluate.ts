@@ -22,6 +22,10 @@ export function evaluateSecret(expr: SecretExpr, values: ReadonlyMap<string, Sec
         `postgres://${encodeURIComponent(expr.user)}:${encodeURIComponent(password)}@${hostFor(expr.host, target)}:${expr.port}/${encodeURIComponent(expr.database)}?${query}`,
       );
     }
+    case 'nats-url': {
+      const token = revealSecret(lookup(values, expr.tokenSecret));
+      return new SecretValue(`nats://${encodeURIComponent(token)}@${hostFor(expr.host, target)}:${expr.port}`);
+    }
   }
 }
 

@@ -1,11 +1,14 @@
 /**
- * Every compiled umbrella chart through the real Helm: with the conformance charts of
- * test/conformance/charts standing in for its dependencies (same names and versions), `helm lint`
- * passes, `helm template` accepts the values against each subchart's values.schema.json, the
- * rendered manifests pass `kubeconform -strict`, and the rendered Deployments carry exactly the
- * images, replicas and environment the site asked for.
+ * Every compiled umbrella chart through the real Helm, with the real third-party subcharts of
+ * ../shared/charts (Bitnami postgresql 16.7.27 with common 2.31.4, nats-io nats 1.3.7) and the
+ * conformance charts of test/conformance/charts only for the chamicore-* charts: `helm lint
+ * --strict`, `helm template --kube-version <site's>` (values.schema.json included), the rendered
+ * objects through `kubeconform -strict`, and Bitnami's install-time check (NOTES.txt, which
+ * `helm template` skips). The release must pull exactly the intended images, read every password
+ * from a Secret the compiler writes by a key it has, name no two objects alike, and route the
+ * Ingress to Services that exist.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
@@ -16,6 +19,9 @@ import { realSiteModel, siteModel, SITE_NAMES } from '../helpers/sites.js';
 import { kubeconform, runTool, toolPath } from '../helpers/tools.js';
 
 const CHARTS = join(ROOT, 'test/conformance/charts');
+/** The real third-party charts, beside the project (read-only). */
+const REAL_CHARTS = join(ROOT, '..', 'shared', 'charts');
+const AIRGAP_SITE = join(ROOT, 'test/conformance/sites/airgap.yaml');
 
 interface Dependency {
   name: string;
@@ -23,9 +29,19 @@ interface Dependency {
   repository: string;
 }
 
+function makeWritable(dir: string): void {
+  chmodSync(dir, 0o755);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) makeWritable(p);
+    else chmodSync(p, 0o644);
+  }
+}
+
 /**
- * A copy of a compiled helm/ folder whose charts/ holds the conformance chart of every dependency,
- * at the version the umbrella pins.
+ * A copy of a compiled helm/ folder whose charts/ holds every dependency: the real postgresql and
+ * nats charts at the pinned versions, and the conformance chart of each chamicore service.
+ * Bitnami's NOTES.txt becomes a template of its own so `helm template` evaluates its checks.
  */
 function assemble(helmDir: string): string {
   const chart = join(temp('chamicore-helm-'), 'chart');
@@ -33,6 +49,16 @@ function assemble(helmDir: string): string {
   const deps = (parse(readFileSync(join(chart, 'Chart.yaml'), 'utf8')) as { dependencies: Dependency[] }).dependencies;
   for (const dep of deps) {
     const target = join(chart, 'charts', dep.name);
+    const real = join(REAL_CHARTS, dep.name);
+    if (!dep.name.startsWith('chamicore-')) {
+      if (!existsSync(real)) throw new Error(`the real ${dep.name} chart is missing: expected it in ${REAL_CHARTS}`);
+      cpSync(real, target, { recursive: true });
+      makeWritable(target);
+      const version = (parse(readFileSync(join(target, 'Chart.yaml'), 'utf8')) as { version: string }).version;
+      expect(version, `${dep.name} pin`).toBe(dep.version);
+      if (existsSync(join(target, 'templates/NOTES.txt'))) exposeNotes(target);
+      continue;
+    }
     cpSync(join(CHARTS, dep.name), target, { recursive: true });
     const chartYaml = join(target, 'Chart.yaml');
     const text = readFileSync(chartYaml, 'utf8');
@@ -40,6 +66,16 @@ function assemble(helmDir: string): string {
     writeFileSync(chartYaml, text.replace(/^version: 0\.0\.0$/m, `version: ${JSON.stringify(dep.version)}`));
   }
   return chart;
+}
+
+/** NOTES.txt as a ConfigMap the subchart renders, so its install-time checks run under `helm template`. */
+function exposeNotes(chartDir: string): void {
+  const notes = readFileSync(join(chartDir, 'templates/NOTES.txt'), 'utf8');
+  writeFileSync(join(chartDir, 'templates/_notes-check.tpl'), `{{- define "chamicore.notes-check" -}}\n${notes}\n{{- end -}}\n`);
+  writeFileSync(
+    join(chartDir, 'templates/notes-check.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ printf "%s-notes-check" .Chart.Name }}\ndata:\n  notes: {{ include "chamicore.notes-check" . | toJson }}\n',
+  );
 }
 
 /** Kubernetes' expansion of `$(VAR)` in an env value (defined variables only), `$$` → `$`. */
@@ -70,21 +106,58 @@ function kubeExpand(value: string, defined: ReadonlyMap<string, string>): string
 
 interface Rendered {
   kind: string;
-  metadata: { name: string; namespace?: string };
+  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
   spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+}
+
+interface EnvEntry {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string }; fieldRef?: unknown };
 }
 
 interface Container {
+  name: string;
   image: string;
-  env: { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
+  env?: EnvEntry[];
+  volumeMounts?: { name: string; mountPath: string; subPath?: string }[];
+}
+
+interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  imagePullSecrets?: { name: string }[];
+  volumes?: { name: string; secret?: { secretName: string; items?: { key: string }[] } }[];
+}
+
+/**
+ * Every Secret key a container reads: `secretKeyRef`s, and files of mounted Secret volumes named
+ * by a `*_FILE` variable (how Bitnami reads its passwords), as `VARIABLE → secret:<name>/<key>`.
+ */
+function secretReads(pod: PodSpec, container: Container): Map<string, string> {
+  const reads = new Map<string, string>();
+  for (const e of container.env ?? []) {
+    const ref = e.valueFrom?.secretKeyRef;
+    if (ref !== undefined) reads.set(e.name, `secret:${ref.name}/${ref.key}`);
+    if (e.name.endsWith('_FILE') && e.value !== undefined) {
+      for (const m of container.volumeMounts ?? []) {
+        const secret = pod.volumes?.find((v) => v.name === m.name)?.secret;
+        const dir = m.mountPath.endsWith('/') ? m.mountPath : `${m.mountPath}/`;
+        if (secret === undefined || !e.value.startsWith(dir)) continue;
+        reads.set(e.name, `secret:${secret.secretName}/${m.subPath ?? e.value.slice(dir.length)}`);
+      }
+    }
+  }
+  return reads;
 }
 
 /** The environment a container sees: plain values after Kubernetes expansion, secret refs as `secret:<name>/<key>`. */
 function containerEnv(container: Container): Map<string, string> {
   const env = new Map<string, string>();
-  for (const e of container.env) {
-    if (e.valueFrom !== undefined) env.set(e.name, `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
-    else env.set(e.name, kubeExpand(e.value ?? '', env));
+  for (const e of container.env ?? []) {
+    if (e.valueFrom?.secretKeyRef !== undefined) env.set(e.name, `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`);
+    else if (e.valueFrom === undefined) env.set(e.name, kubeExpand(e.value ?? '', env));
   }
   return env;
 }
@@ -102,6 +175,23 @@ function intendedServices(model: SiteModel): Map<string, { image: string; replic
   return out;
 }
 
+/** Every image the release should run, and nothing else: Chamicore's and the bundled charts' enabled containers. */
+function intendedImages(model: SiteModel): string[] {
+  const ref = (i: { registry: string; repository: string; tag: string }): string => `${i.registry}/${i.repository}:${i.tag}`;
+  const images = model.services.filter((s) => s.enabled).map((s) => `${s.image.registry}/${s.image.repository}:${s.image.tag}`);
+  if (model.database.mode === 'bundled') images.push(ref(model.database.images['image']!));
+  if (model.events.enabled && model.events.mode === 'bundled') {
+    images.push(ref(model.events.images['container.image']!), ref(model.events.images['reloader.image']!));
+  }
+  return [...new Set(images)].sort();
+}
+
+/** Where a third-party image may come from: docker.io as Bitnami and NATS still serve it, or the site's mirror. */
+function thirdPartyOrigin(model: SiteModel): RegExp {
+  if (model.images.mirror !== undefined) return new RegExp(`^${model.images.mirror.replace(/[.]/g, '\\.')}/`);
+  return /^docker\.io\/(bitnamilegacy\/(postgresql|os-shell|postgres-exporter)|library\/nats|natsio\/[a-z-]+):/;
+}
+
 function helmTemplate(chart: string, model: SiteModel): string {
   const r = runTool('helm', ['template', 'chamicore', chart, '--namespace', model.namespace, '--kube-version', model.kubernetesVersion]);
   if (r.code !== 0) throw new Error(`helm template failed (${String(r.code)}): ${r.stderr}`);
@@ -115,18 +205,35 @@ function renderedObjects(manifests: string): Rendered[] {
     .filter((d): d is Rendered => d !== null);
 }
 
+function podSpecs(objects: readonly Rendered[]): { owner: string; pod: PodSpec }[] {
+  return objects
+    .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind))
+    .map((o) => ({ owner: `${o.kind}/${o.metadata.name}`, pod: (o.spec as { template: { spec: PodSpec } }).template.spec }));
+}
+
+/** The compiled Secrets of a site: name → keys. */
+function compiledSecrets(secretsDir: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!existsSync(secretsDir)) return out;
+  for (const f of readdirSync(secretsDir)) {
+    const s = parse(readFileSync(join(secretsDir, f), 'utf8')) as { metadata: { name: string }; stringData: Record<string, string> };
+    out.set(s.metadata.name, Object.keys(s.stringData));
+  }
+  return out;
+}
+
 interface Case {
   name: string;
   model: SiteModel;
-  helmDir: () => string;
+  siteDir: () => string;
   siteFile: string;
 }
 
-let hostileOut = '';
+let fixturesOut = '';
 beforeAll(() => {
   toolPath('helm');
   toolPath('kubeconform');
-  hostileOut = compileInto([HOSTILE_SITE]);
+  fixturesOut = compileInto([HOSTILE_SITE, AIRGAP_SITE]);
 });
 afterAll(removeTemps);
 
@@ -134,18 +241,21 @@ const cases: Case[] = [
   ...SITE_NAMES.filter((s) => realSiteModel(s).targets.helm).map((s) => ({
     name: s,
     model: realSiteModel(s),
-    helmDir: () => join(ROOT, 'out', s, 'helm'),
+    siteDir: () => join(ROOT, 'out', s),
     siteFile: join(ROOT, 'sites', `${s}.yaml`),
   })),
-  { name: 'hostile', model: siteModel(HOSTILE_SITE, 'hostile'), helmDir: () => join(hostileOut, 'hostile/helm'), siteFile: HOSTILE_SITE },
+  { name: 'hostile', model: siteModel(HOSTILE_SITE, 'hostile'), siteDir: () => join(fixturesOut, 'hostile'), siteFile: HOSTILE_SITE },
+  { name: 'airgap', model: siteModel(AIRGAP_SITE, 'airgap'), siteDir: () => join(fixturesOut, 'airgap'), siteFile: AIRGAP_SITE },
 ];
 
-describe.each(cases)('helm: $name', ({ model, helmDir, siteFile }) => {
+describe.each(cases)('helm: $name', ({ model, siteDir, siteFile }) => {
   let chart = '';
+  let manifests = '';
   let objects: Rendered[] = [];
   beforeAll(() => {
-    chart = assemble(helmDir());
-    objects = renderedObjects(helmTemplate(chart, model));
+    chart = assemble(join(siteDir(), 'helm'));
+    manifests = helmTemplate(chart, model);
+    objects = renderedObjects(manifests);
   });
 
   it('helm lint --strict passes', () => {
@@ -156,30 +266,121 @@ describe.each(cases)('helm: $name', ({ model, helmDir, siteFile }) => {
   });
 
   it('the rendered manifests pass kubeconform -strict', () => {
-    const manifests = helmTemplate(chart, model);
     const report = kubeconform(model.kubernetesVersion, [], manifests);
-    const enabled = model.services.filter((s) => s.enabled);
-    const expected =
-      enabled.length * 2 +
-      enabled.filter((s) => s.info.port !== undefined).length +
-      (model.database.mode === 'bundled' ? 1 : 0) +
-      (model.events.enabled && model.events.mode === 'bundled' ? 1 : 0);
-    expect(report.summary).toEqual({ valid: expected, invalid: 0, errors: 0, skipped: 0 });
-    expect(objects.length).toBe(expected);
-    for (const o of objects) expect(o.metadata.namespace).toBe(model.namespace);
+    expect(report.summary).toEqual({ valid: objects.length, invalid: 0, errors: 0, skipped: 0 });
+    const kinds = new Set(objects.map((o) => o.kind));
+    if (model.database.mode === 'bundled') expect(kinds).toContain('StatefulSet');
+    for (const o of objects) expect(o.metadata.namespace ?? model.namespace, `${o.kind}/${o.metadata.name}`).toBe(model.namespace);
   });
 
-  it('the Deployments carry exactly the intended images, replicas and environment', () => {
+  it("Bitnami's install-time image check (NOTES.txt) passes", () => {
+    const notes = objects.filter((o) => o.metadata.name.endsWith('-notes-check'));
+    expect(notes.length).toBe(model.database.mode === 'bundled' ? 1 : 0);
+    for (const n of notes) expect(n.data?.['notes'] ?? '').not.toContain('ERROR');
+  });
+
+  it('pulls exactly the intended images, third-party ones from docker.io as still served or from the mirror', () => {
+    const rendered = podSpecs(objects).flatMap(({ pod }) => [...pod.containers, ...(pod.initContainers ?? [])].map((c) => c.image));
+    expect([...new Set(rendered)].sort()).toEqual(intendedImages(model));
+    const chamicore = `${model.images.registry}/`;
+    for (const image of rendered) {
+      if (model.services.some((s) => image === `${s.image.registry}/${s.image.repository}:${s.image.tag}`)) continue;
+      expect(image.startsWith(chamicore) && !model.images.mirror, image).toBe(false);
+      expect(image, image).toMatch(thirdPartyOrigin(model));
+    }
+    for (const { owner, pod } of podSpecs(objects)) {
+      expect(
+        (pod.imagePullSecrets ?? []).map((p) => p.name),
+        owner,
+      ).toEqual(model.imagePullSecrets);
+    }
+  });
+
+  it('every secret a pod reads is a key of a Secret the compiler writes; the database and NATS take theirs from them', () => {
+    const secrets = compiledSecrets(join(siteDir(), 'secrets'));
+    let refs = 0;
+    for (const { owner, pod } of podSpecs(objects)) {
+      for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
+        for (const [variable, ref] of secretReads(pod, c)) {
+          refs += 1;
+          const [name, key] = ref.slice('secret:'.length).split('/') as [string, string];
+          expect(secrets.get(name), `${owner} ${variable} → ${ref}`).toContain(key);
+        }
+      }
+      for (const v of pod.volumes ?? []) {
+        if (v.secret !== undefined) {
+          expect(secrets.has(v.secret.secretName), `${owner} volume ${v.name}`).toBe(true);
+        }
+      }
+    }
+    expect(refs).toBeGreaterThan(0);
+    const reads = (kind: string, name: string): { env: Map<string, string>; secrets: Map<string, string> } => {
+      const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+      expect(o, `${kind}/${name}`).toBeDefined();
+      const pod = (o!.spec as { template: { spec: PodSpec } }).template.spec;
+      return { env: containerEnv(pod.containers[0]!), secrets: secretReads(pod, pod.containers[0]!) };
+    };
+    if (model.database.mode === 'bundled') {
+      const pg = reads('StatefulSet', 'chamicore-postgresql');
+      expect(pg.secrets.get('POSTGRES_PASSWORD_FILE')).toBe(`secret:${model.name}-db/password`);
+      expect(pg.secrets.get('POSTGRES_POSTGRES_PASSWORD_FILE')).toBe(`secret:${model.name}-db/postgres-password`);
+      expect(pg.env.get('POSTGRES_USER')).toBe(model.database.user);
+    }
+    if (model.events.enabled && model.events.mode === 'bundled') {
+      expect(reads('StatefulSet', 'chamicore-nats').secrets.get('NATS_TOKEN')).toBe(`secret:${model.name}-nats/token`);
+      const conf = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'chamicore-nats-config')?.data?.['nats.conf'] ?? '';
+      expect(conf).toMatch(/"token": \$NATS_TOKEN/);
+    }
+  });
+
+  it('no two objects share a kind and name', () => {
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(names.length).toBe(new Set(names).size);
+  });
+
+  it('the Ingress routes the host to Services that exist, with the intended TLS, class and issuer', () => {
+    const ingresses = objects.filter((o) => o.kind === 'Ingress');
+    if (model.ingress?.enabled !== true) {
+      expect(ingresses).toEqual([]);
+      return;
+    }
+    expect(ingresses.length).toBe(1);
+    const spec = ingresses[0]!.spec as {
+      ingressClassName?: string;
+      tls?: { hosts: string[]; secretName: string }[];
+      rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { number: number } } } }[] } }[];
+    };
+    expect(spec.ingressClassName).toBe(model.ingress.className);
+    expect(spec.rules.map((r) => r.host)).toEqual([model.ingress.host]);
+    const tls = model.ingress.tls;
+    expect(spec.tls).toEqual(tls.mode === 'none' ? undefined : [{ hosts: [model.ingress.host], secretName: tls.secretName }]);
+    expect(ingresses[0]!.metadata.annotations?.['cert-manager.io/cluster-issuer']).toBe(
+      tls.mode === 'cert-manager' ? tls.issuer : undefined,
+    );
+    const services = new Map(
+      objects
+        .filter((o) => o.kind === 'Service')
+        .map((o) => [o.metadata.name, (o.spec as { ports: { port: number }[] }).ports.map((p) => p.port)]),
+    );
+    const paths = spec.rules[0]!.http.paths;
+    for (const p of paths) expect(services.get(p.backend.service.name), p.path).toContain(p.backend.service.port.number);
+    const routed = new Set(paths.map((p) => p.backend.service.name));
+    for (const s of model.services.filter((x) => x.enabled && x.info.routes.length > 0)) expect(routed).toContain(s.info.chart);
+  });
+
+  it('the Deployments carry exactly the intended images, replicas, environment and secrets checksum', () => {
     const intended = intendedServices(model);
-    const deployments = objects.filter((o) => o.kind === 'Deployment');
+    const deployments = objects.filter((o) => o.kind === 'Deployment' && o.metadata.name.startsWith('chamicore-'));
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual([...intended.keys()].sort());
     for (const d of deployments) {
       const want = intended.get(d.metadata.name)!;
-      const spec = d.spec as { replicas: number; template: { spec: { containers: Container[] } } };
+      const spec = d.spec as { replicas: number; template: { metadata: { annotations: Record<string, string> }; spec: PodSpec } };
       const [container] = spec.template.spec.containers;
       expect(spec.replicas, d.metadata.name).toBe(want.replicas);
       expect(container!.image, d.metadata.name).toBe(want.image);
       expect(Object.fromEntries(containerEnv(container!)), d.metadata.name).toEqual(Object.fromEntries(want.env));
+      const service = model.services.find((s) => s.info.chart === d.metadata.name)!;
+      expect(spec.template.metadata.annotations['chamicore.io/secrets-checksum']).toBe(service.secretsChecksum);
     }
   });
 
@@ -193,7 +394,7 @@ describe.each(cases)('helm: $name', ({ model, helmDir, siteFile }) => {
     for (const [svc, conf] of Object.entries(site.services ?? {})) {
       const d = deployments.get(`chamicore-${svc}`);
       if (d === undefined) continue;
-      const spec = d.spec as { replicas: number; template: { spec: { containers: Container[] } } };
+      const spec = d.spec as { replicas: number; template: { spec: PodSpec } };
       const container = spec.template.spec.containers[0]!;
       if (conf.replicas !== undefined) expect(spec.replicas).toBe(conf.replicas);
       if (site.images?.tag !== undefined) expect(container.image.endsWith(`:${site.images.tag}`)).toBe(true);
@@ -205,7 +406,7 @@ describe.each(cases)('helm: $name', ({ model, helmDir, siteFile }) => {
     }
     if (siteFile === HOSTILE_SITE) {
       expect(checked).toBeGreaterThan(25);
-      const smd = deployments.get('chamicore-smd')!.spec as { template: { spec: { containers: Container[] } } };
+      const smd = deployments.get('chamicore-smd')!.spec as { template: { spec: PodSpec } };
       const container = smd.template.spec.containers[0]!;
       expect(container.image).toBe('registry.cscs.ch/openchami/chamicore-smd:1.10');
       expect(containerEnv(container).get('NORWAY')).toBe('no');
@@ -214,19 +415,59 @@ describe.each(cases)('helm: $name', ({ model, helmDir, siteFile }) => {
   });
 });
 
-describe('the conformance charts', () => {
-  it('stand in for every dependency the compiler pins, and nothing else', () => {
+describe('the real charts', () => {
+  it('the airgap fixture passes its values through to both charts', () => {
+    const model = siteModel(AIRGAP_SITE, 'airgap');
+    const objects = renderedObjects(helmTemplate(assemble(join(fixturesOut, 'airgap/helm')), model));
+    const pg = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'chamicore-postgresql')!;
+    const pgSpec = pg.spec as {
+      template: { metadata: { labels: Record<string, string> }; spec: { containers: { resources: unknown }[] } };
+    };
+    expect(pgSpec.template.metadata.labels['team']).toBe('hpc');
+    expect(pgSpec.template.spec.containers[0]!.resources).toMatchObject({ requests: { cpu: '1', memory: '2Gi' } });
+    expect(objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'chamicore-postgresql')).toBe(true);
+    const nats = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'chamicore-nats')!;
+    expect((nats.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels['team']).toBe('hpc');
+    const conf = objects.find((o) => o.metadata.name === 'chamicore-nats-config')?.data?.['nats.conf'] ?? '';
+    expect(conf).toContain('8222');
+    const cfg = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'chamicore-postgresql-extended-configuration');
+    expect(cfg?.data?.['override.conf']).toContain(`max_connections = ${String(model.database.maxConnections)}`);
+  });
+
+  it("Bitnami's check refuses an unknown image without the compiler's allowInsecureImages (the check is live)", () => {
+    const chart = assemble(join(fixturesOut, 'airgap/helm'));
+    const values = join(chart, 'values.yaml');
+    const text = readFileSync(values, 'utf8');
+    expect(text).toContain('allowInsecureImages: true');
+    writeFileSync(values, text.replace('allowInsecureImages: true', 'allowInsecureImages: false'));
+    const r = runTool('helm', ['template', 'chamicore', chart, '--kube-version', '1.31.2']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('Original containers have been substituted for unrecognized ones');
+  });
+
+  it("a pass-through value the chart's values.schema.json refuses fails helm template", () => {
+    const chart = assemble(join(ROOT, 'out/alps/helm'));
+    const values = join(chart, 'values.yaml');
+    writeFileSync(values, readFileSync(values, 'utf8').replace(/^postgresql:\n/m, 'postgresql:\n  architecture: 3\n'));
+    const r = runTool('helm', ['template', 'chamicore', chart, '--kube-version', '1.30.0']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('architecture');
+  });
+
+  it('the conformance charts stand in for every chamicore dependency, and the real charts for the rest', async () => {
     const deps = (parse(readFileSync(join(ROOT, 'out/alps/helm/Chart.yaml'), 'utf8')) as { dependencies: Dependency[] }).dependencies;
-    const charts = deps.map((d) => d.name).sort();
     // @ts-expect-error: a plain ES module without type declarations
-    return import('./values-contract.mjs').then((m: { contractCharts: () => { name: string }[] }) => {
-      expect(
-        m
-          .contractCharts()
-          .map((c) => c.name)
-          .sort(),
-      ).toEqual(charts);
-    });
+    const m = (await import('./values-contract.mjs')) as { contractCharts: () => { name: string; kind: string }[] };
+    const standIns = m.contractCharts().filter((c) => c.kind === 'service');
+    expect(standIns.map((c) => c.name).sort()).toEqual(
+      deps
+        .filter((d) => d.name.startsWith('chamicore-'))
+        .map((d) => d.name)
+        .sort(),
+    );
+    expect(readdirSync(CHARTS).sort()).toEqual(standIns.map((c) => c.name).sort());
+    for (const d of deps.filter((x) => !x.name.startsWith('chamicore-')))
+      expect(statSync(join(REAL_CHARTS, d.name)).isDirectory()).toBe(true);
   });
 
   it('reject values that break the contract (a number where a string is due)', () => {

@@ -29,55 +29,20 @@ const closed = (description, properties, required = Object.keys(properties)) => 
 const quantity = (what) => str(`${what}, a Kubernetes quantity string such as \`500m\` or \`512Mi\`.`);
 const resourceSet = (what) => closed(what, { cpu: quantity('CPU'), memory: quantity('Memory') }, []);
 
-/** `global`: what every subchart receives from the umbrella. */
-const GLOBAL = closed(
-  'Site-wide values Helm passes to every subchart.',
-  {
-    site: str('Site name (DNS-1123 label).'),
-    environment: { enum: ['production', 'staging', 'development'], description: 'Kind of deployment.' },
-    domain: str('The site DNS domain.'),
-    namespace: str('Namespace every object goes to.'),
-    image: closed('Image defaults; each service also states its own image in full.', {
-      registry: str('Registry and path prefix.'),
-      tag: str('Release image tag.'),
-      pullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'], description: 'Default pull policy.' },
-    }),
-    imagePullSecrets: {
-      type: 'array',
-      description: 'Pull secrets for every pod, as `{name}` objects.',
-      items: closed('A pull secret.', { name: str('Secret name.') }),
-    },
-    storageClass: str('Storage class for every volume; absent means the cluster default.'),
-    ingress: {
-      ...closed(
-        'The ingress for the UI and APIs; only `enabled` when disabled.',
-        {
-          enabled: { type: 'boolean', description: 'Whether to create the ingress.' },
-          className: str('IngressClass name; absent means the cluster default.'),
-          host: str('Host name the ingress serves.'),
-          annotations: {
-            type: 'object',
-            description: 'Annotations for the Ingress (cert-manager issuer).',
-            additionalProperties: { type: 'string' },
-          },
-          tls: {
-            ...closed(
-              'TLS: `secretName` holds the certificate (cert-manager writes it, or it exists already).',
-              { enabled: { type: 'boolean', description: 'Whether TLS is on.' }, secretName: str('TLS Secret name.') },
-              ['enabled'],
-            ),
-            if: { properties: { enabled: { const: true } } },
-            then: { required: ['enabled', 'secretName'] },
-          },
-        },
-        ['enabled'],
-      ),
-      if: { properties: { enabled: { const: true } } },
-      then: { required: ['enabled', 'host', 'annotations', 'tls'] },
-    },
+/**
+ * `global`: what every subchart receives from the umbrella, third-party ones included, so only
+ * what every chart should read: the image pull secrets, in the two forms the charts read.
+ */
+const GLOBAL = closed('Site-wide values Helm passes to every subchart, the real postgresql and nats charts included.', {
+  imagePullSecrets: {
+    type: 'array',
+    description: 'Pull secrets for every pod, as `{name}` objects (chamicore and Bitnami charts).',
+    items: closed('A pull secret.', { name: str('Secret name.') }),
   },
-  ['site', 'environment', 'domain', 'namespace', 'image', 'imagePullSecrets', 'ingress'],
-);
+  image: closed('Read by the NATS chart.', {
+    pullSecretNames: { type: 'array', description: 'The same pull secrets, as names.', items: { type: 'string', minLength: 1 } },
+  }),
+});
 
 /**
  * A subchart's values schema: `enabled` always (the dependency condition), every key of `required`
@@ -116,6 +81,12 @@ function serviceSchema(chart) {
       { requests: resourceSet('Requests.'), limits: resourceSet('Limits.') },
       [],
     ),
+    podAnnotations: closed('Annotations of the pod template.', {
+      'chamicore.io/secrets-checksum': str(
+        'sha256 over the names, sources and rotations of the Secret keys the service reads (never their values): a rotation changes it, and the pods restart.',
+        { pattern: '^[0-9a-f]{64}$' },
+      ),
+    }),
     env: {
       type: 'object',
       description:
@@ -134,7 +105,7 @@ function serviceSchema(chart) {
     },
     global: GLOBAL,
   };
-  const required = ['enabled', 'fullnameOverride', 'replicaCount', 'image', 'resources', 'env', 'secretEnv'];
+  const required = ['enabled', 'fullnameOverride', 'replicaCount', 'image', 'resources', 'podAnnotations', 'env', 'secretEnv'];
   if (chart.port !== undefined) {
     properties.service = closed('The Service in front of the pods.', {
       port: { type: 'integer', const: chart.port, description: 'Service and container port.' },
@@ -151,7 +122,18 @@ function serviceSchema(chart) {
   return subchartSchema(chart.name, `The values chamicore-compile writes under \`${chart.name}\`.${headless}`, properties, required);
 }
 
-/** The keys chamicore-compile sets on the Bitnami postgresql chart (the real chart accepts more). */
+const image = (what) =>
+  closed(`${what}: \`docker.io/bitnamilegacy/…\` or \`library/nats\`… at the pinned tag, under the site's mirror when it has one.`, {
+    registry: str('Registry.'),
+    repository: str('Repository.'),
+    tag: str('Tag.'),
+  });
+
+/**
+ * The keys chamicore-compile sets on the real Bitnami postgresql chart (16.7.27). The chart takes
+ * many more; a site passes them with `database.values`, and Helm checks them against the chart's
+ * own values.schema.json.
+ */
 function postgresqlSchema() {
   return subchartSchema(
     'postgresql',
@@ -159,6 +141,13 @@ function postgresqlSchema() {
     {
       enabled: { type: 'boolean', description: 'The dependency condition.' },
       fullnameOverride: str('`chamicore-postgresql`, the host every DSN names.', { const: 'chamicore-postgresql' }),
+      image: image('The PostgreSQL server image'),
+      volumePermissions: closed('Only its image (the init container is off unless `database.values` turns it on).', {
+        image: image('The os-shell image'),
+      }),
+      metrics: closed('Only its image (the exporter is off unless `database.values` turns it on).', {
+        image: image('The postgres-exporter image'),
+      }),
       auth: closed('Credentials come from the `<site>-db` Secret.', {
         username: str('Application user.'),
         database: str('Application database.'),
@@ -178,21 +167,37 @@ function postgresqlSchema() {
           },
           ['enabled', 'size'],
         ),
+        extendedConfiguration: str('`max_connections = N`: the pool budget plus headroom, or `database.maxConnections`.'),
       }),
-      global: { type: 'object', description: 'Site-wide values (see the service charts).' },
+      global: closed(
+        'Only when an image is not a `docker.io/bitnamilegacy` one (a mirror, or `database.image`): set here, it reaches this chart alone.',
+        { security: closed('Bitnami image check.', { allowInsecureImages: { const: true, description: 'Skip the check.' } }) },
+      ),
     },
-    ['enabled', 'fullnameOverride', 'auth', 'primary'],
+    ['enabled', 'fullnameOverride', 'image', 'volumePermissions', 'metrics', 'auth', 'primary'],
   );
 }
 
-/** The keys chamicore-compile sets on the NATS chart (nats-io/k8s v1.x) when events are bundled. */
+/** The keys chamicore-compile sets on the real NATS chart (nats-io/k8s 1.3.7) when events are bundled. */
 function natsSchema() {
+  const withImage = (description, rest = {}) => closed(description, { image: image('Image'), ...rest });
   return subchartSchema(
     'nats',
-    'The NATS chart keys chamicore-compile sets when events are bundled.',
+    'The NATS chart keys chamicore-compile sets when events are bundled; a site passes more with `events.nats.values`.',
     {
       enabled: { type: 'boolean', description: 'The dependency condition.' },
       fullnameOverride: str('`chamicore-nats`, the host in `CHAMICORE_NATS_URL`.', { const: 'chamicore-nats' }),
+      container: withImage('The NATS server container.', {
+        env: closed('Its environment.', {
+          NATS_TOKEN: { type: 'object', description: 'The token, `valueFrom.secretKeyRef` of `<site>-nats`, key `token`.' },
+        }),
+      }),
+      reloader: withImage('The config reloader.'),
+      promExporter: withImage('The Prometheus exporter (off unless `events.nats.values` turns it on).'),
+      natsBox: closed('nats-box, off: it would not hold the token.', {
+        enabled: { const: false, description: 'Off.' },
+        container: withImage('Its container.'),
+      }),
       config: closed('NATS server configuration.', {
         cluster: closed('Clustering.', {
           enabled: { type: 'boolean', description: 'True when replicas > 1.' },
@@ -208,10 +213,14 @@ function natsSchema() {
             ),
           }),
         }),
+        merge: closed('Merged into nats.conf.', {
+          authorization: closed('Token authorisation.', {
+            token: { const: '<< $NATS_TOKEN >>', description: 'The chart writes it unquoted: the server reads `$NATS_TOKEN`.' },
+          }),
+        }),
       }),
-      global: { type: 'object', description: 'Site-wide values (see the service charts).' },
     },
-    ['enabled', 'fullnameOverride', 'config'],
+    ['enabled', 'fullnameOverride', 'container', 'reloader', 'promExporter', 'natsBox', 'config'],
   );
 }
 
@@ -219,7 +228,8 @@ function natsSchema() {
 export function contractCharts() {
   return [
     ...SERVICE_CHARTS.map((c) => ({ name: c.name, kind: 'service', port: c.port, schema: serviceSchema(c) })),
-    { name: 'postgresql', kind: 'postgresql', port: 5432, schema: postgresqlSchema() },
-    { name: 'nats', kind: 'nats', port: 4222, schema: natsSchema() },
+    // The real upstream charts render these; their schemas here document what the compiler sets.
+    { name: 'postgresql', kind: 'third-party', port: 5432, schema: postgresqlSchema() },
+    { name: 'nats', kind: 'third-party', port: 4222, schema: natsSchema() },
   ];
 }

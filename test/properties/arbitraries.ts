@@ -7,6 +7,8 @@ import { checkData } from '../helpers/site.js';
 import type { CheckedSite } from '../../src/compile.js';
 
 export const NUM_RUNS = Number(process.env['FC_NUM_RUNS'] ?? 1000);
+/** A property's time limit follows its work: 300 ms a generated site, so a busy 2-core machine passes. */
+export const PROPERTY_TIMEOUT = Math.max(30_000, NUM_RUNS * 300);
 export const FC_OPTIONS: fc.Parameters<unknown> = {
   numRuns: NUM_RUNS,
   ...(process.env['FC_SEED'] !== undefined ? { seed: Number(process.env['FC_SEED']) } : {}),
@@ -145,12 +147,19 @@ export const siteArbitrary: fc.Arbitrary<GeneratedSite> = fc
     keaUrl: fc.boolean(),
     database: fc.oneof(
       fc.constant({ mode: 'bundled' }),
-      fc.record({ mode: fc.constant('external'), host: label.map((h) => `${h}.db.example.org`), port: fc.integer({ min: 1, max: 65535 }) }),
+      fc.record({
+        mode: fc.constant('external'),
+        host: label.map((h) => `${h}.db.example.org`),
+        port: fc.integer({ min: 1, max: 65535 }),
+        // At most 5 replicas of the default pools: the budget stays under 2,000.
+        maxConnections: fc.integer({ min: 2000, max: 100000 }),
+      }),
     ),
     events: fc.boolean(),
     targets: fc.subarray(['helm', 'compose'] as const, { minLength: 1 }),
     literals: fc.array(fc.string({ unit: 'grapheme-ascii', minLength: 8, maxLength: 16 }), { minLength: 2, maxLength: 2 }),
     oidc: fc.boolean(),
+    mirror: fc.option(fc.constantFrom('mirror.example.org:5000/dockerhub', 'proxy.example.org'), { nil: undefined }),
   })
   .map((g) => {
     const site: Record<string, unknown> = {
@@ -171,6 +180,7 @@ export const siteArbitrary: fc.Arbitrary<GeneratedSite> = fc
     // Build metadata cannot be in an image tag: such a release states its tag (rule image-tag-invalid).
     else if (g.version.includes('+')) images['tag'] = `v${g.version.replace('+', '-')}`;
     if (g.pullPolicy !== undefined) images['pullPolicy'] = g.pullPolicy;
+    if (g.mirror !== undefined) images['mirror'] = g.mirror;
     if (Object.keys(images).length > 0) site['images'] = images;
     const keaSync = (g.services['kea-sync'] ??= {});
     if (g.keaUrl) site['dhcp'] = { kea: { url: 'http://kea.example.org:8000' } };

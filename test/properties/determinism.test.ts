@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { checkText } from '../helpers/site.js';
-import { checkGenerated, FC_OPTIONS, NUM_RUNS, siteArbitrary } from './arbitraries.js';
+import { checkGenerated, FC_OPTIONS, NUM_RUNS, PROPERTY_TIMEOUT, siteArbitrary } from './arbitraries.js';
 import { emit } from './helpers.js';
 
 /** Shuffles the key order of every mapping, recursively, with a seed. */
@@ -23,7 +23,7 @@ function shuffleKeys(value: unknown, seed: number): unknown {
   return value;
 }
 
-describe(`determinism (${NUM_RUNS} generated sites)`, () => {
+describe(`determinism (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEOUT }, () => {
   it('compiling twice gives identical bytes, redacted and revealed', () => {
     fc.assert(
       fc.property(siteArbitrary, (g) => {

@@ -10,12 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { removeTemps, temp } from '../helpers/cli.js';
 import { intendedDotenv } from '../helpers/sites.js';
 import { runTool, toolPath } from '../helpers/tools.js';
-import { checkGenerated, FC_OPTIONS, NUM_RUNS, siteArbitrary, type GeneratedSite } from './arbitraries.js';
+import { checkGenerated, FC_OPTIONS, NUM_RUNS, PROPERTY_TIMEOUT, siteArbitrary, type GeneratedSite } from './arbitraries.js';
 import { emit, PROPERTY_INPUTS } from './helpers.js';
 
 afterAll(removeTemps);
 
-describe(`.env through compose's parser (${NUM_RUNS} generated sites)`, () => {
+describe(`.env through compose's parser (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEOUT }, () => {
   it('reads every variable back as the intended string, redacted and revealed', () => {
     toolPath('readers');
     const dir = join(temp('chamicore-prop-env-'), 'env');

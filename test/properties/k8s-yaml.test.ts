@@ -11,12 +11,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { removeTemps, temp } from '../helpers/cli.js';
 import { runTool, toolPath } from '../helpers/tools.js';
-import { checkGenerated, FC_OPTIONS, NUM_RUNS, siteArbitrary, type GeneratedSite } from './arbitraries.js';
+import { checkGenerated, FC_OPTIONS, NUM_RUNS, PROPERTY_TIMEOUT, siteArbitrary, type GeneratedSite } from './arbitraries.js';
 import { emit } from './helpers.js';
 
 afterAll(removeTemps);
 
-describe(`YAML through sigs.k8s.io/yaml (${NUM_RUNS} generated sites)`, () => {
+describe(`YAML through sigs.k8s.io/yaml (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEOUT }, () => {
   it('reads every emitted YAML file as the data the compiler meant, redacted and revealed', () => {
     toolPath('readers');
     const dir = join(temp('chamicore-prop-yaml-'), 'yaml');

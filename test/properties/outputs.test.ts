@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { OutputFile } from '../../src/emit/output.js';
-import { checkGenerated, FC_OPTIONS, NUM_RUNS, siteArbitrary } from './arbitraries.js';
+import { checkGenerated, FC_OPTIONS, NUM_RUNS, PROPERTY_TIMEOUT, siteArbitrary } from './arbitraries.js';
 import { emit, secretValues } from './helpers.js';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -61,7 +61,7 @@ function kubernetesNames(files: readonly OutputFile[]): [string, RegExp, string]
   return names;
 }
 
-describe(`every output (${NUM_RUNS} generated sites)`, () => {
+describe(`every output (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEOUT }, () => {
   it('reads the same under YAML 1.1 and YAML 1.2, without error, redacted and revealed', () => {
     fc.assert(
       fc.property(siteArbitrary, (g) => {

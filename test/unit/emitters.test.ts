@@ -12,18 +12,21 @@ const file = (files: { path: string; contents: string }[], path: string) => {
 
 describe('emitter registry', () => {
   it('has one emitter per output kind', () => {
-    expect(EMITTERS.map((e) => e.kind)).toEqual(['chart', 'values', 'secrets', 'compose-env']);
+    expect(EMITTERS.map((e) => e.kind)).toEqual(['chart', 'values', 'ingress', 'secrets', 'compose-env', 'compose-file']);
   });
 
   it('emits only the targets a site asks for', () => {
-    expect(compileData(minimalSite({ targets: ['compose'] })).map((f) => f.path)).toEqual(['compose/.env']);
+    expect(compileData(minimalSite({ targets: ['compose'] })).map((f) => f.path)).toEqual(['compose/.env', 'compose/docker-compose.yml']);
     expect(compileData(minimalSite()).every((f) => !f.path.startsWith('compose/'))).toBe(true);
   });
 });
 
 describe('chart emitter', () => {
   it('drops postgresql for an external database and adds nats for bundled events', () => {
-    const ext = file(compileData(minimalSite({ database: { mode: 'external', host: 'pg.example.org' } })), 'helm/Chart.yaml');
+    const ext = file(
+      compileData(minimalSite({ database: { mode: 'external', host: 'pg.example.org', maxConnections: 500 } })),
+      'helm/Chart.yaml',
+    );
     expect(ext.dependencies.map((d: { name: string }) => d.name)).not.toContain('postgresql');
     const ev = file(compileData(minimalSite({ events: { enabled: true } })), 'helm/Chart.yaml');
     expect(ev.dependencies.find((d: { name: string }) => d.name === 'nats')).toMatchObject({ condition: 'nats.enabled', version: '1.3.7' });
@@ -52,20 +55,79 @@ describe('values emitter', () => {
     });
   });
 
-  it('renders the three ingress TLS modes', () => {
-    const ing = (tls: unknown) =>
-      file(
-        compileData(minimalSite({ kubernetes: { ingress: { host: 'c.mini.example.org', ...(tls ? { tls } : {}) } } })),
-        'helm/values.yaml',
-      ).global.ingress;
-    expect(ing({ certManagerIssuer: 'acme' })).toEqual({
-      enabled: true,
-      host: 'c.mini.example.org',
-      annotations: { 'cert-manager.io/cluster-issuer': 'acme' },
-      tls: { enabled: true, secretName: 'mini-tls' },
-    });
-    expect(ing({ secretName: 'wild' }).tls).toEqual({ enabled: true, secretName: 'wild' });
-    expect(ing(undefined).tls).toEqual({ enabled: false });
+  it('keeps global to what every subchart should read: the pull secrets', () => {
+    const v = file(
+      compileData(minimalSite({ kubernetes: { imagePullSecrets: ['p1'], ingress: { host: 'c.mini.example.org' } } })),
+      'helm/values.yaml',
+    );
+    expect(v.global).toEqual({ imagePullSecrets: [{ name: 'p1' }], image: { pullSecretNames: ['p1'] } });
+  });
+
+  it('pins the Bitnami images under bitnamilegacy, or under the mirror with the check skipped for postgresql alone', () => {
+    const plain = file(compileData(minimalSite()), 'helm/values.yaml').postgresql;
+    expect(plain.image).toEqual({ registry: 'docker.io', repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r4' });
+    expect(plain.global).toBeUndefined();
+    const mirrored = file(compileData(minimalSite({ images: { mirror: 'm.example.org/hub' } })), 'helm/values.yaml').postgresql;
+    expect(mirrored.image.registry).toBe('m.example.org/hub');
+    expect(mirrored.metrics.image.registry).toBe('m.example.org/hub');
+    expect(mirrored.global).toEqual({ security: { allowInsecureImages: true } });
+  });
+
+  it('sets max_connections from the pool budget plus headroom, or as the site states it', () => {
+    const pg = (db: unknown) =>
+      file(compileData(minimalSite({ database: db })), 'helm/values.yaml').postgresql.primary.extendedConfiguration;
+    // auth 40 + smd 80 + bss 100 + cloud-init 100 = 320; + 80 + 10.
+    expect(pg({ mode: 'bundled' })).toBe('max_connections = 410\n');
+    expect(pg({ mode: 'bundled', maxConnections: 900 })).toBe('max_connections = 900\n');
+  });
+
+  it('passes chart values through, sorted, under the keys the compiler sets', () => {
+    const v = file(
+      compileData(minimalSite({ database: { values: { zeta: 1, primary: { podLabels: { b: 'x', a: 'y' } } } } })),
+      'helm/values.yaml',
+    );
+    expect(v.postgresql.zeta).toBe(1);
+    expect(v.postgresql.primary.podLabels).toEqual({ a: 'y', b: 'x' });
+    expect(Object.keys(v.postgresql.primary.podLabels)).toEqual(['a', 'b']);
+    expect(v.postgresql.primary.persistence.size).toBe('8Gi');
+  });
+});
+
+describe('ingress emitter', () => {
+  const ingress = (tls: unknown) =>
+    file(
+      compileData(minimalSite({ kubernetes: { ingress: { host: 'c.mini.example.org', className: 'nginx', ...(tls ? { tls } : {}) } } })),
+      'helm/templates/ingress.yaml',
+    );
+
+  it('renders the three TLS modes', () => {
+    const cm = ingress({ certManagerIssuer: 'acme' });
+    expect(cm.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'acme' });
+    expect(cm.spec.tls).toEqual([{ hosts: ['c.mini.example.org'], secretName: 'mini-tls' }]);
+    expect(ingress({ secretName: 'wild' }).spec.tls).toEqual([{ hosts: ['c.mini.example.org'], secretName: 'wild' }]);
+    expect(ingress({ secretName: 'wild' }).metadata.annotations).toBeUndefined();
+    expect(ingress(undefined).spec.tls).toBeUndefined();
+    expect(cm.spec.ingressClassName).toBe('nginx');
+  });
+
+  it('routes each enabled service by its prefixes', () => {
+    const paths = ingress(undefined).spec.rules[0].http.paths as {
+      path: string;
+      backend: { service: { name: string; port: { number: number } } };
+    }[];
+    expect(paths.map((p) => `${p.path} ${p.backend.service.name}:${String(p.backend.service.port.number)}`)).toEqual([
+      '/auth/v1 chamicore-auth:3333',
+      '/.well-known chamicore-auth:3333',
+      '/hsm/v2 chamicore-smd:27779',
+      '/boot/v1 chamicore-bss:27778',
+      '/cloud-init chamicore-cloud-init:27777',
+      '/ chamicore-ui:8080',
+    ]);
+  });
+
+  it('is absent when the ingress is disabled', () => {
+    const files = compileData(minimalSite({ kubernetes: { ingress: { host: 'c.mini.example.org', enabled: false } } }));
+    expect(files.map((f) => f.path)).not.toContain('helm/templates/ingress.yaml');
   });
 
   it('applies image overrides per service', () => {
@@ -112,7 +174,9 @@ describe('secrets emitter', () => {
 
   it('uses the external host, port and sslmode in DSNs', () => {
     const db = file(
-      compileData(minimalSite({ database: { mode: 'external', host: 'pg.example.org', port: 6432, sslMode: 'require' } })),
+      compileData(
+        minimalSite({ database: { mode: 'external', host: 'pg.example.org', port: 6432, sslMode: 'require', maxConnections: 500 } }),
+      ),
       'secrets/mini-db.yaml',
     );
     expect(db.stringData['smd-dsn']).toBe(

@@ -83,8 +83,8 @@ describe('rules', () => {
 
   describe('external-db-host', () => {
     it('requires a host for an external database', () => {
-      expect(codes(checkData(minimalSite({ database: { mode: 'external' } })))).toEqual(['external-db-host']);
-      expect(codes(checkData(minimalSite({ database: { mode: 'external', host: 'pg.example.org' } })))).toEqual([]);
+      expect(codes(checkData(minimalSite({ database: { mode: 'external', maxConnections: 500 } })))).toEqual(['external-db-host']);
+      expect(codes(checkData(minimalSite({ database: { mode: 'external', host: 'pg.example.org', maxConnections: 500 } })))).toEqual([]);
     });
   });
 
@@ -186,5 +186,81 @@ describe('rules', () => {
     const text =
       'site:\n  name: mini\n  environment: production\n  domain: mini.example.org\nrelease:\n  version: "1.4.2"\nimages:\n  tag: latest\nservices:\n  kea-sync: {enabled: false}\n';
     expect(where(checkText(text)).filter((w) => !w.startsWith('prod-replicas'))).toEqual(['prod-latest-tag@8:8']);
+  });
+
+  describe('prod-ingress-tls', () => {
+    it('refuses a production ingress without TLS', () => {
+      const prod = (ingress: unknown) =>
+        minimalSite({ site: { name: 'mini', environment: 'production', domain: 'mini.example.org' }, kubernetes: { ingress } });
+      expect(codes(checkData(prod({ host: 'c.mini.example.org' })))).toContain('prod-ingress-tls');
+      expect(codes(checkData(prod({ host: 'c.mini.example.org', tls: { secretName: 'x' } })))).not.toContain('prod-ingress-tls');
+      expect(codes(checkData(prod({ host: 'c.mini.example.org', enabled: false })))).not.toContain('prod-ingress-tls');
+      expect(codes(checkData(minimalSite({ kubernetes: { ingress: { host: 'c.mini.example.org' } } })))).not.toContain('prod-ingress-tls');
+    });
+  });
+
+  describe('compose-outside-dev', () => {
+    it('warns about the compose target outside development', () => {
+      expect(codes(checkData(minimalSite({ targets: ['helm', 'compose'] })))).toEqual(['compose-outside-dev']);
+      const dev = minimalSite({ site: { name: 'mini', environment: 'development', domain: 'mini.example.org' }, targets: ['compose'] });
+      expect(codes(checkData(dev))).not.toContain('compose-outside-dev');
+    });
+  });
+
+  describe('db-connection-budget', () => {
+    it('needs a stated limit for an external database, and the budget to fit it', () => {
+      const ext = (db: Record<string, unknown>) => minimalSite({ database: { mode: 'external', host: 'pg.example.org', ...db } });
+      expect(codes(checkData(ext({})))).toEqual(['db-connection-budget']);
+      expect(codes(checkData(ext({ maxConnections: 319 })))).toEqual(['db-connection-budget']);
+      expect(codes(checkData(ext({ maxConnections: 320 })))).toEqual([]);
+      expect(codes(checkData(minimalSite({ database: { maxConnections: 100 } })))).toEqual(['db-connection-budget']);
+    });
+  });
+
+  describe('secret-rotation-unacknowledged', () => {
+    it('refuses a breaking rotation until the site acknowledges it', () => {
+      const rot = (name: string, extra: Record<string, unknown> = {}, db: unknown = { mode: 'bundled' }) =>
+        codes(checkData(minimalSite({ database: db, secrets: { [name]: { generate: { length: 32 }, rotation: 2, ...extra } } })));
+      expect(rot('db-password')).toEqual(['secret-rotation-unacknowledged']);
+      expect(rot('db-admin-password')).toEqual(['secret-rotation-unacknowledged']);
+      expect(rot('db-password', { acknowledgeRotation: 1 })).toEqual(['secret-rotation-unacknowledged']);
+      expect(rot('db-password', { acknowledgeRotation: 2 })).toEqual([]);
+      expect(rot('db-password', {}, { mode: 'external', host: 'pg.example.org', maxConnections: 500 })).toEqual([]);
+      expect(rot('internal-token')).toEqual([]);
+      const key = codes(checkData(minimalSite({ secrets: { 'auth-encryption-key': { generate: { bytes: 32 }, rotation: 1 } } })));
+      expect(key).toEqual(['secret-rotation-unacknowledged']);
+    });
+  });
+
+  describe('chart-values-reserved and chart-values-secret', () => {
+    it('refuses keys the compiler sets, global, and credentials in the clear, located at the key', () => {
+      const v = (values: unknown) => checkData(minimalSite({ database: { values } }));
+      expect(codes(v({ primary: { resources: { limits: { memory: '1Gi' } } } }))).toEqual([]);
+      expect(codes(v({ auth: { username: 'x' } }))).toEqual(['chart-values-reserved']);
+      expect(codes(v({ primary: { persistence: { size: '1Gi' } } }))).toEqual(['chart-values-reserved']);
+      expect(codes(v({ image: 'x' }))).toEqual(['chart-values-reserved']);
+      expect(codes(v({ global: { imageRegistry: 'x' } }))).toEqual(['chart-values-reserved']);
+      expect(codes(v({ auth: { postgresPassword: 'hunter2' } }))).toEqual(['chart-values-secret']);
+      expect(codes(v({ auth: { existingSecret: 'x' } }))).toEqual(['chart-values-reserved']);
+      expect(codes(v({ metrics: { customToken: 'abc' } }))).toEqual(['chart-values-secret']);
+      const d = v({ auth: { postgresPassword: 'hunter2' } }).diagnostics.find((x) => x.code === 'chart-values-secret')!;
+      expect(d.path).toEqual(['database', 'values', 'auth', 'postgresPassword']);
+      expect(d.message).not.toContain('hunter2');
+      const nats = checkData(minimalSite({ events: { enabled: true, nats: { values: { config: { jetstream: { enabled: false } } } } } }));
+      expect(codes(nats)).toEqual(['chart-values-reserved']);
+    });
+  });
+
+  describe('third-party-image-tag and third-party-unused', () => {
+    it('needs the image tag of a chart version the compiler does not know', () => {
+      const pin = (database: unknown) =>
+        codes(checkData(minimalSite({ release: { version: '1.0.0', postgresqlChart: { version: '16.8.0' } }, database })));
+      expect(pin({ mode: 'bundled' })).toEqual(['third-party-image-tag']);
+      expect(pin({ mode: 'bundled', image: { tag: '17.7.0-debian-12-r1' } })).toEqual([]);
+      const unused = checkData(
+        minimalSite({ database: { mode: 'external', host: 'pg.example.org', maxConnections: 500, values: { a: 1 } } }),
+      );
+      expect(codes(unused)).toEqual(['third-party-unused']);
+    });
   });
 });

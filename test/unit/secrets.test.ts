@@ -74,7 +74,7 @@ describe('resolveSecrets', () => {
   it('bumping one rotation changes exactly that secret', () => {
     const a = resolveSecrets(modelOf(minimalSite()), true, inputs(), 'f').values;
     const b = resolveSecrets(
-      modelOf(minimalSite({ secrets: { 'db-password': { generate: { length: 32 }, rotation: 1 } } })),
+      modelOf(minimalSite({ secrets: { 'db-password': { generate: { length: 32 }, rotation: 1, acknowledgeRotation: 1 } } })),
       true,
       inputs(),
       'f',

@@ -5,16 +5,21 @@
 //	                            lookup finds nothing, so ${X} expands as compose expands an unset X
 //	readers yaml FILE|DIR...    sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 scalars), what Helm, kubectl
 //	                            and kubeconform read YAML with; a folder stands for every file in it
+//	readers compose ENV FILE    the project Docker Compose resolves from FILE with --env-file ENV
+//	                            (compose-go v2 cli/loader, what `docker compose config` runs), with
+//	                            no variable from the process environment
 //
 // Exit 1 with the parser's message if a file does not parse; 2 for bad usage.
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"sigs.k8s.io/yaml"
 )
@@ -53,9 +58,37 @@ func readYAML(file string) (any, error) {
 	return json.RawMessage(converted), err
 }
 
+func readCompose(envFile, file string) {
+	options, err := cli.NewProjectOptions(
+		[]string{file},
+		cli.WithWorkingDirectory(filepath.Dir(file)),
+		cli.WithEnvFiles(envFile),
+		cli.WithDotEnv,
+	)
+	if err != nil {
+		fail(1, "%v", err)
+	}
+	project, err := options.LoadProject(context.Background())
+	if err != nil {
+		fail(1, "%v", err)
+	}
+	out, err := project.MarshalJSON()
+	if err != nil {
+		fail(1, "%v", err)
+	}
+	fmt.Println(string(out))
+}
+
 func main() {
 	if len(os.Args) < 3 {
-		fail(2, "usage: readers dotenv|yaml FILE...")
+		fail(2, "usage: readers dotenv|yaml FILE... | readers compose ENV FILE")
+	}
+	if os.Args[1] == "compose" {
+		if len(os.Args) != 4 {
+			fail(2, "usage: readers compose ENV FILE")
+		}
+		readCompose(os.Args[2], os.Args[3])
+		return
 	}
 	readers := map[string]func(string) (any, error){"dotenv": readDotenv, "yaml": readYAML}
 	read, ok := readers[os.Args[1]]

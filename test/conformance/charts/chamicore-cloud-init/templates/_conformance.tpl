@@ -44,6 +44,9 @@ spec:
         {{- include "conformance.labels" . | nindent 8 }}
       annotations:
         checksum/env: {{ toJson .Values.env | sha256sum | quote }}
+        {{- range $key, $value := .Values.podAnnotations }}
+        {{ $key | quote }}: {{ $value | quote }}
+        {{- end }}
     spec:
       {{- with .Values.global.imagePullSecrets }}
       imagePullSecrets:
@@ -97,26 +100,4 @@ spec:
       targetPort: http
       protocol: TCP
 {{- end }}
-{{- end -}}
-
-{{/*
-A stand-in for a third-party chart (postgresql, nats): only the Service other services dial, so
-the umbrella renders and its values are checked against the keys chamicore-compile sets.
-Called with (dict "root" . "port" N).
-*/}}
-{{- define "conformance.standin" -}}
-{{- $root := .root -}}
-apiVersion: v1
-kind: Service
-metadata:
-  name: {{ $root.Values.fullnameOverride | quote }}
-  namespace: {{ $root.Release.Namespace | quote }}
-  labels:
-    {{- include "conformance.labels" $root | nindent 4 }}
-spec:
-  selector:
-    app.kubernetes.io/name: {{ $root.Values.fullnameOverride | quote }}
-  ports:
-    - name: {{ $root.Chart.Name | quote }}
-      port: {{ .port }}
 {{- end -}}

@@ -1,0 +1,99 @@
+import type { ImageRef } from './catalog.js';
+import type { SiteModel } from './site-model.js';
+
+/** A Helm value, as the compiler builds them (the same shapes YAML emits). */
+export type ChartValue = string | number | boolean | null | readonly ChartValue[] | { readonly [k: string]: ChartValue };
+
+/**
+ * The values chamicore-compile itself sets on the third-party charts, by chart; a site's
+ * pass-through values go under them, and may not set any of their keys (rule chart-values-reserved).
+ */
+export function thirdPartyValues(model: SiteModel): { postgresql?: Record<string, ChartValue>; nats?: Record<string, ChartValue> } {
+  const out: { postgresql?: Record<string, ChartValue>; nats?: Record<string, ChartValue> } = {};
+  const pg = postgresqlValues(model);
+  if (pg !== undefined) out.postgresql = pg;
+  const nats = natsValues(model);
+  if (nats !== undefined) out.nats = nats;
+  return out;
+}
+
+/** Sets `value` at a dotted path of a nested object, creating the maps on the way. */
+export function setPath(target: Record<string, ChartValue>, path: string, value: ChartValue): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    const child: Record<string, ChartValue> =
+      next !== undefined && next !== null && typeof next === 'object' && !Array.isArray(next)
+        ? { ...(next as Record<string, ChartValue>) }
+        : {};
+    node[key] = child;
+    node = child;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+function imageValues(images: Readonly<Record<string, ImageRef>>): Record<string, ChartValue> {
+  const out: Record<string, ChartValue> = {};
+  for (const [path, image] of Object.entries(images)) setPath(out, path, { ...image });
+  return out;
+}
+
+/**
+ * Bitnami postgresql: credentials from the `<site>-db` Secret, one `chamicore` database,
+ * max_connections from the pool budget, and images Bitnami still serves (bitnamilegacy) or the
+ * site's mirror. Bitnami's install-time check (NOTES.txt) refuses any image it does not know
+ * unless global.security.allowInsecureImages is set; set here, under the postgresql key, it
+ * reaches that chart alone.
+ */
+function postgresqlValues(model: SiteModel): Record<string, ChartValue> | undefined {
+  const db = model.database;
+  if (db.mode !== 'bundled') return undefined;
+  const persistence: Record<string, ChartValue> = { enabled: true, size: db.persistence.size };
+  if (db.persistence.storageClass !== undefined) persistence['storageClass'] = db.persistence.storageClass;
+  const own: Record<string, ChartValue> = {
+    enabled: true,
+    fullnameOverride: 'chamicore-postgresql',
+    ...imageValues(db.images),
+    auth: {
+      username: db.user,
+      database: db.name,
+      existingSecret: `${model.name}-db`,
+      secretKeys: { adminPasswordKey: 'postgres-password', userPasswordKey: 'password' },
+    },
+    primary: { persistence, extendedConfiguration: `max_connections = ${String(db.maxConnections)}\n` },
+  };
+  if (Object.values(db.images).some((i) => !bitnamiAccepts(i))) own['global'] = { security: { allowInsecureImages: true } };
+  return own;
+}
+
+/** Bitnami's image check passes (with a warning) for docker.io/bitnamilegacy images. */
+function bitnamiAccepts(image: ImageRef): boolean {
+  return image.registry === 'docker.io' && image.repository.startsWith('bitnamilegacy/');
+}
+
+/**
+ * NATS chart (nats-io/k8s 1.x): JetStream on a volume, clustered when replicas > 1, and token
+ * authorisation with the token from the `<site>-nats` Secret (`<< $NATS_TOKEN >>` is the chart's
+ * syntax for an unquoted config variable). nats-box, a debugging shell that would not hold the
+ * token, is off.
+ */
+function natsValues(model: SiteModel): Record<string, ChartValue> | undefined {
+  const ev = model.events;
+  if (!ev.enabled || ev.mode !== 'bundled') return undefined;
+  const pvc: Record<string, ChartValue> = { size: ev.storageSize };
+  if (model.storageClass !== undefined) pvc['storageClassName'] = model.storageClass;
+  const own: Record<string, ChartValue> = {
+    enabled: true,
+    fullnameOverride: 'chamicore-nats',
+    ...imageValues(ev.images),
+    config: {
+      cluster: { enabled: ev.replicas > 1, replicas: ev.replicas },
+      jetstream: { enabled: true, fileStore: { pvc } },
+      merge: { authorization: { token: '<< $NATS_TOKEN >>' } },
+    },
+  };
+  setPath(own, 'container.env', { NATS_TOKEN: { valueFrom: { secretKeyRef: { name: `${model.name}-nats`, key: 'token' } } } });
+  setPath(own, 'natsBox.enabled', false);
+  return own;
+}

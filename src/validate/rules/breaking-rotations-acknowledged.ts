@@ -1,0 +1,43 @@
+import { error, type Diagnostic } from '../../report/diagnostic.js';
+import type { Rule } from './rule.js';
+
+/**
+ * Rotations that break a running site unless the operator acts first: Bitnami PostgreSQL sets its
+ * passwords only when the data volume is first initialised, and the auth encryption key protects
+ * the stored device credentials. The site file must acknowledge each such rotation.
+ */
+export const BREAKING_ROTATIONS: Readonly<Record<string, { readonly bundledOnly: boolean; readonly step: string }>> = {
+  'db-password': {
+    bundledOnly: true,
+    step: 'first run ALTER ROLE <user> PASSWORD with the new value in the database (the bundled PostgreSQL keeps the old one)',
+  },
+  'db-admin-password': {
+    bundledOnly: true,
+    step: 'first run ALTER ROLE postgres PASSWORD with the new value in the database (the bundled PostgreSQL keeps the old one)',
+  },
+  'auth-encryption-key': {
+    bundledOnly: false,
+    step: 'stored device credentials become unreadable: export them with the old key and import them again after the rotation',
+  },
+};
+
+export const breakingRotationsAcknowledged: Rule = ({ model, file }) => {
+  const out: Diagnostic[] = [];
+  for (const spec of model.secrets) {
+    const rule = BREAKING_ROTATIONS[spec.name];
+    if (rule === undefined || spec.rotation === 0 || spec.acknowledgedRotation === spec.rotation) continue;
+    if (rule.bundledOnly && model.database.mode !== 'bundled') continue;
+    out.push(
+      error(
+        'secret-rotation-unacknowledged',
+        file,
+        ['secrets', spec.name, 'rotation'],
+        `rotating ${spec.name} to ${String(spec.rotation)} breaks the running site unless you act first`,
+        {
+          hint: `${rule.step}; then set secrets.${spec.name}.acknowledgeRotation: ${String(spec.rotation)} (see the README, "Rotating secrets")`,
+        },
+      ),
+    );
+  }
+  return out;
+};

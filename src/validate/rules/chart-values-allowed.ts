@@ -1,0 +1,80 @@
+import { thirdPartyValues, type ChartValue } from '../../model/chart-values.js';
+import { error, type Diagnostic, type PathSegment } from '../../report/diagnostic.js';
+import type { Rule } from './rule.js';
+
+/** A key that holds a credential in the clear; references to Secrets (`existingSecret…`) are fine. */
+const SECRET_KEY = /(password|passwd|pwd|token|secret|credentials?|privatekey|apikey)$/i;
+const SECRET_REFERENCE = /^existing/i;
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Pass-through values for the third-party charts may add keys, never replace one the compiler
+ * sets (the chart would silently run with something the site model does not know), never touch
+ * `global`, and never hold a credential in the clear: values.yaml is committed.
+ */
+export const chartValuesAllowed: Rule = ({ site, model, file }) => {
+  const own = thirdPartyValues(model);
+  const out: Diagnostic[] = [];
+  const check = (
+    input: Readonly<Record<string, unknown>> | undefined,
+    compiler: Record<string, ChartValue> | undefined,
+    base: PathSegment[],
+    chart: string,
+  ): void => {
+    if (input === undefined) return;
+    const walk = (value: unknown, set: ChartValue | undefined, path: PathSegment[]): void => {
+      if (!isMap(value)) return;
+      for (const [key, child] of Object.entries(value)) {
+        const at = [...path, key];
+        const dotted = at.slice(base.length).join('.');
+        const mine = isMap(set) ? (set as Record<string, ChartValue>)[key] : undefined;
+        if (path.length === base.length && key === 'global') {
+          out.push(
+            error('chart-values-reserved', file, at, `${chart} values may not set global: chamicore-compile owns it`, { onKey: true }),
+          );
+          continue;
+        }
+        if (mine !== undefined && !(isMap(mine) && isMap(child))) {
+          out.push(
+            error(
+              'chart-values-reserved',
+              file,
+              at,
+              `${dotted} is set by chamicore-compile for the ${chart} chart and cannot be overridden here`,
+              {
+                onKey: true,
+                hint: 'use the site key that sets it (database.*, events.nats.*, images.*)',
+              },
+            ),
+          );
+          continue;
+        }
+        if (
+          SECRET_KEY.test(key) &&
+          !SECRET_REFERENCE.test(key) &&
+          !isMap(child) &&
+          !Array.isArray(child) &&
+          child !== null &&
+          child !== '' &&
+          child !== false
+        ) {
+          out.push(
+            error('chart-values-secret', file, at, `${dotted} would put a credential in the clear into values.yaml`, {
+              onKey: true,
+              hint: "secrets belong in Secrets: the compiler wires the database and NATS passwords from the site's secrets",
+            }),
+          );
+          continue;
+        }
+        walk(child, mine, at);
+      }
+    };
+    walk(input, compiler, base);
+  };
+  check(site.database?.values, own.postgresql, ['database', 'values'], 'postgresql');
+  check(site.events?.nats?.values, own.nats, ['events', 'nats', 'values'], 'nats');
+  return out;
+};

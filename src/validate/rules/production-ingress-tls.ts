@@ -1,0 +1,14 @@
+import { error } from '../../report/diagnostic.js';
+import type { Rule } from './rule.js';
+
+/** A production ingress serves tokens and sessions: plain HTTP is refused. */
+export const productionIngressTls: Rule = ({ site, model, file }) => {
+  const ing = model.ingress;
+  if (model.environment !== 'production' || ing === undefined || !ing.enabled || ing.tls.mode !== 'none') return [];
+  const path = site.kubernetes?.ingress?.tls !== undefined ? ['kubernetes', 'ingress', 'tls'] : ['kubernetes', 'ingress'];
+  return [
+    error('prod-ingress-tls', file, path, 'a production ingress needs TLS', {
+      hint: 'set kubernetes.ingress.tls.certManagerIssuer (cert-manager) or kubernetes.ingress.tls.secretName (an existing TLS Secret)',
+    }),
+  ];
+};
