@@ -4,58 +4,47 @@ import type { Rule } from './rule.js';
 
 /**
  * The compiler knows the image tags of the chart versions it pins. A site that pins another
- * version must name the server image's tag itself; values for a chart the site does not deploy
- * are a mistake worth a warning.
+ * version must name the server image's tag itself; values or an image for a chart the site does
+ * not deploy are a mistake worth a warning.
  */
 export const thirdPartyImagesPinned: Rule = ({ site, model, file }) => {
   const out: Diagnostic[] = [];
-  if (
-    model.database.mode === 'bundled' &&
-    model.release.postgresqlChart.version !== THIRD_PARTY.postgresql.chart.version &&
-    site.database?.image?.tag === undefined
-  ) {
-    out.push(
-      error(
-        'third-party-image-tag',
-        file,
-        ['release', 'postgresqlChart', 'version'],
-        `chamicore-compile knows the images of postgresql ${THIRD_PARTY.postgresql.chart.version}, not ${model.release.postgresqlChart.version}`,
-        {
-          hint: "set database.image.tag to that chart's PostgreSQL image tag",
-        },
-      ),
-    );
-  }
-  const natsBundled = model.events.enabled && model.events.mode === 'bundled';
-  if (natsBundled && model.release.natsChart.version !== THIRD_PARTY.nats.chart.version && site.events?.nats?.image?.tag === undefined) {
-    out.push(
-      error(
-        'third-party-image-tag',
-        file,
-        ['release', 'natsChart', 'version'],
-        `chamicore-compile knows the images of nats ${THIRD_PARTY.nats.chart.version}, not ${model.release.natsChart.version}`,
-        {
-          hint: "set events.nats.image.tag to that chart's NATS server image tag",
-        },
-      ),
-    );
-  }
-  if (model.database.mode !== 'bundled') {
-    for (const key of ['values', 'image'] as const) {
-      if (site.database?.[key] !== undefined)
-        out.push(
-          warning('third-party-unused', file, ['database', key], `database.${key} applies to the bundled database only`, { onKey: true }),
-        );
+  const charts = [
+    {
+      chart: 'postgresql',
+      deployed: model.database.mode === 'bundled',
+      pinned: model.release.postgresqlChart.version,
+      known: THIRD_PARTY.postgresql.chart.version,
+      input: site.database,
+      at: ['database'],
+      pin: ['release', 'postgresqlChart', 'version'],
+      unused: 'the bundled database',
+    },
+    {
+      chart: 'nats',
+      deployed: model.events.enabled && model.events.mode === 'bundled',
+      pinned: model.release.natsChart.version,
+      known: THIRD_PARTY.nats.chart.version,
+      input: site.events?.nats,
+      at: ['events', 'nats'],
+      pin: ['release', 'natsChart', 'version'],
+      unused: 'bundled events',
+    },
+  ];
+  for (const c of charts) {
+    const where = c.at.join('.');
+    if (c.deployed && c.pinned !== c.known && c.input?.image?.tag === undefined) {
+      out.push(
+        error('third-party-image-tag', file, c.pin, `chamicore-compile knows the images of ${c.chart} ${c.known}, not ${c.pinned}`, {
+          hint: `set ${where}.image.tag to that chart's server image tag`,
+        }),
+      );
     }
-  }
-  if (!natsBundled) {
+    if (c.deployed) continue;
     for (const key of ['values', 'image'] as const) {
-      if (site.events?.nats?.[key] !== undefined)
-        out.push(
-          warning('third-party-unused', file, ['events', 'nats', key], `events.nats.${key} applies to bundled events only`, {
-            onKey: true,
-          }),
-        );
+      if (c.input?.[key] !== undefined) {
+        out.push(warning('third-party-unused', file, [...c.at, key], `${where}.${key} applies to ${c.unused} only`, { onKey: true }));
+      }
     }
   }
   return out;
