@@ -6,6 +6,7 @@ import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
+import { parse as parseYaml } from 'yaml';
 import { contractCharts, SERVICE_CHARTS } from '../test/conformance/values-contract.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,9 +43,45 @@ export async function generateAll() {
     { path: 'src/generated/site.ts', contents: types },
     { path: 'src/generated/site-schema.ts', contents: schemaModule },
     { path: 'src/generated/templates.ts', contents: templatesModule },
+    { path: 'src/generated/chart-keys.ts', contents: await chartKeysModule() },
     ...(await conformanceCharts()),
     { path: 'docs/values-contract.md', contents: valuesContractDoc() },
   ];
+}
+
+/** The real third-party charts beside the project (read-only), at the versions the compiler pins. */
+const REAL_CHARTS = join(root, '..', 'shared', 'charts');
+
+/**
+ * The keys a chart's values.yaml declares, as a tree: a map with keys is closed (only those keys),
+ * an empty map or null is open (any key below it: labels, annotations, resources), anything else
+ * is a leaf. Pass-through values are checked against it for unknown keys.
+ */
+function keyTree(value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 0;
+  const keys = Object.keys(value).sort();
+  if (keys.length === 0) return 1;
+  return Object.fromEntries(keys.map((k) => [k, value[k] === null ? 1 : keyTree(value[k])]));
+}
+
+async function chartKeysModule() {
+  const trees = {};
+  for (const chart of ['postgresql', 'nats']) {
+    let text;
+    try {
+      text = await readFile(join(REAL_CHARTS, chart, 'values.yaml'), 'utf8');
+    } catch {
+      throw new Error(`the real ${chart} chart is missing: expected ${join(REAL_CHARTS, chart)}`);
+    }
+    const version = parseYaml(await readFile(join(REAL_CHARTS, chart, 'Chart.yaml'), 'utf8')).version;
+    trees[chart] = { version, keys: keyTree(parseYaml(text)) };
+  }
+  return (
+    `${BANNER} ../shared/charts/{postgresql,nats}/values.yaml (npm run gen).\n` +
+    `// The keys each pinned third-party chart declares: 0 a leaf, 1 open (any key below), else closed.\n` +
+    `export type KeyTree = 0 | 1 | { readonly [key: string]: KeyTree };\n` +
+    `export const chartKeys: Readonly<Record<'postgresql' | 'nats', { readonly version: string; readonly keys: KeyTree }>> = ${JSON.stringify(trees)};\n`
+  );
 }
 
 const CHARTS = 'test/conformance/charts';

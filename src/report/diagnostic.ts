@@ -57,6 +57,7 @@ export type DiagnosticCode =
   | 'secret-rotation-unacknowledged'
   | 'chart-values-reserved'
   | 'chart-values-secret'
+  | 'chart-values-unknown'
   | 'third-party-image-tag'
   | 'third-party-unused'
   // reveal time

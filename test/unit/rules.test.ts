@@ -251,6 +251,25 @@ describe('rules', () => {
     });
   });
 
+  describe('chart-values-unknown', () => {
+    it("refuses a key the pinned chart's values.yaml does not declare, located at the key, with the closest one", () => {
+      const d = checkData(minimalSite({ database: { values: { primary: { podLabelz: { a: 'b' } } } } }));
+      expect(codes(d)).toEqual(['chart-values-unknown']);
+      const diag = d.diagnostics[0]!;
+      expect(diag.path).toEqual(['database', 'values', 'primary', 'podLabelz']);
+      expect(diag.hint).toBe('did you mean podLabels?');
+      // Below an open map (labels, resources) any key goes; at another chart version nothing is known.
+      expect(codes(checkData(minimalSite({ database: { values: { primary: { podLabels: { anything: 'x' } } } } })))).toEqual([]);
+      const other = minimalSite({
+        release: { version: '1.0.0', postgresqlChart: { version: '16.8.0' } },
+        database: { image: { tag: 't' }, values: { primary: { podLabelz: {} } } },
+      });
+      expect(codes(checkData(other))).toEqual([]);
+      const nats = checkData(minimalSite({ events: { enabled: true, nats: { values: { config: { monitr: { enabled: true } } } } } }));
+      expect(codes(nats)).toEqual(['chart-values-unknown']);
+    });
+  });
+
   describe('third-party-image-tag and third-party-unused', () => {
     it('needs the image tag of a chart version the compiler does not know', () => {
       const pin = (database: unknown) =>

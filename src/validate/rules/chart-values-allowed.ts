@@ -1,4 +1,6 @@
+import { chartKeys, type KeyTree } from '../../generated/chart-keys.js';
 import { thirdPartyValues, type ChartValue } from '../../model/chart-values.js';
+import { suggest } from '../suggest.js';
 import { error, type Diagnostic, type PathSegment } from '../../report/diagnostic.js';
 import type { Rule } from './rule.js';
 
@@ -13,7 +15,9 @@ function isMap(v: unknown): v is Record<string, unknown> {
 /**
  * Pass-through values for the third-party charts may add keys, never replace one the compiler
  * sets (the chart would silently run with something the site model does not know), never touch
- * `global`, and never hold a credential in the clear: values.yaml is committed.
+ * `global`, and never hold a credential in the clear: values.yaml is committed. At the chart
+ * version the compiler pins, a key the chart's values.yaml does not declare is a typo the chart
+ * would ignore: an error with the closest declared key.
  */
 export const chartValuesAllowed: Rule = ({ site, model, file }) => {
   const own = thirdPartyValues(model);
@@ -22,15 +26,19 @@ export const chartValuesAllowed: Rule = ({ site, model, file }) => {
     input: Readonly<Record<string, unknown>> | undefined,
     compiler: Record<string, ChartValue> | undefined,
     base: PathSegment[],
-    chart: string,
+    chart: 'postgresql' | 'nats',
+    pinned: string,
   ): void => {
-    if (input === undefined) return;
-    const walk = (value: unknown, set: ChartValue | undefined, path: PathSegment[]): void => {
+    // Values for a chart the site does not deploy: third-party-unused says so.
+    if (input === undefined || compiler === undefined) return;
+    const known = chartKeys[chart].version === pinned ? chartKeys[chart].keys : 1;
+    const walk = (value: unknown, set: ChartValue | undefined, tree: KeyTree, path: PathSegment[]): void => {
       if (!isMap(value)) return;
       for (const [key, child] of Object.entries(value)) {
         const at = [...path, key];
         const dotted = at.slice(base.length).join('.');
         const mine = isMap(set) ? (set as Record<string, ChartValue>)[key] : undefined;
+        const below: KeyTree = typeof tree === 'object' ? (tree[key] ?? 0) : tree;
         if (path.length === base.length && key === 'global') {
           out.push(
             error('chart-values-reserved', file, at, `${chart} values may not set global: chamicore-compile owns it`, { onKey: true }),
@@ -69,12 +77,22 @@ export const chartValuesAllowed: Rule = ({ site, model, file }) => {
           );
           continue;
         }
-        walk(child, mine, at);
+        if (typeof tree === 'object' && !(key in tree)) {
+          const close = suggest(key, Object.keys(tree));
+          out.push(
+            error('chart-values-unknown', file, at, `the ${chart} chart ${chartKeys[chart].version} has no value ${dotted}`, {
+              onKey: true,
+              ...(close !== undefined ? { hint: `did you mean ${close}?` } : {}),
+            }),
+          );
+          continue;
+        }
+        walk(child, mine, below, at);
       }
     };
-    walk(input, compiler, base);
+    walk(input, compiler, known, base);
   };
-  check(site.database?.values, own.postgresql, ['database', 'values'], 'postgresql');
-  check(site.events?.nats?.values, own.nats, ['events', 'nats', 'values'], 'nats');
+  check(site.database?.values, own.postgresql, ['database', 'values'], 'postgresql', model.release.postgresqlChart.version);
+  check(site.events?.nats?.values, own.nats, ['events', 'nats', 'values'], 'nats', model.release.natsChart.version);
   return out;
 };
