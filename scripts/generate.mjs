@@ -64,6 +64,20 @@ function keyTree(value) {
   return Object.fromEntries(keys.map((k) => [k, value[k] === null ? 1 : keyTree(value[k])]));
 }
 
+/** Declares a dotted path in a key tree, as a leaf unless something is already there. */
+function addPath(tree, path) {
+  let node = tree;
+  for (const [i, key] of path.entries()) {
+    if (typeof node !== 'object') return;
+    if (i === path.length - 1) {
+      if (!(key in node)) node[key] = 0;
+      return;
+    }
+    if (!(key in node) || node[key] === 0) node[key] = {};
+    node = node[key];
+  }
+}
+
 async function chartKeysModule() {
   const trees = {};
   for (const chart of ['postgresql', 'nats']) {
@@ -74,7 +88,10 @@ async function chartKeysModule() {
       throw new Error(`the real ${chart} chart is missing: expected ${join(REAL_CHARTS, chart)}`);
     }
     const version = parseYaml(await readFile(join(REAL_CHARTS, chart, 'Chart.yaml'), 'utf8')).version;
-    trees[chart] = { version, keys: keyTree(parseYaml(text)) };
+    const keys = keyTree(parseYaml(text));
+    // Bitnami documents some values only in `## @param a.b.c` comments: declared all the same.
+    for (const m of text.matchAll(/^\s*## @param ([A-Za-z0-9_.\-[\]]+)/gm)) addPath(keys, m[1].replace(/\[.*?\]/g, '').split('.'));
+    trees[chart] = { version, keys };
   }
   return (
     `${BANNER} ../shared/charts/{postgresql,nats}/values.yaml (npm run gen).\n` +

@@ -2,5 +2,6 @@
 // The templates as a module, so emitters need no file I/O at run time.
 export const templateSources: Readonly<Record<string, string>> = {
   "compose.env.njk": "{{ header | comment }}\n{% for section in sections %}\n\n{{ section.title | comment }}\n{% for variable in section.variables %}\n{{ variable.name | envkey }}={{ variable.value | envq }}\n{% endfor %}\n{% endfor %}\n",
+  "env-example.njk": "{{ header | comment }}\n{% for section in sections %}\n\n{{ section.title | comment }}\n{% for variable in section.variables %}\n{{ variable.comment | comment }}\n{{ variable.name | envkey }}={{ variable.value | envq }}\n{% endfor %}\n{% endfor %}\n",
   "yaml-document.njk": "{{ header | comment }}\n{{ document | yaml }}\n",
 };

@@ -83,10 +83,10 @@ describe('values emitter', () => {
 
   it('passes chart values through, sorted, under the keys the compiler sets', () => {
     const v = file(
-      compileData(minimalSite({ database: { values: { zeta: 1, primary: { podLabels: { b: 'x', a: 'y' } } } } })),
+      compileData(minimalSite({ database: { values: { shmVolume: { sizeLimit: '1Gi' }, primary: { podLabels: { b: 'x', a: 'y' } } } } })),
       'helm/values.yaml',
     );
-    expect(v.postgresql.zeta).toBe(1);
+    expect(v.postgresql.shmVolume).toEqual({ sizeLimit: '1Gi' });
     expect(v.postgresql.primary.podLabels).toEqual({ a: 'y', b: 'x' });
     expect(Object.keys(v.postgresql.primary.podLabels)).toEqual(['a', 'b']);
     expect(v.postgresql.primary.persistence.size).toBe('8Gi');

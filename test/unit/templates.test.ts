@@ -35,7 +35,7 @@ describe('templates', () => {
   const names = readdirSync(dir).filter((n) => n.endsWith('.njk'));
 
   it('exist', () => {
-    expect(names.sort()).toEqual(['compose.env.njk', 'yaml-document.njk']);
+    expect(names.sort()).toEqual(['compose.env.njk', 'env-example.njk', 'yaml-document.njk']);
   });
 
   it.each(names)('%s sends every interpolation through an encoding filter', (name) => {

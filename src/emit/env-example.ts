@@ -1,0 +1,101 @@
+import type { Site } from '../generated/site.js';
+import { buildModel } from '../model/build-model.js';
+import { SERVICES } from '../model/catalog.js';
+import { resolveSecrets } from '../secrets/resolve.js';
+import { composeSections } from './compose-env.js';
+import { renderTemplate } from './templates.js';
+
+/** A site with every service, the bundled database and NATS, and an OIDC provider: every variable there is. */
+const EVERYTHING: Site = {
+  site: { name: 'example', environment: 'development', domain: 'example.org' },
+  release: { version: '1.0.0' },
+  services: { discovery: { enabled: true }, power: { enabled: true }, mcp: { enabled: true } },
+  dhcp: { kea: { url: 'http://kea:8000' } },
+  events: { enabled: true },
+  auth: {
+    oidc: {
+      providers: [
+        {
+          name: 'example',
+          issuerUrl: 'https://idp.example.org/realms/x',
+          audience: 'chamicore',
+          clientId: 'chamicore',
+          clientSecret: 'oidc-example',
+        },
+      ],
+    },
+  },
+  observability: { otlpEndpoint: 'http://otel-collector:4317' },
+  secrets: { 'oidc-example': { fromEnv: 'OIDC_EXAMPLE_CLIENT_SECRET' } },
+  targets: ['compose'],
+};
+
+const BY_TOKEN = new Map(SERVICES.map((s) => [s.token, s.id]));
+
+/** Where a variable comes from, for the people who read .env.example. */
+export function describeVariable(name: string): string | undefined {
+  const fixed: Record<string, string> = {
+    COMPOSE_PROJECT_NAME: 'chamicore-<site.name>',
+    CHAMICORE_REGISTRY: 'images.registry (default registry.cscs.ch/openchami)',
+    CHAMICORE_VERSION: 'images.tag (default v<release.version>)',
+    CHAMICORE_POSTGRES_IMAGE: 'the postgres image (docker.io/library/postgres, through images.mirror)',
+    CHAMICORE_NATS_IMAGE: 'the NATS server image (events.nats.image, through images.mirror)',
+    POSTGRES_DB: 'database.name',
+    POSTGRES_USER: 'database.user',
+    POSTGRES_PASSWORD: 'secret db-password',
+    NATS_TOKEN: 'secret nats-token (bundled NATS)',
+    CHAMICORE_INTERNAL_TOKEN: 'secret internal-token, shared by every service',
+    CHAMICORE_NATS_URL: 'events.enabled and events.nats.url; with bundled NATS, carries secret nats-token; "" when events are off',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'observability.otlpEndpoint',
+  };
+  if (fixed[name] !== undefined) return fixed[name];
+  const m = /^CHAMICORE_([A-Z]+)_(.+)$/.exec(name);
+  const id = m === null ? undefined : BY_TOKEN.get(m[1]!);
+  if (m === null || id === undefined) return undefined;
+  const setting = m[2]!;
+  const svc = `services.${id}`;
+  const patterns: [RegExp, string][] = [
+    [/^IMAGE$/, `image of ${id}: images.registry, ${svc}.image.repository, ${svc}.image.tag`],
+    [/^LISTEN_ADDR$/, 'listen address (the service port)'],
+    [/^LOG_LEVEL$/, `${svc}.logLevel (default observability.logLevel)`],
+    [/^DEV_MODE$/, 'auth.devMode (development sites only)'],
+    [/^METRICS_ENABLED$/, `${svc}.metrics (default observability.metrics)`],
+    [/^TRACES_ENABLED$/, `${svc}.traces (default observability.traces)`],
+    [/^JWKS_URL$/, "chamicore-auth's JWKS"],
+    [/^DB_DSN$/, 'the database DSN: database.* with secret db-password'],
+    [/^DB_(MAX_OPEN_CONNS|MAX_IDLE_CONNS|CONN_MAX_LIFETIME|CONN_MAX_IDLE_TIME)$/, `${svc}.database.* (pool)`],
+    [/^SYNC_(INTERVAL|ON_STARTUP)$/, `${svc}.sync.*`],
+    [/^EVENTS_ENABLED$/, 'events.enabled'],
+    [/^BOOTSCRIPT_DEBUG$/, 'services.bss.bootscriptDebug'],
+    [/^KEA_URL$/, 'dhcp.kea.url'],
+    [/^SCAN_/, 'services.discovery.scan.*'],
+    [/^(MAPPING_SYNC_INTERVAL|BULK_MAX_NODES|GLOBAL_CONCURRENCY|PER_BMC_CONCURRENCY|TRANSITION_DEADLINE)$/, 'services.power.*'],
+    [/^(TRANSPORT|MODE|ENABLE_WRITE)$/, 'services.mcp.mode (transport is always http)'],
+    [/^TOKEN$/, 'secret mcp-token'],
+    [/^ENCRYPTION_KEY$/, 'secret auth-encryption-key'],
+    [/^SESSION_KEY$/, 'secret ui-session-key'],
+    [/^OIDC_PROVIDERS$/, 'auth.oidc.providers[].name'],
+    [/^OIDC_[A-Z0-9_]+_CLIENT_SECRET$/, 'the secret named by auth.oidc.providers[].clientSecret'],
+    [/^OIDC_[A-Z0-9_]+_(ISSUER_URL|AUDIENCE|CLIENT_ID)$/, 'auth.oidc.providers[]'],
+    [/^[A-Z_]+_URL$/, 'URL of an upstream service (enabled ones only)'],
+  ];
+  return patterns.find(([re]) => re.test(setting))?.[1];
+}
+
+/**
+ * The project's `.env.example` (docs/compose.env.example): every variable a compose `.env` can
+ * hold, commented with the site key it comes from, with its default or a placeholder.
+ */
+export function renderEnvExample(): string {
+  const model = buildModel(EVERYTHING, 'schema/site.schema.json');
+  const { values } = resolveSecrets(model, false, undefined, model.source);
+  const sections = composeSections(model, values).map((s) => ({
+    title: s.title,
+    variables: s.variables.map((v) => ({ ...v, comment: describeVariable(v.name) ?? 'set by chamicore-compile' })),
+  }));
+  const header = [
+    'Every variable of a compose .env, with its default or a placeholder. Generated by npm run gen from the',
+    'schema and the catalog; do not edit. chamicore-compile writes the real one: out/<site>/compose/.env.',
+  ];
+  return renderTemplate('env-example.njk', { header, sections });
+}
