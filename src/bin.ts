@@ -14,4 +14,18 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  lock: {
+    pid: process.pid,
+    alive: (pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
+    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    // Another run on the same out/ usually takes seconds; a CI runner may queue several.
+    waitMs: 120_000,
+  },
 });

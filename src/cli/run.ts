@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { checkSite, emitCheckedSite, type CheckedSite } from '../compile.js';
 import type { OutputFile } from '../emit/output.js';
 import { checkSecretsDir, readSecretFiles, readSiteKeyFile } from '../load/read-secrets.js';
@@ -13,7 +13,16 @@ import { secretInputsNeeded, type SecretInputs } from '../secrets/resolve.js';
 import { VERSION } from '../version.js';
 import { wouldGitTrack } from '../write/git.js';
 import { GENERATED_PREFIX } from '../emit/header.js';
-import { diffSiteTree, listSiteFolders, recoverOutDir, removeStaleSite, writeSiteTree, type TreeDifference } from '../write/out-tree.js';
+import { lockOutDir } from '../write/lock.js';
+import {
+  assertPlainFolder,
+  diffSiteTree,
+  listSiteFolders,
+  recoverOutDir,
+  removeStaleSite,
+  writeSiteTree,
+  type TreeDifference,
+} from '../write/out-tree.js';
 import { EXIT_CODES_HELP } from './help.js';
 import type { CliIo } from './io.js';
 
@@ -150,6 +159,7 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
   const sources = [];
   for (const f of files) sources.push(await readSiteSource(f, io.cwd));
   const checked = sources.map((s) => checkSite(s));
+  if (opts.out === '') throw new UsageError('out-empty', '--out is empty; name the output folder');
   const outDir = resolve(io.cwd, opts.out);
   const outShown = displayPath(outDir, io.cwd);
 
@@ -188,74 +198,98 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
   const removedSites: string[] = [];
   const keptSites: string[] = [];
   const known = new Set(checked.map((c) => c.source.stem));
-  // Every command that reads or writes the output folder first completes or undoes any swap an
-  // earlier run left half-done (a killed process), so it sees only complete trees.
-  if (!failed && mode !== 'validate') await fsStep(outShown, 'recover', () => recoverOutDir(outDir));
-  // Folders in out/ that no site compiles to: only knowable when a whole folder of sites was given.
-  const orphans = !failed && folders.length > 0 && mode !== 'validate' ? (await listSiteFolders(outDir)).filter((n) => !known.has(n)) : [];
-  if (!failed && mode === 'check') {
-    for (const [i, c] of checked.entries()) {
-      const diff = await fsStep(`${outShown}/${c.source.stem}`, 'read', () => diffSiteTree(outDir, c.source.stem, emitted[i]!));
-      const isStale = diff.differing.length + diff.missing.length + diff.extra.length > 0;
-      stale ||= isStale;
-      Object.assign(reports[i]!, { status: isStale ? 'stale' : 'current', out: `${outShown}/${c.source.stem}`, differences: diff });
-    }
-    extraSites.push(...orphans);
-    stale ||= extraSites.length > 0;
-  } else if (!failed && mode === 'compile') {
-    for (const [i, c] of checked.entries()) {
-      const files = emitted[i]!;
-      const site = c.source.stem;
-      const display = `${outShown}/${site}`;
-      const diff = opts.reveal ? undefined : await fsStep(display, 'read', () => diffSiteTree(outDir, site, files));
-      const same = diff !== undefined && diff.differing.length + diff.missing.length + diff.extra.length === 0;
-      if (!same) await fsStep(display, 'write', () => writeSiteTree(outDir, site, files, { reveal: opts.reveal, display }));
-      Object.assign(reports[i]!, { status: same ? 'unchanged' : 'written', out: display, files: files.map((f) => f.path) });
-    }
-    for (const name of orphans) {
-      if (await fsStep(`${outShown}/${name}`, 'remove', () => removeStaleSite(outDir, name, GENERATED_PREFIX))) removedSites.push(name);
-      else keptSites.push(name);
-    }
+  // Runs on one output folder serialise on its lock. Holding it, a compile first completes or
+  // undoes any swap a killed run left half-done: every leftover is a dead run's. --check deletes
+  // nothing; it reads a tree left waiting beside its site folder as that site's.
+  const lock =
+    !failed && mode !== 'validate'
+      ? await fsStep(outShown, 'lock', () =>
+          lockOutDir(outDir, io.lock, mode === 'compile', outShown).catch((e: unknown) => {
+            // A read-only out/ cannot be locked, nor changed by anyone: --check reads it as it is.
+            const code = (e as NodeJS.ErrnoException).code;
+            if (mode === 'check' && (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')) return undefined;
+            throw e;
+          }),
+        )
+      : undefined;
+  try {
+    return await afterLock();
+  } finally {
+    await lock?.release();
   }
 
-  if (opts.format === 'codequality') {
-    io.stdout(toCodeQuality(located));
-  } else if (opts.format === 'junit') {
-    io.stdout(
-      toJunit(
-        reports.map((r) => ({ file: r.file, valid: r.status !== 'invalid' })),
-        located,
-      ),
-    );
-  } else if (opts.format === 'json') {
-    io.stdout(
-      `${JSON.stringify(
-        {
-          ok: !failed && !stale,
-          command: mode,
-          sites: reports,
-          ...(mode === 'check' ? { extraSites: extraSites.map((s) => `${outShown}/${s}`) } : {}),
-          ...(mode === 'compile' ? { removedSites: removedSites.map((s) => `${outShown}/${s}`) } : {}),
-          diagnostics: located.map(toJson),
-        },
-        null,
-        2,
-      )}\n`,
-    );
-  } else {
-    for (const d of located) io.stderr(formatText(d));
-    printSummary(reports, located, extraSites, outShown, mode, io);
-    for (const s of removedSites) io.stdout(`${outShown}/${s}: removed (no site file compiles to it)\n`);
-    for (const s of keptSites)
-      io.stderr(`chamicore-compile: ${outShown}/${s} has no site file but holds files chamicore-compile did not write; left alone\n`);
+  async function afterLock(): Promise<number> {
+    if (!failed && mode === 'compile') await fsStep(outShown, 'recover', () => recoverOutDir(outDir));
+    for (const c of failed || mode === 'validate' ? [] : checked) {
+      await assertPlainFolder(join(outDir, c.source.stem), `${outShown}/${c.source.stem}`);
+    }
+    // Folders in out/ that no site compiles to: only knowable when a whole folder of sites was given.
+    const orphans =
+      !failed && folders.length > 0 && mode !== 'validate' ? (await listSiteFolders(outDir)).filter((n) => !known.has(n)) : [];
+    if (!failed && mode === 'check') {
+      for (const [i, c] of checked.entries()) {
+        const diff = await fsStep(`${outShown}/${c.source.stem}`, 'read', () => diffSiteTree(outDir, c.source.stem, emitted[i]!));
+        const isStale = diff.differing.length + diff.missing.length + diff.extra.length > 0;
+        stale ||= isStale;
+        Object.assign(reports[i]!, { status: isStale ? 'stale' : 'current', out: `${outShown}/${c.source.stem}`, differences: diff });
+      }
+      extraSites.push(...orphans);
+      stale ||= extraSites.length > 0;
+    } else if (!failed && mode === 'compile') {
+      for (const [i, c] of checked.entries()) {
+        const files = emitted[i]!;
+        const site = c.source.stem;
+        const display = `${outShown}/${site}`;
+        const diff = opts.reveal ? undefined : await fsStep(display, 'read', () => diffSiteTree(outDir, site, files));
+        const same = diff !== undefined && diff.differing.length + diff.missing.length + diff.extra.length === 0;
+        if (!same) await fsStep(display, 'write', () => writeSiteTree(outDir, site, files, { reveal: opts.reveal, display }));
+        Object.assign(reports[i]!, { status: same ? 'unchanged' : 'written', out: display, files: files.map((f) => f.path) });
+      }
+      for (const name of orphans) {
+        if (await fsStep(`${outShown}/${name}`, 'remove', () => removeStaleSite(outDir, name, GENERATED_PREFIX))) removedSites.push(name);
+        else keptSites.push(name);
+      }
+    }
+
+    if (opts.format === 'codequality') {
+      io.stdout(toCodeQuality(located));
+    } else if (opts.format === 'junit') {
+      io.stdout(
+        toJunit(
+          reports.map((r) => ({ file: r.file, valid: r.status !== 'invalid' })),
+          located,
+        ),
+      );
+    } else if (opts.format === 'json') {
+      io.stdout(
+        `${JSON.stringify(
+          {
+            ok: !failed && !stale,
+            command: mode,
+            sites: reports,
+            ...(mode === 'check' ? { extraSites: extraSites.map((s) => `${outShown}/${s}`) } : {}),
+            ...(mode === 'compile' ? { removedSites: removedSites.map((s) => `${outShown}/${s}`) } : {}),
+            diagnostics: located.map(toJson),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      for (const d of located) io.stderr(formatText(d));
+      printSummary(reports, located, extraSites, outShown, mode, io);
+      for (const s of removedSites) io.stdout(`${outShown}/${s}: removed (no site file compiles to it)\n`);
+      for (const s of keptSites)
+        io.stderr(`chamicore-compile: ${outShown}/${s} has no site file but holds files chamicore-compile did not write; left alone\n`);
+    }
+    if (failed) {
+      // Missing reveal inputs (key, variable, file) are unreadable input, not an invalid site.
+      const errors = located.filter((d) => d.severity === 'error');
+      return errors.every((d) => REVEAL_INPUT_CODES.has(d.code)) ? ExitCode.usage : ExitCode.invalid;
+    }
+    if (stale) return ExitCode.invalid;
+    return ExitCode.ok;
   }
-  if (failed) {
-    // Missing reveal inputs (key, variable, file) are unreadable input, not an invalid site.
-    const errors = located.filter((d) => d.severity === 'error');
-    return errors.every((d) => REVEAL_INPUT_CODES.has(d.code)) ? ExitCode.usage : ExitCode.invalid;
-  }
-  if (stale) return ExitCode.invalid;
-  return ExitCode.ok;
 }
 
 /**

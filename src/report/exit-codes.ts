@@ -27,6 +27,10 @@ export type UsageCode =
   | 'reveal-into-git'
   | 'out-symlink'
   | 'out-not-folder'
+  | 'out-not-ours'
+  | 'out-empty'
+  | 'out-locked'
+  | 'out-interfered'
   | 'out-io';
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { GENERATED_PREFIX } from '../emit/header.js';
 import type { OutputFile } from '../emit/output.js';
 import { compareStrings } from '../report/diagnostic.js';
 import { UsageError } from '../report/exit-codes.js';
@@ -55,16 +56,47 @@ async function discard(outDir: string, site: string, path: string): Promise<void
   await rm(removing, { recursive: true, force: true });
 }
 
-async function assertPlainFolder(target: string, display: string): Promise<boolean> {
-  try {
-    const info = await lstat(target);
-    if (info.isSymbolicLink()) throw new UsageError('out-symlink', `${display}: is a symbolic link; refusing to replace it`);
-    if (!info.isDirectory()) throw new UsageError('out-not-folder', `${display}: exists and is not a folder`);
+/**
+ * Whether `out/<site>` exists as a plain folder (not a link, not a file); throws a usage error
+ * for anything else. Every mode checks this before reading or writing a site folder.
+ */
+export async function assertPlainFolder(target: string, display: string): Promise<boolean> {
+  const info = await lstat(target).catch(() => undefined);
+  if (info === undefined) return false;
+  if (info.isSymbolicLink()) throw new UsageError('out-symlink', `${display}: is a symbolic link; refusing to read or replace it`);
+  if (!info.isDirectory()) throw new UsageError('out-not-folder', `${display}: exists and is not a folder`);
+  return true;
+}
+
+/**
+ * Whether chamicore-compile provably wrote a folder: it holds at least one file, only regular
+ * files and folders, and every file starts with the generated header. Only such a tree may be
+ * replaced or removed; an empty folder (a mount point?) or anyone else's files may not.
+ */
+export async function isGeneratedTree(dir: string, prefix: string): Promise<boolean> {
+  let files = 0;
+  const walk = async (d: string): Promise<boolean> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const path = join(d, e.name);
+      if (e.isDirectory()) {
+        if (!(await walk(path))) return false;
+      } else if (e.isFile()) {
+        files += 1;
+        const handle = await open(path, 'r');
+        try {
+          const head = Buffer.alloc(prefix.length);
+          const { bytesRead } = await handle.read(head, 0, head.length, 0);
+          if (head.subarray(0, bytesRead).toString('utf8') !== prefix) return false;
+        } finally {
+          await handle.close();
+        }
+      } else {
+        return false;
+      }
+    }
     return true;
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    return false;
-  }
+  };
+  return (await walk(dir).catch(() => false)) && files > 0;
 }
 
 /**
@@ -82,6 +114,12 @@ export async function writeSiteTree(
   await mkdir(outDir, { recursive: true });
   const target = join(outDir, site);
   const hadTree = await assertPlainFolder(target, options.display);
+  if (hadTree && !(await isGeneratedTree(target, GENERATED_PREFIX))) {
+    throw new UsageError(
+      'out-not-ours',
+      `${options.display}: exists and holds files chamicore-compile did not write (or nothing); move it away or choose another --out`,
+    );
+  }
   const staging = join(outDir, tempName(site, STAGING));
   const dirMode = options.reveal ? 0o700 : 0o755;
   try {
@@ -100,6 +138,15 @@ export async function writeSiteTree(
       }
     }
     await syncDir(staging);
+    // Nothing but this run writes here (the out/ lock); prove the staged tree is exactly the site's.
+    const staged = await listFiles(staging);
+    const meant = files.map((f) => f.path).sort(compareStrings);
+    if (staged.length !== meant.length || staged.some((p, i) => p !== meant[i])) {
+      throw new UsageError(
+        'out-interfered',
+        `${options.display}: the staged files changed while they were written; nothing was swapped in`,
+      );
+    }
     if (hadTree) {
       const previous = join(outDir, tempName(site, PREVIOUS));
       await rename(target, previous);
@@ -144,9 +191,22 @@ export interface TreeDifference {
   readonly extra: string[];
 }
 
-/** Compares compiled files with `out/<site>` byte for byte; reads, never writes. */
-export async function diffSiteTree(outDir: string, site: string, files: readonly OutputFile[]): Promise<TreeDifference> {
+/**
+ * The tree that holds a site's output: `out/<site>`, or, when a run was killed between the two
+ * renames of a swap, the complete previous tree waiting beside it (a compile puts it back).
+ */
+export async function siteTreePath(outDir: string, site: string): Promise<string> {
   const target = join(outDir, site);
+  if (await exists(target)) return target;
+  const waiting = (await readdir(outDir).catch(() => [] as string[]))
+    .filter((n) => TEMP_NAME.exec(n)?.[1] === site && n.includes(PREVIOUS))
+    .sort(compareStrings);
+  return waiting.length > 0 ? join(outDir, waiting[0]!) : target;
+}
+
+/** Compares compiled files with a site's tree byte for byte; reads, never writes. */
+export async function diffSiteTree(outDir: string, site: string, files: readonly OutputFile[]): Promise<TreeDifference> {
+  const target = await siteTreePath(outDir, site);
   const present = new Set(await listFiles(target));
   const differing: string[] = [];
   const missing: string[] = [];
@@ -169,11 +229,7 @@ export async function diffSiteTree(outDir: string, site: string, files: readonly
 export async function removeStaleSite(outDir: string, site: string, prefix: string): Promise<boolean> {
   const target = join(outDir, site);
   const info = await lstat(target).catch(() => undefined);
-  if (info === undefined || !info.isDirectory()) return false;
-  for (const f of await listFiles(target)) {
-    const head = await readFile(join(target, ...f.split('/')), 'utf8').catch(() => '');
-    if (!head.startsWith(prefix)) return false;
-  }
+  if (info === undefined || !info.isDirectory() || !(await isGeneratedTree(target, prefix))) return false;
   await discard(outDir, site, target);
   return true;
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
+import { TEST_LOCK } from '../helpers/cli.js';
 
 const ROOT = new URL('.', import.meta.url).pathname;
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -54,6 +55,7 @@ describe('golden', () => {
         stderr: (t) => void (stderr += t),
         env: spec.env ?? {},
         cwd: work,
+        lock: TEST_LOCK,
       });
       const produced = listFiles(work).filter((f) => before.get(f) !== readFileSync(join(work, f), 'utf8'));
       const actual: Record<string, string> = {

@@ -88,3 +88,18 @@ export function readTree(dir: string): Record<string, string> {
   if (existsSync(dir)) walk(dir, '');
   return out;
 }
+
+/** The out/ lock owner for tests that call run() in-process: this process, no waiting. */
+export const TEST_LOCK = {
+  pid: process.pid,
+  alive: (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  sleep: (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms)),
+  waitMs: 0,
+};

@@ -1,0 +1,136 @@
+/**
+ * Attacks on the output folder that used to succeed (issue: concurrency, the writer deleting what
+ * it did not write, links). Each test reproduces the attack through the real CLI.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, cli, readTree, removeTemps, ROOT, temp, workspace } from './helpers/cli.js';
+
+afterAll(removeTemps);
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runAsync(args: readonly string[], cwd: string): Promise<Outcome> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => {
+      done({ code, stdout, stderr });
+    });
+  });
+}
+
+const RUNS = Number(process.env['CONCURRENCY_RUNS'] ?? 200);
+
+describe('concurrent runs on one out/', () => {
+  it(`${String(RUNS)} overlapping compiles and checks leave only complete trees and report nothing false`, async () => {
+    // Two versions of the sites; every tree in out/ must be one of them, complete, at every end.
+    const w = workspace();
+    const b = join(w, 'sites-b');
+    cpSync(join(w, 'sites'), b, { recursive: true });
+    // B compiles from its own folder, into the same out/, with another description per site.
+    for (const s of ['alps', 'dev', 'eiger']) {
+      writeFileSync(
+        join(b, `${s}.yaml`),
+        readFileSync(join(b, `${s}.yaml`), 'utf8').replace(/^ {2}description: (.*)$/m, '  description: $1 (B)'),
+      );
+    }
+    const expected: Record<string, Record<string, string>[]> = {};
+    for (const [label, dir] of [
+      ['A', 'sites'],
+      ['B', 'sites-b'],
+    ] as const) {
+      const o = join(temp(), 'o');
+      expect(cli(['--out', o, dir], { cwd: w }).code, label).toBe(0);
+      for (const s of ['alps', 'dev', 'eiger']) (expected[s] ??= []).push(readTree(join(o, s)));
+    }
+    const out = join(w, 'out');
+    const outcomes: Outcome[] = [];
+    const wave = 8;
+    for (let i = 0; i < RUNS; i += wave) {
+      const batch = Array.from({ length: Math.min(wave, RUNS - i) }, (_, j) => {
+        const k = i + j;
+        const sites = k % 2 === 0 ? 'sites' : 'sites-b';
+        const args =
+          k % 5 === 4 ? ['--check', '--out', out, sites] : k % 3 === 0 ? ['--out', out, `${sites}/dev.yaml`] : ['--out', out, sites];
+        return runAsync(args, w);
+      });
+      outcomes.push(...(await Promise.all(batch)));
+      for (const s of ['alps', 'dev', 'eiger']) {
+        const tree = readTree(join(out, s));
+        if (Object.keys(tree).length === 0) continue;
+        expect(
+          expected[s]!.map((t) => JSON.stringify(t)),
+          `out/${s} after run ${String(i + wave)}`,
+        ).toContain(JSON.stringify(tree));
+      }
+    }
+    for (const o of outcomes) {
+      expect(o.stderr, o.stdout).not.toMatch(/internal error|out-interfered|out-locked/);
+      expect([0, 1]).toContain(o.code);
+      if (o.code === 1) expect(o.stdout).toMatch(/differs|missing|extra/);
+    }
+    expect(outcomes.filter((o) => o.code === 0).length).toBeGreaterThan(RUNS / 2);
+    // Every run released its lock and left no temporary folder.
+    expect(readdirSync(out).sort()).toEqual(['alps', 'dev', 'eiger']);
+  }, 600_000);
+});
+
+describe('the writer deletes only what it wrote', () => {
+  it('refuses to replace an out/<site> holding files it did not write, and leaves it alone', () => {
+    const w = workspace();
+    mkdirSync(join(w, 'out/alps/notes'), { recursive: true });
+    writeFileSync(join(w, 'out/alps/notes/todo.txt'), 'my notes\n');
+    const before = readTree(join(w, 'out'));
+    const r = cli(['sites/alps'], { cwd: w });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^chamicore-compile: error: out-not-ours: out\/alps: exists and holds files chamicore-compile did not write/);
+    expect(readTree(join(w, 'out'))).toEqual(before);
+  });
+
+  it('refuses to replace an empty out/<site> (a mount point?), and a folder of sites keeps empty folders', () => {
+    const w = workspace();
+    mkdirSync(join(w, 'out/alps'), { recursive: true });
+    expect(cli(['sites/alps'], { cwd: w }).stderr).toMatch(/out-not-ours/);
+    mkdirSync(join(w, 'out/keep-me'), { recursive: true });
+    rmAlps(w);
+    const r = cli(['sites'], { cwd: w });
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(w, 'out')).sort()).toEqual(['alps', 'dev', 'eiger', 'keep-me']);
+    expect(r.stderr).toContain('out/keep-me has no site file but holds files chamicore-compile did not write; left alone');
+  });
+
+  it('refuses an empty --out instead of writing into the working directory', () => {
+    const w = workspace();
+    const r = cli(['--out', '', 'sites/alps'], { cwd: w });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('chamicore-compile: error: out-empty: --out is empty; name the output folder\n');
+    expect(readdirSync(w).sort()).toEqual(['sites']);
+  });
+
+  it('refuses a symbolic link at out/<site> in every mode, an unchanged tree and --check included', () => {
+    const w = workspace();
+    const elsewhere = join(temp(), 'elsewhere');
+    expect(cli(['--out', elsewhere, 'sites/alps'], { cwd: w }).code).toBe(0);
+    mkdirSync(join(w, 'out'));
+    symlinkSync(join(elsewhere, 'alps'), join(w, 'out/alps'));
+    for (const args of [['sites/alps'], ['--check', 'sites/alps']]) {
+      const r = cli(args, { cwd: w });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^chamicore-compile: error: out-symlink: out\/alps: is a symbolic link/);
+    }
+  });
+});
+
+function rmAlps(w: string): void {
+  cpSync(join(ROOT, 'out/alps'), join(w, 'out/alps'), { recursive: true, force: true });
+}
