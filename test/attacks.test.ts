@@ -2,7 +2,7 @@
  * Attacks on the output folder that used to succeed (issue: concurrency, the writer deleting what
  * it did not write, links). Each test reproduces the attack through the real CLI.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -134,3 +134,76 @@ describe('the writer deletes only what it wrote', () => {
 function rmAlps(w: string): void {
   cpSync(join(ROOT, 'out/alps'), join(w, 'out/alps'), { recursive: true, force: true });
 }
+
+describe('site keys are bytes, and special files are refused without hanging', () => {
+  const mkfifo = (path: string): void => {
+    execFileSync('mkfifo', [path]);
+  };
+  const reveal = (w: string, key: string, extra: string[] = []) =>
+    cli(['--reveal', '--site-key-file', key, '--out', join(temp(), 'o'), ...extra, 'sites/dev'], { cwd: w });
+
+  it('two different binary keys give different secrets; a short multi-byte key is refused', () => {
+    const w = workspace();
+    writeFileSync(
+      join(w, 'sites/dev.yaml'),
+      readFileSync(join(w, 'sites/dev.yaml'), 'utf8').replace(/\n {2}nats-token:\n {4}value: dev-nats-token\n/, '\n'),
+    );
+    const dir = temp();
+    // Invalid UTF-8 everywhere: decoded as text with replacement, both were 32 × U+FFFD.
+    const k1 = join(dir, 'k1');
+    const k2 = join(dir, 'k2');
+    writeFileSync(k1, Buffer.alloc(32, 0xff));
+    writeFileSync(k2, Buffer.alloc(32, 0xfe));
+    const out1 = join(temp(), 'o');
+    const out2 = join(temp(), 'o');
+    expect(cli(['--reveal', '--site-key-file', k1, '--out', out1, 'sites/dev'], { cwd: w }).code).toBe(0);
+    expect(cli(['--reveal', '--site-key-file', k2, '--out', out2, 'sites/dev'], { cwd: w }).code).toBe(0);
+    const token = (o: string) => readFileSync(join(o, 'dev/secrets/dev-nats.yaml'), 'utf8');
+    expect(token(out1)).not.toBe(token(out2));
+    // 11 characters of 3 bytes each used to pass the 32-byte minimum as 33 bytes of UTF-8... and still
+    // does, being 33 bytes; 10 of them (30 bytes) must not.
+    const short = join(dir, 'short');
+    writeFileSync(short, '€'.repeat(10));
+    const r = reveal(w, short);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('shorter than 32 bytes');
+  });
+
+  it('refuses /dev/zero and a FIFO as the site key, a FIFO as a site file and as a fromFile secret', () => {
+    const w = workspace();
+    const dir = temp();
+    const zero = reveal(w, '/dev/zero');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toBe('chamicore-compile: error: site-key-unreadable: --site-key-file /dev/zero: not a regular file\n');
+    const fifo = join(dir, 'key.fifo');
+    mkfifo(fifo);
+    expect(reveal(w, fifo).stderr).toContain('site-key-unreadable');
+    mkfifo(join(w, 'sites/pipe.yaml'));
+    const site = cli(['sites/pipe.yaml'], { cwd: w });
+    expect(site.code).toBe(2);
+    expect(site.stderr).toBe('chamicore-compile: error: site-not-file: sites/pipe.yaml: not a regular file or folder\n');
+    const secrets = join(temp(), 'secrets');
+    mkdirSync(secrets);
+    mkfifo(join(secrets, 'eiger-db-password'));
+    const r = cli(['--reveal', '--secrets-dir', secrets, '--out', join(temp(), 'o'), 'sites/eiger'], {
+      cwd: w,
+      env: { CHAMICORE_SITE_KEY: 'k'.repeat(40) },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is not a regular file');
+  });
+
+  it('reads a fromFile secret without following a link, even one that points inside the folder', () => {
+    const w = workspace();
+    const secrets = join(temp(), 'secrets');
+    mkdirSync(secrets);
+    writeFileSync(join(secrets, 'real'), 'inside\n');
+    symlinkSync(join(secrets, 'real'), join(secrets, 'eiger-db-password'));
+    const r = cli(['--reveal', '--secrets-dir', secrets, '--out', join(temp(), 'o'), 'sites/eiger'], {
+      cwd: w,
+      env: { CHAMICORE_SITE_KEY: 'k'.repeat(40) },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/eiger-db-password/);
+  });
+});

@@ -152,7 +152,10 @@ describe(`SIGKILL at random moments (${TRIALS} trials, CRASH_SEED=${SEED})`, () 
         // temporary folder; a --check deletes nothing (a dead run's lock aside, which it takes over).
         if (trial % 10 === 9) {
           const check = trial % 20 === 19;
-          const unlocked = (): string[] => readdirSync(out).filter((e) => e !== '.chamicore-compile.lock').sort();
+          const unlocked = (): string[] =>
+            readdirSync(out)
+              .filter((e) => e !== '.chamicore-compile.lock')
+              .sort();
           const before = unlocked();
           const r = cli(check ? ['--check', '--out', out, 'sites'] : ['--out', out, 'sites'], { cwd: work });
           expect([0, 1], r.stderr).toContain(r.code);

@@ -1,6 +1,7 @@
-import { lstat, open, readFile, realpath } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { lstat, realpath } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../report/exit-codes.js';
+import { NotRegularFileError, readBounded } from './read-bounded.js';
 import type { SecretFile } from '../secrets/resolve.js';
 import { findGitWorkTree } from '../write/git.js';
 
@@ -11,14 +12,32 @@ function chompOne(s: string): string {
   return s.endsWith('\r\n') ? s.slice(0, -2) : s.endsWith('\n') ? s.slice(0, -1) : s;
 }
 
-/** Reads the site key from a file; never echoes its contents. */
+const MAX_SITE_KEY_FILE_BYTES = 64 * 1024;
+
+/**
+ * Reads the site key from a file as bytes (a random binary key keeps all its entropy; the length
+ * minimum applies to bytes), without one trailing newline; never echoes its contents. A FIFO or a
+ * device (/dev/zero) is refused, not read.
+ */
 export async function readSiteKeyFile(path: string, cwd: string): Promise<Uint8Array> {
+  let bytes: Buffer;
   try {
-    const text = await readFile(resolve(cwd, path));
-    return Buffer.from(chompOne(text.toString('utf8')), 'utf8');
+    bytes = await readBounded(resolve(cwd, path), MAX_SITE_KEY_FILE_BYTES);
   } catch (e) {
-    throw new UsageError('site-key-unreadable', `--site-key-file ${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    const why = e instanceof NotRegularFileError ? 'not a regular file' : `cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+    throw new UsageError('site-key-unreadable', `--site-key-file ${path}: ${why}`);
   }
+  if (bytes.length > MAX_SITE_KEY_FILE_BYTES) {
+    throw new UsageError('site-key-unreadable', `--site-key-file ${path}: larger than ${String(MAX_SITE_KEY_FILE_BYTES)} bytes`);
+  }
+  return chompOneByte(bytes);
+}
+
+/** One trailing LF or CRLF removed, at the byte level. */
+function chompOneByte(b: Buffer): Buffer {
+  if (b.length >= 2 && b[b.length - 2] === 0x0d && b[b.length - 1] === 0x0a) return b.subarray(0, -2);
+  if (b.length >= 1 && b[b.length - 1] === 0x0a) return b.subarray(0, -1);
+  return b;
 }
 
 /** Validates --secrets-dir: an existing folder outside any git work tree. Returns its real path. */
@@ -47,45 +66,30 @@ export async function checkSecretsDir(path: string, cwd: string): Promise<string
 export async function readSecretFiles(dir: string, names: readonly string[]): Promise<Map<string, SecretFile>> {
   const out = new Map<string, SecretFile>();
   for (const name of names) {
-    const candidate = join(dir, name);
-    let real: string;
+    // The name is a plain file name (schema) directly in the real folder: opened without following
+    // a link, so nothing can redirect the read outside the folder, not even a swap after a check.
+    let bytes: Buffer;
     try {
-      real = await realpath(candidate);
+      bytes = await readBounded(join(dir, name), MAX_SECRET_FILE_BYTES, { noFollow: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') out.set(name, { kind: 'outside' });
+      else if (e instanceof NotRegularFileError) out.set(name, { kind: 'invalid', reason: 'is not a regular file' });
+      else out.set(name, { kind: 'missing' });
+      continue;
+    }
+    if (bytes.length > MAX_SECRET_FILE_BYTES) {
+      out.set(name, { kind: 'invalid', reason: `is larger than ${MAX_SECRET_FILE_BYTES} bytes` });
+      continue;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      out.set(name, { kind: 'missing' });
+      out.set(name, { kind: 'invalid', reason: 'is not UTF-8 text' });
       continue;
     }
-    if (!real.startsWith(dir + sep)) {
-      out.set(name, { kind: 'outside' });
-      continue;
-    }
-    const handle = await open(real, 'r').catch(() => undefined);
-    if (handle === undefined) {
-      out.set(name, { kind: 'missing' });
-      continue;
-    }
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) {
-        out.set(name, { kind: 'missing' });
-        continue;
-      }
-      if (info.size > MAX_SECRET_FILE_BYTES) {
-        out.set(name, { kind: 'invalid', reason: `is larger than ${MAX_SECRET_FILE_BYTES} bytes` });
-        continue;
-      }
-      const bytes = await handle.readFile();
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        out.set(name, { kind: 'invalid', reason: 'is not UTF-8 text' });
-        continue;
-      }
-      out.set(name, { kind: 'ok', value: chompOne(text) });
-    } finally {
-      await handle.close();
-    }
+    out.set(name, { kind: 'ok', value: chompOne(text) });
   }
   return out;
 }

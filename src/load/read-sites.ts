@@ -1,7 +1,8 @@
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SiteSource } from '../compile.js';
 import { UsageError } from '../report/exit-codes.js';
+import { NotRegularFileError, readBounded } from './read-bounded.js';
 import { Limits } from './limits.js';
 
 const SITE_EXTENSIONS = ['.yaml', '.yml'];
@@ -75,29 +76,11 @@ export function siteStem(file: string): string {
 /** Reads one site file, at most one byte past the size limit (the parser reports the rest). */
 export async function readSiteSource(abs: string, cwd: string): Promise<SiteSource> {
   const file = displayPath(abs, cwd);
-  let handle;
   try {
-    const info = await lstat(abs);
-    if (!info.isFile() && !info.isSymbolicLink()) throw new UsageError('site-not-file', `${file}: not a regular file`);
-    handle = await open(abs, 'r');
-    const buffer = Buffer.alloc(Limits.maxFileBytes + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length === buffer.length) break;
-    }
-    return {
-      file,
-      label: `${basename(dirname(abs))}/${basename(abs)}`,
-      stem: siteStem(abs),
-      bytes: buffer.subarray(0, length),
-    };
+    const bytes = await readBounded(abs, Limits.maxFileBytes);
+    return { file, label: `${basename(dirname(abs))}/${basename(abs)}`, stem: siteStem(abs), bytes };
   } catch (e) {
-    if (e instanceof UsageError) throw e;
+    if (e instanceof NotRegularFileError) throw new UsageError('site-not-file', `${file}: not a regular file`);
     throw new UsageError('site-unreadable', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  } finally {
-    await handle?.close();
   }
 }
