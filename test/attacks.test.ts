@@ -7,6 +7,9 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cli, readTree, removeTemps, ROOT, temp, workspace } from './helpers/cli.js';
+import type { Site } from '../src/generated/site.js';
+import { buildModel } from '../src/model/build-model.js';
+import { checkData, codes, compileData, minimalSite } from './helpers/site.js';
 
 afterAll(removeTemps);
 
@@ -205,5 +208,47 @@ describe('site keys are bytes, and special files are refused without hanging', (
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/eiger-db-password/);
+  });
+});
+
+describe('names that are Object.prototype keys', () => {
+  it('a secret named constructor is an ordinary secret: declared it works, undeclared it is secret-undefined', () => {
+    const provider = (declare: boolean) =>
+      checkData(
+        minimalSite({
+          auth: { oidc: { providers: [{ name: 'kc', issuerUrl: 'https://idp.example.org/x', clientSecret: 'constructor' }] } },
+          ...(declare ? { secrets: { constructor: { fromEnv: 'KC_SECRET' } } } : {}),
+        }),
+      );
+    expect(codes(provider(false))).toEqual(['secret-undefined']);
+    // Built without the rule's verdict, the model must not take Object.prototype.constructor for a default.
+    const data = minimalSite({
+      auth: { oidc: { providers: [{ name: 'kc', issuerUrl: 'https://idp.example.org/x', clientSecret: 'constructor' }] } },
+    });
+    expect(buildModel(data as unknown as Site, 'sites/mini.yaml').secrets.map((s) => s.name)).not.toContain('constructor');
+    const ok = provider(true);
+    expect(codes(ok)).toEqual([]);
+    expect(ok.model!.secrets.find((s) => s.name === 'constructor')!.source).toEqual({ kind: 'env', variable: 'KC_SECRET' });
+  });
+
+  it('pass-through keys __proto__ and constructor reach no prototype and are unknown to the chart', () => {
+    const site = checkData(minimalSite({ database: { values: { primary: { constructor: { x: 1 } } } } }));
+    expect(codes(site)).toEqual(['chart-values-unknown']);
+    const open = checkData(
+      minimalSite({
+        release: { version: '1.0.0', postgresqlChart: { version: '9.9.9' } },
+        database: { image: { tag: 't' }, values: { primary: { constructor: 'c' } } },
+      }),
+    );
+    expect(codes(open)).toEqual([]);
+    const files = compileData(
+      minimalSite({
+        release: { version: '1.0.0', postgresqlChart: { version: '9.9.9' } },
+        database: { image: { tag: 't' }, values: { primary: { constructor: 'c' } } },
+      }),
+    );
+    const values = files.find((f) => f.path === 'helm/values.yaml')!.contents;
+    expect(values).toMatch(/^ {4}constructor: c$/m);
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
   });
 });

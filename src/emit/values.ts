@@ -94,7 +94,7 @@ function sortedValue(value: unknown): YamlValue {
   if (Array.isArray(value)) return value.map(sortedValue);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, YamlValue> = {};
-    for (const key of Object.keys(value).sort(compareStrings)) out[key] = sortedValue((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort(compareStrings)) setOwn(out, key, sortedValue((value as Record<string, unknown>)[key]));
     return out;
   }
   return value as YamlValue;
@@ -105,10 +105,16 @@ function isMap(v: YamlValue | undefined): v is Record<string, YamlValue> {
 }
 
 function deepMerge(base: Record<string, YamlValue>, top: Record<string, YamlValue>): Record<string, YamlValue> {
-  const out: Record<string, YamlValue> = { ...base };
+  const out: Record<string, YamlValue> = {};
+  for (const [key, value] of Object.entries(base)) setOwn(out, key, value);
   for (const [key, value] of Object.entries(top)) {
-    const under = out[key];
-    out[key] = isMap(under) && isMap(value) ? deepMerge(under, value) : value;
+    const under = Object.hasOwn(out, key) ? out[key] : undefined;
+    setOwn(out, key, isMap(under) && isMap(value) ? deepMerge(under, value) : value);
   }
   return out;
+}
+
+/** Sets an own property, `__proto__` included: a site's key never reaches a prototype. */
+function setOwn(target: Record<string, YamlValue>, key: string, value: YamlValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

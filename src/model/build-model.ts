@@ -157,7 +157,9 @@ export function buildModel(site: Site, source: string): SiteModel {
   const declared = new Map(Object.entries(site.secrets ?? {}));
   const secrets: SecretSpec[] = [...usedSecrets].sort(compareStrings).flatMap((secretName) => {
     const input = declared.get(secretName);
-    const fallback = (Defaults.secrets as Record<string, SecretInput | undefined>)[secretName];
+    // Own keys only: a secret named `constructor` is not Object.prototype's.
+    const builtIns = Defaults.secrets as Record<string, SecretInput | undefined>;
+    const fallback = Object.hasOwn(builtIns, secretName) ? builtIns[secretName] : undefined;
     const spec = input ?? fallback;
     if (spec === undefined) return []; // reported by the secret-undefined rule
     return [

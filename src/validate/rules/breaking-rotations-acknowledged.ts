@@ -24,7 +24,7 @@ export const BREAKING_ROTATIONS: Readonly<Record<string, { readonly bundledOnly:
 export const breakingRotationsAcknowledged: Rule = ({ model, file }) => {
   const out: Diagnostic[] = [];
   for (const spec of model.secrets) {
-    const rule = BREAKING_ROTATIONS[spec.name];
+    const rule = Object.hasOwn(BREAKING_ROTATIONS, spec.name) ? BREAKING_ROTATIONS[spec.name] : undefined;
     if (rule === undefined || spec.rotation === 0 || spec.acknowledgedRotation === spec.rotation) continue;
     if (rule.bundledOnly && model.database.mode !== 'bundled') continue;
     out.push(

@@ -37,8 +37,10 @@ export const chartValuesAllowed: Rule = ({ site, model, file }) => {
       for (const [key, child] of Object.entries(value)) {
         const at = [...path, key];
         const dotted = at.slice(base.length).join('.');
-        const mine = isMap(set) ? (set as Record<string, ChartValue>)[key] : undefined;
-        const below: KeyTree = typeof tree === 'object' ? (tree[key] ?? 0) : tree;
+        // Own keys only: `constructor` or `__proto__` in a site file are not the objects' own.
+        const mine = isMap(set) && Object.hasOwn(set, key) ? (set as Record<string, ChartValue>)[key] : undefined;
+        const declared = typeof tree === 'object' && Object.hasOwn(tree, key);
+        const below: KeyTree = typeof tree === 'object' ? (declared ? tree[key]! : 0) : tree;
         if (path.length === base.length && key === 'global') {
           out.push(
             error('chart-values-reserved', file, at, `${chart} values may not set global: chamicore-compile owns it`, { onKey: true }),
@@ -77,7 +79,7 @@ export const chartValuesAllowed: Rule = ({ site, model, file }) => {
           );
           continue;
         }
-        if (typeof tree === 'object' && !(key in tree)) {
+        if (typeof tree === 'object' && !declared) {
           const close = suggest(key, Object.keys(tree));
           out.push(
             error('chart-values-unknown', file, at, `the ${chart} chart ${chartKeys[chart].version} has no value ${dotted}`, {

@@ -21,7 +21,7 @@ export const secretsDefinedAndUsed: Rule = ({ site, model, file }) => {
   const used = new Set(model.secrets.map((s) => s.name));
   for (const name of declared.sort(compareStrings)) {
     if (used.has(name)) continue;
-    const builtIn = name in Defaults.secrets;
+    const builtIn = Object.hasOwn(Defaults.secrets, name);
     out.push(
       warning(
         'secret-unused',
