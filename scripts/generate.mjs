@@ -2,6 +2,7 @@
 // (json-schema-to-typescript), the schema as a module, and the templates as a module.
 // `node scripts/generate.mjs` writes the files; `--check` exits 1 if any is stale.
 // The drift test imports generateAll() and compares with the committed files.
+import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,7 +51,9 @@ export async function generateAll() {
 }
 
 /** The real third-party charts beside the project (read-only), at the versions the compiler pins. */
-const REAL_CHARTS = join(root, '..', 'shared', 'charts');
+const REAL_CHARTS = existsSync(join(root, '..', 'shared', 'charts'))
+  ? join(root, '..', 'shared', 'charts')
+  : join(root, '.tools', 'charts');
 
 /**
  * The keys a chart's values.yaml declares, as a tree: a map with keys is closed (only those keys),

@@ -77,3 +77,55 @@ for (const tool of pins.local) {
     execFileSync('go', ['build', '-trimpath', '-o', join(bin, tool.name), '.'], { cwd: dir, env, stdio: 'inherit' });
   });
 }
+
+// PyYAML, the strict YAML 1.1 reader, for the tests that read every emitted file with it.
+for (const tool of pins.python ?? []) {
+  const target = join(root, '.tools', 'python');
+  install(tool, `${tool.package}==${tool.version}`, () => {
+    execFileSync(
+      'python3',
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--root-user-action=ignore',
+        '--no-deps',
+        '--upgrade',
+        '--target',
+        target,
+        `${tool.package}==${tool.version}`,
+      ],
+      {
+        stdio: 'inherit',
+      },
+    );
+    // The stamp sits in .tools/bin with the others; this marks the install as a tool there too.
+    writeFileSync(join(bin, tool.name), '#!/bin/sh\nexec env PYTHONPATH="$(dirname "$0")/../python" python3 "$@"\n', { mode: 0o755 });
+  });
+}
+
+// The real third-party charts the tests render every site through: ../shared/charts when it is
+// there (this workplace, read-only), otherwise pulled with the pinned helm into .tools/charts.
+const shared = join(root, '..', 'shared', 'charts');
+for (const chart of pins.charts ?? []) {
+  if (existsSync(join(shared, chart.name, 'Chart.yaml'))) {
+    console.log(`${chart.name}: chart ${chart.version} from ../shared/charts`);
+    continue;
+  }
+  const target = join(root, '.tools', 'charts');
+  const stamp = join(target, `.${chart.name}.stamp`);
+  const pin = `${chart.repository} ${chart.name} ${chart.version}`;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === pin) {
+    console.log(`${chart.name}: chart ${chart.version} already in .tools/charts`);
+    continue;
+  }
+  mkdirSync(target, { recursive: true });
+  const args = chart.repository.startsWith('oci://')
+    ? ['pull', `${chart.repository}/${chart.name}`, '--version', chart.version, '--untar', '-d', target]
+    : ['pull', chart.name, '--repo', chart.repository, '--version', chart.version, '--untar', '-d', target];
+  execFileSync(join(bin, 'helm'), args, { stdio: 'inherit' });
+  writeFileSync(stamp, pin);
+  console.log(`${chart.name}: pulled chart ${chart.version} into .tools/charts`);
+}

@@ -3,12 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { THIRD_PARTY } from '../src/model/catalog.js';
 import { ROOT } from './helpers/cli.js';
 import { runTool } from './helpers/tools.js';
 
 const pins = JSON.parse(readFileSync(join(ROOT, 'scripts/tools.json'), 'utf8')) as {
   go: { name: string; version: string }[];
   local: { name: string }[];
+  python: { name: string; version: string }[];
+  charts: { name: string; version: string; repository: string }[];
 };
 const version = (name: string): string => pins.go.find((t) => t.name === name)!.version;
 
@@ -17,12 +20,23 @@ describe('npm run tools', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts/tools.mjs')], { cwd: ROOT, encoding: 'utf8', env: process.env });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(pins.go.length + pins.local.length);
-    for (const line of lines) expect(line).toMatch(/^[a-z-]+: .* already in \.tools\/bin$/);
+    expect(lines).toHaveLength(pins.go.length + pins.local.length + pins.python.length + pins.charts.length);
+    for (const line of lines) expect(line).toMatch(/^[a-z-]+: .* (already in \.tools\/(bin|charts)|from \.\.\/shared\/charts)$/);
   });
 
   it('installed the pinned kubeconform and helm', () => {
     expect(runTool('kubeconform', ['-v']).stdout.trim()).toBe(version('kubeconform'));
     expect(runTool('helm', ['version', '--template', '{{ .Version }}']).stdout.trim()).toBe(version('helm'));
+  });
+
+  it('pins the third-party charts the compiler pins', () => {
+    expect(pins.charts).toEqual(Object.values(THIRD_PARTY).map((c) => ({ ...c.chart })));
+  });
+
+  it('installed the pinned PyYAML', () => {
+    const r = runTool('pyyaml', ['-c', 'import yaml; print(yaml.__version__, yaml.__file__)']);
+    const [v, file] = r.stdout.trim().split(' ');
+    expect(v).toBe(pins.python.find((t) => t.name === 'pyyaml')!.version);
+    expect(file).toContain(join(ROOT, '.tools/python'));
   });
 });

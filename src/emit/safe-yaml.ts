@@ -12,8 +12,14 @@ const NUMBER_LIKE = /^[-+]?[.0-9]/;
 /** Block scalars keep or strip line breaks by subtle rules; one escaped line reads the same everywhere. */
 const MULTI_LINE = /[\n\r\t]/;
 
+/**
+ * Plain scalars YAML 1.1 loaders resolve to something other than a string that neither yaml@2
+ * schema knows: PyYAML reads a lone `=` as the `value` tag, and refuses it.
+ */
+const YAML11_SPECIAL = /^=$/;
+
 function mustQuote(s: string): boolean {
-  return NEEDS_ESCAPE.test(s) || LEADING_INDICATOR.test(s) || MULTI_LINE.test(s) || NUMBER_LIKE.test(s);
+  return NEEDS_ESCAPE.test(s) || LEADING_INDICATOR.test(s) || MULTI_LINE.test(s) || NUMBER_LIKE.test(s) || YAML11_SPECIAL.test(s);
 }
 
 /** A value the YAML emitter accepts: what Helm values and manifests are made of. */

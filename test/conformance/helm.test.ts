@@ -19,8 +19,10 @@ import { realSiteModel, siteModel, SITE_NAMES } from '../helpers/sites.js';
 import { kubeconform, runTool, toolPath } from '../helpers/tools.js';
 
 const CHARTS = join(ROOT, 'test/conformance/charts');
-/** The real third-party charts, beside the project (read-only). */
-const REAL_CHARTS = join(ROOT, '..', 'shared', 'charts');
+/** The real third-party charts: beside the project (read-only), or as `npm run tools` pulled them. */
+const REAL_CHARTS = existsSync(join(ROOT, '..', 'shared', 'charts'))
+  ? join(ROOT, '..', 'shared', 'charts')
+  : join(ROOT, '.tools', 'charts');
 const AIRGAP_SITE = join(ROOT, 'test/conformance/sites/airgap.yaml');
 
 interface Dependency {
