@@ -91,6 +91,8 @@ for (const tool of pins.python ?? []) {
         '--quiet',
         '--disable-pip-version-check',
         '--root-user-action=ignore',
+        // --target installs into .tools/python only; Debian's pip wants this flag for that all the same.
+        '--break-system-packages',
         '--no-deps',
         '--upgrade',
         '--target',
