@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cli, readTree, removeTemps, ROOT, temp, workspace } from './helpers/cli.js';
 import type { Site } from '../src/generated/site.js';
 import { buildModel } from '../src/model/build-model.js';
+import { PROJECT_ENV } from '../src/validate/rules/extra-env-not-reserved.js';
 import { checkData, codes, compileData, minimalSite } from './helpers/site.js';
+import { intendedDotenv } from './helpers/sites.js';
 
 afterAll(removeTemps);
 
@@ -250,5 +252,42 @@ describe('names that are Object.prototype keys', () => {
     const values = files.find((f) => f.path === 'helm/values.yaml')!.contents;
     expect(values).toMatch(/^ {4}constructor: c$/m);
     expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
+});
+
+describe("one service's env cannot set another's variables or the project's", () => {
+  const withEnv = (services: Record<string, unknown>) =>
+    checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, ...services } }));
+
+  it('refuses a name the compiler sets for any service or for the compose project', () => {
+    for (const name of [
+      'CHAMICORE_AUTH_DEV_MODE',
+      'CHAMICORE_SMD_DB_DSN',
+      'POSTGRES_PASSWORD',
+      'COMPOSE_PROFILES',
+      'COMPOSE_PROJECT_NAME',
+      'CHAMICORE_SMD_IMAGE',
+      'NATS_TOKEN',
+    ]) {
+      const c = withEnv({ ui: { env: { [name]: 'true' } } });
+      const reserved = c.diagnostics.filter((d) => d.code === 'env-reserved');
+      expect(reserved.map((d) => d.path), name).toEqual([['services', 'ui', 'env', name]]);
+      expect(codes(c).filter((x) => x !== 'env-secret-name'), name).toEqual(['env-reserved']);
+    }
+  });
+
+  it('refuses one name with two values in two services, and accepts the same value', () => {
+    expect(codes(withEnv({ ui: { env: { HTTP_PROXY: 'http://a:3128' } }, bss: { env: { HTTP_PROXY: 'http://b:3128' } } }))).toEqual([
+      'env-conflict',
+    ]);
+    expect(codes(withEnv({ ui: { env: { HTTP_PROXY: 'http://a:3128' } }, bss: { env: { HTTP_PROXY: 'http://a:3128' } } }))).toEqual([]);
+  });
+
+  it('names every project variable of the .env in the reserved pattern', () => {
+    const model = checkData(minimalSite({ events: { enabled: true }, targets: ['helm', 'compose'] })).model!;
+    const serviceNames = new Set(model.services.flatMap((s) => s.env.map((e) => e.name)));
+    const project = [...intendedDotenv(model, false).keys()].filter((n) => !serviceNames.has(n));
+    expect(project.length).toBeGreaterThan(5);
+    for (const n of project) expect(n).toMatch(PROJECT_ENV);
   });
 });

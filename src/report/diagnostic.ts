@@ -48,6 +48,7 @@ export type DiagnosticCode =
   | 'ingress-host-domain'
   | 'prod-replicas'
   | 'env-reserved'
+  | 'env-conflict'
   | 'env-secret-name'
   | 'k8s-name-invalid'
   | 'oidc-duplicate-provider'
