@@ -271,8 +271,14 @@ describe("one service's env cannot set another's variables or the project's", ()
     ]) {
       const c = withEnv({ ui: { env: { [name]: 'true' } } });
       const reserved = c.diagnostics.filter((d) => d.code === 'env-reserved');
-      expect(reserved.map((d) => d.path), name).toEqual([['services', 'ui', 'env', name]]);
-      expect(codes(c).filter((x) => x !== 'env-secret-name'), name).toEqual(['env-reserved']);
+      expect(
+        reserved.map((d) => d.path),
+        name,
+      ).toEqual([['services', 'ui', 'env', name]]);
+      expect(
+        codes(c).filter((x) => x !== 'env-secret-name'),
+        name,
+      ).toEqual(['env-reserved']);
     }
   });
 
@@ -289,5 +295,51 @@ describe("one service's env cannot set another's variables or the project's", ()
     const project = [...intendedDotenv(model, false).keys()].filter((n) => !serviceNames.has(n));
     expect(project.length).toBeGreaterThan(5);
     for (const n of project) expect(n).toMatch(PROJECT_ENV);
+  });
+});
+
+describe('--reveal never writes where git could track it', () => {
+  const gitRepo = (ignore: string): string => {
+    const w = workspace();
+    execFileSync('git', ['init', '-q', w]);
+    writeFileSync(join(w, '.gitignore'), ignore);
+    return w;
+  };
+  const reveal = (w: string, out: string) =>
+    cli(['--reveal', '--out', out, 'sites/alps'], {
+      cwd: w,
+      env: { CHAMICORE_SITE_KEY: 'k'.repeat(40), ALPS_KEYCLOAK_CLIENT_SECRET: 's' },
+    });
+
+  it('asks git about every path it writes: a negation that re-includes a site is seen', () => {
+    const w = gitRepo('out/*\n!out/alps/\n');
+    const r = reveal(w, 'out');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^chamicore-compile: error: reveal-into-git: .*out\/alps\//);
+    expect(readdirSync(w).sort()).toEqual(['.git', '.gitignore', 'sites']);
+  });
+
+  it('resolves links: an --out that leads into a work tree through a symbolic link is refused', () => {
+    const w = gitRepo('');
+    const outside = temp();
+    // The link leads to a folder inside the repository: walking up from the link's own path never
+    // meets the repository's .git.
+    mkdirSync(join(w, 'inner'));
+    symlinkSync(join(w, 'inner'), join(outside, 'into-repo'));
+    const r = reveal(w, join(outside, 'into-repo/deploy'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('reveal-into-git');
+    expect(readdirSync(join(w, 'inner'))).toEqual([]);
+  });
+
+  it('refuses a folder holding tracked files, and accepts an ignored folder', () => {
+    const w = gitRepo('/.reveal/\n');
+    expect(reveal(w, '.reveal').code).toBe(0);
+    const t = gitRepo('');
+    mkdirSync(join(t, 'deploy'));
+    writeFileSync(join(t, 'deploy/README'), 'x\n');
+    execFileSync('git', ['-C', t, 'add', 'deploy/README']);
+    writeFileSync(join(t, '.gitignore'), 'deploy/\n');
+    expect(reveal(t, 'deploy').stderr).toContain('reveal-into-git');
   });
 });

@@ -11,7 +11,7 @@ import { countSummary, formatText, locateAll, plural, toJson, type LocatedDiagno
 import { toJunit } from '../report/junit.js';
 import { secretInputsNeeded, type SecretInputs } from '../secrets/resolve.js';
 import { VERSION } from '../version.js';
-import { wouldGitTrack } from '../write/git.js';
+import { findTrackablePath } from '../write/git.js';
 import { GENERATED_PREFIX } from '../emit/header.js';
 import { lockOutDir } from '../write/lock.js';
 import {
@@ -167,22 +167,14 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
   const emitted: (OutputFile[] | undefined)[] = checked.map(() => undefined);
   if (mode !== 'validate' && checked.every((c) => c.model !== undefined)) {
     let inputs: ((c: CheckedSite) => Promise<SecretInputs>) | undefined;
-    if (opts.reveal) {
-      const tracked = await wouldGitTrack(outDir);
-      if (tracked !== undefined) {
-        throw new UsageError(
-          'reveal-into-git',
-          `--reveal: ${outShown} is inside the git work tree ${tracked} and not ignored; write revealed secrets elsewhere`,
-        );
-      }
-      inputs = await revealInputs(opts, io);
-    }
+    if (opts.reveal) inputs = await revealInputs(opts, io);
     for (const [i, c] of checked.entries()) {
       const model = c.model!;
       const result = emitCheckedSite(model, c.source.file, opts.reveal, inputs ? await inputs(c) : undefined);
       diagnostics[i]!.push(...result.diagnostics);
       emitted[i] = result.files;
     }
+    if (opts.reveal) await refuseTrackablePaths(outDir, outShown, checked, emitted);
   }
 
   const located: LocatedDiagnostic[] = checked.flatMap((c, i) => locateAll(diagnostics[i]!, c.parsed));
@@ -296,6 +288,32 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
  * Runs a file-system step on the output folder; an operating-system error (EACCES, ENOTDIR,
  * ENOSPC, …) becomes a one-line usage error naming the folder, not an internal error.
  */
+/**
+ * --reveal writes secrets: refuses, before writing anything, if git could track any path the run
+ * writes (each site's files, and the hidden staging, previous and removing trees beside it).
+ */
+async function refuseTrackablePaths(
+  outDir: string,
+  outShown: string,
+  checked: readonly CheckedSite[],
+  emitted: readonly (OutputFile[] | undefined)[],
+): Promise<void> {
+  const paths = checked.flatMap((c, i) =>
+    (emitted[i] ?? []).flatMap((f) => [
+      `${c.source.stem}/${f.path}`,
+      ...['staging', 'previous', 'removing'].map((kind) => `.${c.source.stem}.${kind}-000000000000/${f.path}`),
+    ]),
+  );
+  if (paths.length === 0) return;
+  const trackable = await findTrackablePath(outDir, paths);
+  if (trackable !== undefined) {
+    throw new UsageError(
+      'reveal-into-git',
+      `--reveal: ${outShown} lies in the git work tree ${trackable.tree}, where git could track ${trackable.path}; write revealed secrets outside any repository or in an ignored folder`,
+    );
+  }
+}
+
 async function fsStep<T>(display: string, verb: string, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
