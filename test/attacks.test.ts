@@ -343,3 +343,41 @@ describe('--reveal never writes where git could track it', () => {
     expect(reveal(t, 'deploy').stderr).toContain('reveal-into-git');
   });
 });
+
+describe('names and text reach the terminal escaped', () => {
+  const RAW = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/;
+
+  it('a site folder named with CR and ESC compiles, and no raw control character is printed', () => {
+    const w = workspace();
+    const folder = 'a\r\u001b[31mb';
+    mkdirSync(join(w, folder));
+    cpSync(join(w, 'sites/dev.yaml'), join(w, folder, 'dev.yaml'));
+    const r = cli([`${folder}/dev.yaml`, '--out', 'o'], { cwd: w });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (10 files)\n');
+    expect(r.stderr).toBe('');
+    expect(readFileSync(join(w, 'o/dev/helm/Chart.yaml'), 'utf8')).toContain('from a\\u000d\\u001b[31mb/dev.yaml.');
+  });
+
+  it('a usage error naming an argument with control characters is one escaped line', () => {
+    const w = workspace();
+    const r = cli(['sites/x\r\nfake: line\u001b[2K'], { cwd: w });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(RAW);
+    expect(r.stderr.split('\n')).toHaveLength(2);
+  });
+
+  it('diagnostics quoting site text escape it in text and stay valid JSON', () => {
+    const w = workspace();
+    writeFileSync(
+      join(w, 'sites/dev.yaml'),
+      readFileSync(join(w, 'sites/dev.yaml'), 'utf8').replace('logLevel: debug', 'logLevel: "de\u009b2Kbug"'),
+    );
+    const text = cli(['validate', 'sites/dev'], { cwd: w });
+    expect(text.code).toBe(1);
+    expect(text.stderr).not.toMatch(RAW);
+    const json = cli(['validate', '--format', 'json', 'sites/dev'], { cwd: w });
+    expect(json.stdout).not.toMatch(RAW);
+    expect(() => JSON.parse(json.stdout) as unknown).not.toThrow();
+  });
+});

@@ -6,6 +6,7 @@ import { checkSecretsDir, readSecretFiles, readSiteKeyFile } from '../load/read-
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import { hasErrors, type Diagnostic } from '../report/diagnostic.js';
 import { ExitCode, UsageError } from '../report/exit-codes.js';
+import { oneLine, printable } from '../report/printable.js';
 import { toCodeQuality } from '../report/codequality.js';
 import { countSummary, formatText, locateAll, plural, toJson, type LocatedDiagnostic } from '../report/format.js';
 import { toJunit } from '../report/junit.js';
@@ -62,7 +63,18 @@ interface SiteReport {
  * Runs the CLI: parses `argv` (without node and script), does the work, prints through `io`
  * and returns the exit code. Never exits the process.
  */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  // File names, arguments and site text reach the terminal only through printable(): a CR or an
+  // ESC in a folder name cannot forge a CI log line.
+  const io: CliIo = {
+    ...rawIo,
+    stdout: (text) => {
+      rawIo.stdout(printable(text));
+    },
+    stderr: (text) => {
+      rawIo.stderr(printable(text));
+    },
+  };
   let exitCode: number = ExitCode.ok;
   const program = new Command('chamicore-compile');
   const formatOption = (choices: readonly OutputFormat[], help: string) =>
@@ -127,7 +139,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         : ExitCode.usage;
     }
     if (e instanceof UsageError) {
-      io.stderr(`chamicore-compile: error: ${e.code}: ${e.message}\n`);
+      io.stderr(`chamicore-compile: error: ${e.code}: ${oneLine(e.message)}\n`);
       return ExitCode.usage;
     }
     const err = e as Error;
@@ -339,22 +351,24 @@ function printSummary(
     return;
   }
   for (const r of reports) {
-    if (mode === 'validate') io.stdout(`${r.file}: valid\n`);
+    if (mode === 'validate') io.stdout(`${oneLine(r.file)}: valid\n`);
     else if (mode === 'compile')
-      io.stdout(`${r.file}: ${r.status === 'unchanged' ? 'unchanged' : 'wrote'} ${r.out} (${plural(r.files?.length ?? 0, 'file')})\n`);
+      io.stdout(
+        `${oneLine(r.file)}: ${r.status === 'unchanged' ? 'unchanged' : 'wrote'} ${oneLine(r.out ?? '')} (${plural(r.files?.length ?? 0, 'file')})\n`,
+      );
     else if (r.differences) {
       const d = r.differences;
-      for (const p of d.differing) io.stdout(`${r.out}/${p}: differs\n`);
-      for (const p of d.missing) io.stdout(`${r.out}/${p}: missing\n`);
-      for (const p of d.extra) io.stdout(`${r.out}/${p}: extra\n`);
-      if (r.status === 'current') io.stdout(`${r.out}: current\n`);
+      for (const p of d.differing) io.stdout(`${oneLine(r.out ?? '')}/${p}: differs\n`);
+      for (const p of d.missing) io.stdout(`${oneLine(r.out ?? '')}/${p}: missing\n`);
+      for (const p of d.extra) io.stdout(`${oneLine(r.out ?? '')}/${p}: extra\n`);
+      if (r.status === 'current') io.stdout(`${oneLine(r.out ?? '')}: current\n`);
     }
   }
-  for (const s of extraSites) io.stdout(`${outShown}/${s}: extra (no site file compiles to it)\n`);
+  for (const s of extraSites) io.stdout(`${oneLine(outShown)}/${s}: extra (no site file compiles to it)\n`);
   if (warnings > 0) io.stderr(`chamicore-compile: ${plural(warnings, 'warning')}\n`);
   const stale = reports.filter((r) => r.status === 'stale').length + extraSites.length;
   if (mode === 'check' && stale > 0) {
-    io.stderr(`chamicore-compile: ${outShown} is not current; run chamicore-compile without --check and commit the result\n`);
+    io.stderr(`chamicore-compile: ${oneLine(outShown)} is not current; run chamicore-compile without --check and commit the result\n`);
   }
 }
 

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SiteSource } from '../compile.js';
 import { UsageError } from '../report/exit-codes.js';
+import { printable } from '../report/printable.js';
 import { NotRegularFileError, readBounded } from './read-bounded.js';
 import { Limits } from './limits.js';
 
@@ -78,7 +79,8 @@ export async function readSiteSource(abs: string, cwd: string): Promise<SiteSour
   const file = displayPath(abs, cwd);
   try {
     const bytes = await readBounded(abs, Limits.maxFileBytes);
-    return { file, label: `${basename(dirname(abs))}/${basename(abs)}`, stem: siteStem(abs), bytes };
+    // The label goes into every generated header: a control character there would break the comment.
+    return { file, label: printable(`${basename(dirname(abs))}/${basename(abs)}`), stem: siteStem(abs), bytes };
   } catch (e) {
     if (e instanceof NotRegularFileError) throw new UsageError('site-not-file', `${file}: not a regular file`);
     throw new UsageError('site-unreadable', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);

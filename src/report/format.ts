@@ -1,3 +1,4 @@
+import { oneLine, printable } from './printable.js';
 import type { LineCounter, Document } from 'yaml';
 import { compareStrings, formatPath, type Diagnostic } from './diagnostic.js';
 import { locate } from './locate.js';
@@ -44,11 +45,9 @@ function sameDiagnostic(a: LocatedDiagnostic, b: LocatedDiagnostic): boolean {
   return a.file === b.file && a.line === b.line && a.column === b.column && a.code === b.code && a.message === b.message;
 }
 
-/** Printable form of a source line: control characters escaped, long lines cut. */
-function printable(line: string): string {
-  const clean = line
-    .replace(/\r$/, '')
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** A source line for the code frame: control characters escaped, long lines cut. */
+function frameLine(line: string): string {
+  const clean = printable(line.replace(/\r$/, ''));
   return clean.length > 160 ? `${clean.slice(0, 157)}...` : clean;
 }
 
@@ -57,15 +56,15 @@ function printable(line: string): string {
  * the code. One block per diagnostic, ending with a newline.
  */
 export function formatText(d: LocatedDiagnostic): string {
-  const head = `${d.file}:${d.line}:${d.column}: ${d.code}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
+  const head = oneLine(`${d.file}:${d.line}:${d.column}: ${d.code}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`);
   const out = [head];
   if (d.sourceLine !== undefined && d.sourceLine.trim() !== '') {
-    const shown = printable(d.sourceLine);
+    const shown = frameLine(d.sourceLine);
     const gutter = String(d.line).padStart(5);
     const caretAt = Math.min(d.column - 1, shown.length);
     out.push(`${gutter} | ${shown}`, `${' '.repeat(gutter.length)} | ${shown.slice(0, caretAt).replace(/[^\t]/g, ' ')}^`);
   }
-  if (d.hint !== undefined) out.push(`  hint: ${d.hint}`);
+  if (d.hint !== undefined) out.push(oneLine(`  hint: ${d.hint}`));
   return `${out.join('\n')}\n`;
 }
 
