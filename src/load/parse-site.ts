@@ -91,7 +91,9 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
 
   const doc = parseDocument(text, {
     lineCounter,
-    uniqueKeys: true,
+    // yaml's own check compares every key with every other (quadratic: 58,000 keys took 25 s);
+    // walk() finds duplicates with a set per mapping instead.
+    uniqueKeys: false,
     stringKeys: true,
     merge: false,
     resolveKnownTags: false,
@@ -100,7 +102,7 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
     prettyErrors: false,
     strict: true,
   });
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = duplicateKeys(doc, file);
   for (const e of [...doc.errors, ...doc.warnings]) {
     const code = YAML_ERROR_CODES[e.code] ?? 'yaml-syntax';
     diagnostics.push(error(code, file, [], yamlMessage(e.code, e.message), { offset: e.pos[0] }));
@@ -148,11 +150,22 @@ function yamlMessage(code: string, message: string): string {
   }
 }
 
+function tooManyNodes(file: string, offset: number): Diagnostic {
+  return error(
+    'input-too-many-nodes',
+    file,
+    [],
+    `more than ${Limits.maxNodes.toLocaleString('en-US')} lines and flow items; a site file is far smaller`,
+    { offset },
+  );
+}
+
 /**
- * Rejects nesting deeper than the limit before the YAML parser sees the text, so a hostile file
+ * Rejects nesting deeper than the limit, and more nodes than the limit, before the YAML parser sees the text, so a hostile file
  * cannot exhaust the stack. Counts open flow brackets and block indentation levels.
  */
 function checkNestingDepth(file: string, text: string): Diagnostic | undefined {
+  let nodes = 0;
   let flow = 0;
   let offset = 0;
   const indents: number[] = [];
@@ -169,6 +182,8 @@ function checkNestingDepth(file: string, text: string): Diagnostic | undefined {
       blockParent = undefined;
     }
     if (flow === 0 && /(^|[ ])[|>][-+0-9]*[ ]*(#.*)?$/.test(content)) blockParent = indent;
+    if (content !== '' && !content.startsWith('#')) nodes += 1;
+    if (nodes > Limits.maxNodes) return tooManyNodes(file, offset);
     if (content !== '' && !content.startsWith('#') && flow === 0) {
       while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
       indents.push(indent);
@@ -190,7 +205,10 @@ function checkNestingDepth(file: string, text: string): Diagnostic | undefined {
       }
       if (c === '"' || c === "'") quote = c;
       else if (c === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
-      else if (c === '[' || c === '{') {
+      else if (c === '[' || c === '{' || c === ',') {
+        nodes += 1;
+        if (nodes > Limits.maxNodes) return tooManyNodes(file, offset + i);
+        if (c === ',') continue;
         flow += 1;
         if (flow + indents.length > Limits.maxDepth) {
           return error('input-too-deep', file, [], `nesting deeper than ${Limits.maxDepth} levels`, { offset: offset + i });
@@ -203,6 +221,31 @@ function checkNestingDepth(file: string, text: string): Diagnostic | undefined {
 }
 
 /** Walks the document, rejecting aliases, tags, merge keys and strings no output can carry. */
+/** Every repeated key of every mapping, in linear time (a set per mapping), even when other YAML errors exist. */
+function duplicateKeys(doc: Document.Parsed, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          if (seen.has(key))
+            out.push(error('yaml-duplicate-key', file, [], yamlMessage('DUPLICATE_KEY', ''), { offset: pair.key.range?.[0] ?? 0 }));
+          seen.add(key);
+        }
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return out;
+}
+
 function walk(doc: Document.Parsed, file: string, out: Diagnostic[]): void {
   const stack: { node: unknown; path: PathSegment[] }[] = [{ node: doc.contents, path: [] }];
   while (stack.length > 0) {
@@ -220,10 +263,16 @@ function walk(doc: Document.Parsed, file: string, out: Diagnostic[]): void {
     if (isScalar(n)) {
       checkString(n, file, path, out);
     } else if (isMap(n)) {
+      const seen = new Set<string>();
       for (const pair of n.items) {
         if (!isPair(pair)) continue;
         const key = pair.key;
         const keyText = isScalar(key) ? String(key.value) : '';
+        if (isScalar(key)) {
+          // Reported by duplicateKeys(); the first value is the one checked further.
+          if (seen.has(keyText)) continue;
+          seen.add(keyText);
+        }
         if (isScalar(key) && key.value === '<<' && key.type === Scalar.PLAIN) {
           out.push(error('yaml-merge-key', file, [...path, keyText], 'merge key <<: site files use no merge keys', { onKey: true }));
           continue;

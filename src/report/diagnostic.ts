@@ -12,6 +12,7 @@ export type DiagnosticCode =
   | 'input-nul'
   | 'input-ill-formed-unicode'
   | 'input-too-deep'
+  | 'input-too-many-nodes'
   | 'input-not-mapping'
   // YAML
   | 'yaml-syntax'
