@@ -405,3 +405,28 @@ describe('the work a site file can cause is bounded', () => {
     expect(r.stderr).toMatch(/^sites\/big\.yaml:19005:7: yaml-duplicate-key: /m);
   });
 });
+
+describe('secret text never reaches a diagnostic, in any format', () => {
+  const head = 'site: {name: s, environment: staging, domain: s.example.org}\nrelease: {version: "1.0.0"}\n';
+  const SECRET = 'Hunter2-pasted-S3cret';
+  const variants: Record<string, string> = {
+    continuation: `${head}secrets:\n  db-password:\n    value:\n      "${SECRET}"\n`,
+    'flow style': `${head}secrets: {db-password: {value: "${SECRET}"}}\n`,
+    'quoted key': `${head}secrets:\n  db-password:\n    "value": ${SECRET}\n`,
+    'JSON style': `{"site": {"name": "s", "environment": "staging", "domain": "s.example.org"}, "release": {"version": "1.0.0"}, "secrets": {"db-password": {"value": "${SECRET}"}}}\n`,
+    'pasted into fromEnv': `${head}secrets:\n  db-password:\n    fromEnv: "${SECRET} x"\n`,
+    'mis-indented, does not parse': `${head}secrets:\n  db-password:\n    value:\n"${SECRET}: x" ]\n`,
+    'stray token after the value': `${head}secrets:\n  db-password:\n    value: "${SECRET}" ${SECRET}\n`,
+  };
+
+  it.each(Object.entries(variants))('%s', (_label, text) => {
+    const w = workspace();
+    writeFileSync(join(w, 'sites/s.yaml'), text);
+    for (const format of ['text', 'json', 'junit', 'codequality']) {
+      const r = cli(['validate', '--format', format, 'sites/s.yaml'], { cwd: w });
+      expect(r.code, format).toBe(1);
+      expect(r.stdout + r.stderr, format).not.toContain(SECRET);
+      expect(r.stdout + r.stderr, format).not.toContain('Hunter2');
+    }
+  });
+});

@@ -1,7 +1,8 @@
 import { oneLine, printable } from './printable.js';
-import type { LineCounter, Document } from 'yaml';
+import { isMap, isPair, isScalar, type LineCounter, type Document } from 'yaml';
 import { compareStrings, formatPath, type Diagnostic } from './diagnostic.js';
 import { locate } from './locate.js';
+import { siteSchema } from '../generated/site-schema.js';
 
 /** A diagnostic with its position resolved, as reporters print it. */
 export interface LocatedDiagnostic extends Diagnostic {
@@ -18,17 +19,58 @@ export interface SourceContext {
   readonly lineCounter: LineCounter;
 }
 
-// A line that sets a literal secret is never echoed, even in a code frame.
-const SECRET_LINE = /(^|[\s{,])value\s*:/;
+/**
+ * A top-level key of the schema at column 0 (`site:`, `"release":`): where the secrets section
+ * ends. Any other text there (a mis-indented secret) still belongs to it.
+ */
+const TOP_LEVEL_KEY = new RegExp(
+  `^["']?(${Object.keys(siteSchema['properties'] as Record<string, unknown>)
+    .filter((k) => k !== 'secrets')
+    .join('|')})["']?\\s*:`,
+);
+/** The secrets key, in block, flow or JSON style. */
+const SECRETS_KEY = /(^|[\s{,])["']?secrets["']?\s*:/;
+
+/**
+ * The 1-based lines that may show a secret, never echoed: every line the parsed `secrets` value
+ * spans, and, from the text (for a file that does not parse, or a mis-indented value), every line
+ * from a `secrets:` key to the next top-level key, and any line that names `secrets:` in flow style.
+ */
+export function secretLines(source: SourceContext): Set<number> {
+  const hidden = new Set<number>();
+  const lines = source.text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!SECRETS_KEY.test(line)) continue;
+    hidden.add(i + 1);
+    if (!/^["']?secrets/.test(line)) continue;
+    for (let j = i + 1; j < lines.length && !TOP_LEVEL_KEY.test(lines[j]!); j++) hidden.add(j + 1);
+  }
+  const root = source.doc?.contents;
+  if (isMap(root)) {
+    for (const pair of root.items) {
+      if (!isPair(pair) || !isScalar(pair.key) || pair.key.value !== 'secrets') continue;
+      const range = (pair.value as { range?: [number, number, number] } | null)?.range;
+      if (range === undefined) continue;
+      const from = source.lineCounter.linePos(range[0]).line;
+      const to = source.lineCounter.linePos(range[2]).line;
+      for (let l = from; l <= to; l++) hidden.add(l);
+    }
+  }
+  return hidden;
+}
 
 /** Resolves positions, sorts by file, line, column and code, and drops exact duplicates. */
 export function locateAll(diagnostics: readonly Diagnostic[], source: SourceContext | undefined): LocatedDiagnostic[] {
   const lines = source?.text.split('\n') ?? [];
+  const hidden = source === undefined ? new Set<number>() : secretLines(source);
   const out = diagnostics.map((d) => {
     const pos = source === undefined ? { line: 1, col: 1 } : locate(d, source.doc, source.lineCounter);
-    const raw = lines[pos.line - 1];
-    const secretish = d.path[0] === 'secrets' || (raw !== undefined && SECRET_LINE.test(raw));
-    return { ...d, line: pos.line, column: pos.col, sourceLine: secretish ? undefined : raw };
+    const secretish = d.path[0] === 'secrets' || hidden.has(pos.line);
+    // yaml's own messages may quote the text they stumbled on: in the secrets section, say less.
+    const message =
+      secretish && d.code.startsWith('yaml-syntax') ? 'YAML syntax error (in the secrets section: the text is not shown)' : d.message;
+    return { ...d, message, line: pos.line, column: pos.col, sourceLine: secretish ? undefined : lines[pos.line - 1] };
   });
   out.sort(
     (a, b) =>

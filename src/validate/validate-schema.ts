@@ -89,7 +89,7 @@ function yamlType(value: unknown): string {
 }
 
 /** Quotes a user value for a message, short and with control characters escaped. */
-function quote(value: unknown): string {
+function quoteValue(value: unknown): string {
   // JSON.stringify returns undefined for undefined, whatever its declared type says.
   const s = (JSON.stringify(value) as string | undefined) ?? String(value);
   return s.length > 64 ? `${s.slice(0, 60)}…"` : s;
@@ -103,6 +103,8 @@ function expected(e: ErrorObject): string | undefined {
 function convertError(file: string, data: unknown, e: ErrorObject): Diagnostic {
   const path = toPath(data, e.instancePath);
   const params = e.params as Record<string, unknown>;
+  // Anything under secrets may be a value pasted by mistake (a password in fromEnv): never quoted.
+  const quote = path[0] === 'secrets' ? (): string => 'a value (not shown: it is under secrets)' : quoteValue;
   const mk = (code: DiagnosticCode, message: string, extra: Parameters<typeof error>[4] = {}, p = path) =>
     error(code, file, p, message, extra);
   switch (e.keyword) {
