@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join, resolve } from 'node:path';
-import { checkSite, emitCheckedSite, type CheckedSite } from '../compile.js';
+import { checkSite, emitCheckedSite } from '../compile.js';
+import type { SiteModel } from '../model/site-model.js';
 import type { OutputFile } from '../emit/output.js';
 import { checkSecretsDir, readSecretFiles, readSiteKeyFile } from '../load/read-secrets.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
@@ -161,35 +162,54 @@ function readOptions(opts: Record<string, unknown>): CompileOptions {
   };
 }
 
+/** What a run keeps of a checked site: no source bytes, no parsed document. */
+interface SiteRun {
+  readonly path: string;
+  readonly source: { readonly file: string; readonly stem: string };
+  readonly model: SiteModel | undefined;
+}
+
 async function runSites(args: readonly string[], opts: CompileOptions, mode: Mode, io: CliIo): Promise<number> {
   if (opts.check && opts.reveal)
     throw new UsageError('option-conflict', '--check compares the redacted output; it cannot be combined with --reveal');
   if (!opts.reveal && (opts.siteKeyFile !== undefined || opts.secretsDir !== undefined)) {
     throw new UsageError('option-conflict', '--site-key-file and --secrets-dir are used only with --reveal');
   }
-  const { files, folders } = await resolveSiteArgs(args, io.cwd);
-  const sources = [];
-  for (const f of files) sources.push(await readSiteSource(f, io.cwd));
-  const checked = sources.map((s) => checkSite(s));
   if (opts.out === '') throw new UsageError('out-empty', '--out is empty; name the output folder');
+  const { files, folders } = await resolveSiteArgs(args, io.cwd);
+  // One site at a time: read, check, locate, and keep only the model and the located diagnostics,
+  // so memory does not grow with the parsed documents of every site.
+  const checked: SiteRun[] = [];
+  const diagnostics: Diagnostic[][] = [];
+  const locatedBySite: LocatedDiagnostic[][] = [];
+  for (const f of files) {
+    const c = checkSite(await readSiteSource(f, io.cwd));
+    checked.push({ path: f, source: { file: c.source.file, stem: c.source.stem }, model: c.model });
+    diagnostics.push([...c.diagnostics]);
+    locatedBySite.push(locateAll(c.diagnostics, c.parsed));
+  }
   const outDir = resolve(io.cwd, opts.out);
   const outShown = displayPath(outDir, io.cwd);
 
-  const diagnostics: Diagnostic[][] = checked.map((c) => [...c.diagnostics]);
   const emitted: (OutputFile[] | undefined)[] = checked.map(() => undefined);
   if (mode !== 'validate' && checked.every((c) => c.model !== undefined)) {
-    let inputs: ((c: CheckedSite) => Promise<SecretInputs>) | undefined;
+    let inputs: ((c: SiteRun) => Promise<SecretInputs>) | undefined;
     if (opts.reveal) inputs = await revealInputs(opts, io);
     for (const [i, c] of checked.entries()) {
       const model = c.model!;
       const result = emitCheckedSite(model, c.source.file, opts.reveal, inputs ? await inputs(c) : undefined);
       diagnostics[i]!.push(...result.diagnostics);
       emitted[i] = result.files;
+      if (result.diagnostics.length > 0) {
+        // Rare (missing reveal inputs): parse the site again to place them.
+        const again = checkSite(await readSiteSource(c.path, io.cwd));
+        locatedBySite[i] = locateAll(diagnostics[i]!, again.parsed);
+      }
     }
     if (opts.reveal) await refuseTrackablePaths(outDir, outShown, checked, emitted);
   }
 
-  const located: LocatedDiagnostic[] = checked.flatMap((c, i) => locateAll(diagnostics[i]!, c.parsed));
+  const located: LocatedDiagnostic[] = locatedBySite.flat();
   const failed = located.some((d) => d.severity === 'error');
   const reports: SiteReport[] = checked.map((c, i) => ({
     file: c.source.file,
@@ -307,7 +327,7 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
 async function refuseTrackablePaths(
   outDir: string,
   outShown: string,
-  checked: readonly CheckedSite[],
+  checked: readonly SiteRun[],
   emitted: readonly (OutputFile[] | undefined)[],
 ): Promise<void> {
   const paths = checked.flatMap((c, i) =>
@@ -373,7 +393,7 @@ function printSummary(
 }
 
 /** Gathers the site key, environment variables and secret files a reveal reads. */
-async function revealInputs(opts: CompileOptions, io: CliIo): Promise<(c: CheckedSite) => Promise<SecretInputs>> {
+async function revealInputs(opts: CompileOptions, io: CliIo): Promise<(c: SiteRun) => Promise<SecretInputs>> {
   const fromEnv = io.env['CHAMICORE_SITE_KEY'];
   const siteKey =
     opts.siteKeyFile !== undefined
