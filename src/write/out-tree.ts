@@ -216,8 +216,14 @@ export async function diffSiteTree(outDir: string, site: string, files: readonly
       continue;
     }
     present.delete(f.path);
-    const current = await readFile(join(target, ...f.path.split('/')));
-    if (!current.equals(Buffer.from(f.contents, 'utf8'))) differing.push(f.path);
+    // --check of an out/ that did not exist when it started runs without the lock: a compile may
+    // be creating the tree meanwhile, and a file listed a moment ago may be gone.
+    const current = await readFile(join(target, ...f.path.split('/'))).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (current === undefined) missing.push(f.path);
+    else if (!current.equals(Buffer.from(f.contents, 'utf8'))) differing.push(f.path);
   }
   return { differing, missing, extra: [...present].sort(compareStrings) };
 }
