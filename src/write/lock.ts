@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../report/exit-codes.js';
 
@@ -33,12 +33,21 @@ export async function lockOutDir(outDir: string, owner: LockOwner, create: boole
   let waited = 0;
   for (;;) {
     try {
-      const handle = await open(path, 'wx', 0o644);
+      // The lock appears with its content in one step (a hard link of a written file): a run that
+      // reads it never sees it empty, which would look like a dead owner's.
+      const draft = `${path}.${String(owner.pid)}-${randomBytes(6).toString('hex')}`;
+      const handle = await open(draft, 'wx', 0o644);
       try {
         await handle.writeFile(token, 'utf8');
       } finally {
         await handle.close();
       }
+      try {
+        await link(draft, path);
+      } finally {
+        await rm(draft, { force: true });
+      }
+      await removeDeadDrafts(outDir, owner);
       return {
         release: async () => {
           const held = await readFile(path, 'utf8').catch(() => '');
@@ -92,5 +101,13 @@ async function takeOver(path: string, stale: string, owner: LockOwner): Promise<
   } finally {
     await handle.close();
     await rm(guard, { force: true });
+  }
+}
+
+/** Drafts of the lock left by runs killed while taking it (their process is gone). */
+async function removeDeadDrafts(outDir: string, owner: LockOwner): Promise<void> {
+  for (const name of await readdir(outDir).catch(() => [] as string[])) {
+    const m = /^\.chamicore-compile\.lock\.(\d+)-[0-9a-f]{12}$/.exec(name);
+    if (m !== null && !owner.alive(Number(m[1]))) await rm(join(outDir, name), { force: true });
   }
 }
