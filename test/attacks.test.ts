@@ -385,13 +385,13 @@ describe('names and text reach the terminal escaped', () => {
 describe('the work a site file can cause is bounded', () => {
   const head = 'site: {name: big, environment: staging, domain: big.example.org}\nrelease: {version: "1.0.0"}\n';
 
-  it('refuses 58,000 keys and 1 MiB of shallow brackets before parsing, at the node past the limit', () => {
+  it('refuses 58,000 keys and 1 MiB of shallow brackets while parsing, at the node past the limit', () => {
     const w = workspace();
     const keys = `${head}services:\n  smd:\n    env:\n${Array.from({ length: 58_000 }, (_, i) => `      K${String(i).padStart(6, '0')}: v\n`).join('')}`;
     writeFileSync(join(w, 'sites/big.yaml'), keys);
     const r = cli(['validate', 'sites/big.yaml'], { cwd: w });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^sites\/big\.yaml:19997:1: input-too-many-nodes: /);
+    expect(r.stderr).toMatch(/^sites\/big\.yaml:19997:16: input-too-many-nodes: /);
     writeFileSync(join(w, 'sites/big.yaml'), `${head}x: [${Array.from({ length: 340_000 }, () => '[]').join(',')}]\n`);
     expect(cli(['validate', 'sites/big.yaml'], { cwd: w }).stderr).toMatch(/^sites\/big\.yaml:3:\d+: input-too-many-nodes: /);
   });

@@ -5,10 +5,10 @@ export const Limits = {
   /** Deepest nesting of maps and lists in a site file. */
   maxDepth: 32,
   /**
-   * Lines, flow collections and flow items: bounds the parser's work and memory (1 MiB of `[],`
-   * took 630 MB); a large real site has a few hundred.
+   * YAML nodes (scalars, collections, entries), counted on the lexer's tokens: bounds the parser's
+   * work and memory (1 MiB of `[],` took 630 MB); a large real site has under a thousand.
    */
-  maxNodes: 20_000,
+  maxNodes: 40_000,
   /** Most site files in one run. */
   maxSites: 500,
 } as const;

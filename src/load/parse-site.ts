@@ -1,6 +1,7 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Scalar, type Document, type Node as YamlNode } from 'yaml';
 import { error, type Diagnostic, type PathSegment } from '../report/diagnostic.js';
 import { Limits } from './limits.js';
+import { compose, scanTokens, unclosedAt } from './scan-yaml.js';
 
 /** A parsed site file: its text, the YAML document (for positions) and, if sound, its data. */
 export interface ParsedSite {
@@ -62,6 +63,8 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   const lineCounter = new LineCounter();
   // Errors found before the YAML parser runs still need line starts to be located.
   const fail = (diagnostics: Diagnostic[], text = ''): ParsedSite => {
+    // A fresh counter: a scan stopped at a limit has counted some lines already.
+    const lineCounter = new LineCounter();
     lineCounter.addNewLine(0);
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
     return { file, text, doc: undefined, lineCounter, data: undefined, diagnostics };
@@ -86,13 +89,11 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   if (nul >= 0) {
     return fail([error('input-nul', file, [], 'the file contains a NUL character', { offset: nul })], text);
   }
-  const depthError = checkNestingDepth(file, text);
-  if (depthError !== undefined) return fail([depthError], text);
-
-  const doc = parseDocument(text, {
-    lineCounter,
+  const scan = scanTokens(file, text, lineCounter);
+  if (scan.limit !== undefined) return fail([scan.limit], text);
+  const doc = compose(scan.tokens, text, {
     // yaml's own check compares every key with every other (quadratic: 58,000 keys took 25 s);
-    // walk() finds duplicates with a set per mapping instead.
+    // duplicateKeys() finds them with a set per mapping instead.
     uniqueKeys: false,
     stringKeys: true,
     merge: false,
@@ -105,12 +106,17 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   const diagnostics: Diagnostic[] = duplicateKeys(doc, file);
   for (const e of [...doc.errors, ...doc.warnings]) {
     const code = YAML_ERROR_CODES[e.code] ?? 'yaml-syntax';
-    diagnostics.push(error(code, file, [], yamlMessage(e.code, e.message), { offset: e.pos[0] }));
+    const opened = unclosedAt(e.code, e.message, e.pos[0], scan);
+    const tag = e.code === 'TAG_RESOLVE_FAILED' ? /^![^\s[\]{},]*/.exec(text.slice(e.pos[0], e.pos[0] + 200))?.[0] : undefined;
+    const message = opened?.message ?? (tag === undefined ? yamlMessage(e.code, e.message) : tagMessage(tag));
+    diagnostics.push(error(code, file, [], message, { offset: opened?.offset ?? e.pos[0] }));
   }
   if (doc.directives.yaml.version !== '1.2') {
     // A %YAML 1.1 directive would turn `yes` into true and `<<` into a merge: one reading only.
     diagnostics.push(
-      error('yaml-syntax', file, [], `%YAML ${doc.directives.yaml.version} directive: site files are YAML 1.2`, { offset: 0 }),
+      error('yaml-syntax', file, [], `%YAML ${doc.directives.yaml.version} directive: site files are YAML 1.2`, {
+        offset: Math.max(0, text.search(/^%YAML/m)),
+      }),
     );
   }
   if (diagnostics.length > 0) return { file, text, doc, lineCounter, data: undefined, diagnostics };
@@ -127,7 +133,7 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
       diagnostics: [error('input-not-mapping', file, [], `${what}; a site file is a YAML mapping with site:, release:, …`)],
     };
   }
-  walk(doc, file, diagnostics);
+  walk(doc, text, file, diagnostics);
   if (diagnostics.length > 0) return { file, text, doc, lineCounter, data: undefined, diagnostics };
   text = text.replace(/^\uFEFF/, '');
   return { file, text, doc, lineCounter, data: doc.toJS({ maxAliasCount: 0 }), diagnostics };
@@ -150,77 +156,6 @@ function yamlMessage(code: string, message: string): string {
   }
 }
 
-function tooManyNodes(file: string, offset: number): Diagnostic {
-  return error(
-    'input-too-many-nodes',
-    file,
-    [],
-    `more than ${Limits.maxNodes.toLocaleString('en-US')} lines and flow items; a site file is far smaller`,
-    { offset },
-  );
-}
-
-/**
- * Rejects nesting deeper than the limit, and more nodes than the limit, before the YAML parser sees the text, so a hostile file
- * cannot exhaust the stack. Counts open flow brackets and block indentation levels.
- */
-function checkNestingDepth(file: string, text: string): Diagnostic | undefined {
-  let nodes = 0;
-  let flow = 0;
-  let offset = 0;
-  const indents: number[] = [];
-  // Indentation of the line that opened a block scalar (`key: |`); its content lines are text.
-  let blockParent: number | undefined;
-  for (const line of text.split('\n')) {
-    const content = line.replace(/^[ ]*/, '');
-    const indent = line.length - content.length;
-    if (blockParent !== undefined) {
-      if (content === '' || indent > blockParent) {
-        offset += line.length + 1;
-        continue;
-      }
-      blockParent = undefined;
-    }
-    if (flow === 0 && /(^|[ ])[|>][-+0-9]*[ ]*(#.*)?$/.test(content)) blockParent = indent;
-    if (content !== '' && !content.startsWith('#')) nodes += 1;
-    if (nodes > Limits.maxNodes) return tooManyNodes(file, offset);
-    if (content !== '' && !content.startsWith('#') && flow === 0) {
-      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
-      indents.push(indent);
-      // "- - - a" nests one level per dash.
-      const dashes = /^(-[ ]+)+/.exec(content);
-      const extra = dashes ? dashes[0].split('-').length - 1 : 0;
-      if (indents.length + extra > Limits.maxDepth) {
-        return error('input-too-deep', file, [], `nesting deeper than ${Limits.maxDepth} levels`, { offset: offset + indent });
-      }
-    }
-    // Count flow brackets outside quotes and comments.
-    let quote: string | undefined;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (quote !== undefined) {
-        if (c === '\\' && quote === '"') i += 1;
-        else if (c === quote) quote = undefined;
-        continue;
-      }
-      if (c === '"' || c === "'") quote = c;
-      else if (c === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
-      else if (c === '[' || c === '{' || c === ',') {
-        nodes += 1;
-        if (nodes > Limits.maxNodes) return tooManyNodes(file, offset + i);
-        if (c === ',') continue;
-        flow += 1;
-        if (flow + indents.length > Limits.maxDepth) {
-          return error('input-too-deep', file, [], `nesting deeper than ${Limits.maxDepth} levels`, { offset: offset + i });
-        }
-      } else if ((c === ']' || c === '}') && flow > 0) flow -= 1;
-    }
-    offset += line.length + 1;
-  }
-  return undefined;
-}
-
-/** Walks the document, rejecting aliases, tags, merge keys and strings no output can carry. */
 /** Every repeated key of every mapping, in linear time (a set per mapping), even when other YAML errors exist. */
 function duplicateKeys(doc: Document.Parsed, file: string): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -246,7 +181,8 @@ function duplicateKeys(doc: Document.Parsed, file: string): Diagnostic[] {
   return out;
 }
 
-function walk(doc: Document.Parsed, file: string, out: Diagnostic[]): void {
+/** Walks the document, rejecting aliases, tags, merge keys and strings no output can carry. */
+function walk(doc: Document.Parsed, text: string, file: string, out: Diagnostic[]): void {
   const stack: { node: unknown; path: PathSegment[] }[] = [{ node: doc.contents, path: [] }];
   while (stack.length > 0) {
     const { node, path } = stack.pop()!;
@@ -257,7 +193,12 @@ function walk(doc: Document.Parsed, file: string, out: Diagnostic[]): void {
     }
     const n = node as YamlNode;
     if (n.tag !== undefined) {
-      out.push(error('yaml-unknown-tag', file, path, `tag ${n.tag}: site files use no YAML tags`));
+      const tag = tagBefore(text, n.range?.[0] ?? 0);
+      out.push(
+        tag === undefined
+          ? error('yaml-unknown-tag', file, path, `tag ${n.tag}: site files use no YAML tags`)
+          : error('yaml-unknown-tag', file, path, tagMessage(tag.source), { offset: tag.offset }),
+      );
       continue;
     }
     if (isScalar(n)) {
@@ -293,5 +234,27 @@ function checkString(node: Scalar, file: string, path: PathSegment[], out: Diagn
     out.push(error('input-ill-formed-unicode', file, path, 'the string holds a lone UTF-16 surrogate escape', { onKey }));
   } else if (s.includes('\0')) {
     out.push(error('input-nul', file, path, 'the string holds a NUL character (\\0)', { onKey }));
+  }
+}
+
+function tagMessage(tag: string): string {
+  return `tag ${tag}: site files use no YAML tags`;
+}
+
+/**
+ * The tag written before the node that starts at `start`: the node's range starts at its content,
+ * and a tag (with an anchor beside it) is the last property before it. Reported where the tag is
+ * written, as the parser reports a tag it cannot resolve.
+ */
+function tagBefore(text: string, start: number): { source: string; offset: number } | undefined {
+  let end = start;
+  for (;;) {
+    while (end > 0 && /\s/.test(text[end - 1]!)) end -= 1;
+    let begin = end;
+    while (begin > 0 && !/[\s[\]{},]/.test(text[begin - 1]!)) begin -= 1;
+    const word = text.slice(begin, end);
+    if (word.startsWith('!')) return { source: word, offset: begin };
+    if (!word.startsWith('&') || begin === 0) return undefined;
+    end = begin;
   }
 }
