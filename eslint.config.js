@@ -3,13 +3,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'coverage/', 'test/golden/**/input/', 'test/golden/**/expected/', 'src/generated/'] },
+  {
+    ignores: ['dist/', 'out/', '.scratch/', '.tools/', 'coverage/', 'test/golden/**/input/', 'test/golden/**/expected/', 'src/generated/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['scripts/*.mjs', 'test/conformance/*.mjs', 'eslint.config.js'] },
+        projectService: { allowDefaultProject: ['scripts/*.mjs', 'test/conformance/*.mjs', 'test/helpers/*.mjs', 'eslint.config.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

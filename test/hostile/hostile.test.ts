@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
 import { BIN, removeTemps, REVEAL_ENV, ROOT, temp } from '../helpers/cli.js';
@@ -20,7 +21,7 @@ const CASES = join(ROOT, 'test/hostile/cases');
 /** CPU time a case may use; a wall-clock limit only stops a run that hangs. */
 const CPU_LIMIT_MS = 5_000;
 const HANG_MS = 120_000;
-const CPU_REPORT = join(ROOT, 'test/helpers/cpu-report.cjs');
+const CPU_REPORT = pathToFileURL(join(ROOT, 'test/helpers/cpu-report.mjs')).href;
 const HEAP_MB = 256;
 
 interface Expectation {
@@ -145,13 +146,13 @@ interface Run {
   signal: string | null;
   stdout: string;
   stderr: string;
-  /** CPU time of the child (user + system), from test/helpers/cpu-report.cjs. */
+  /** CPU time of the child (user + system), from test/helpers/cpu-report.mjs. */
   cpuMs: number;
 }
 
 function runCli(args: readonly string[], cwd: string, env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '-r', CPU_REPORT, BIN, ...args], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--import', CPU_REPORT, BIN, ...args], {
       cwd,
       env: { PATH: process.env['PATH'] ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
