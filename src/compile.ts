@@ -2,23 +2,13 @@ import { emitSite } from './emit/registry.js';
 import type { OutputFile } from './emit/output.js';
 import type { Site } from './generated/site.js';
 import { parseSite, type ParsedSite } from './load/parse-site.js';
+import type { SiteSource } from './load/site-source.js';
 import { buildModel } from './model/build-model.js';
 import type { SiteModel } from './model/site-model.js';
 import { hasErrors, type Diagnostic } from './report/diagnostic.js';
 import { resolveSecrets, type SecretInputs } from './secrets/resolve.js';
 import { runRules } from './validate/rules/index.js';
 import { validateSchema } from './validate/validate-schema.js';
-
-/** A site file as read at the edge. */
-export interface SiteSource {
-  /** Path shown in diagnostics (relative to the working directory when possible). */
-  readonly file: string;
-  /** Path named in generated headers: `<folder>/<file>`, the same from any working directory. */
-  readonly label: string;
-  /** File name without `.yaml`/`.yml`. */
-  readonly stem: string;
-  readonly bytes: Uint8Array;
-}
 
 /** The result of checking one site: everything a reporter or the emit stage needs. */
 export interface CheckedSite {
@@ -51,3 +41,5 @@ export function emitCheckedSite(
   if (hasErrors(diagnostics)) return { files: undefined, diagnostics };
   return { files: emitSite({ model, secrets: values, redacted: !reveal }), diagnostics };
 }
+
+export type { SiteSource };

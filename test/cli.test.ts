@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GENERATED_PREFIX } from '../src/emit/header.js';
-import { BIN, cli, readTree, removeTemps, ROOT, temp, TEST_KEY, workspace } from './helpers/cli.js';
+import { BIN, cli, readTree, removeTemps, REVEAL_ENV, ROOT, temp, TEST_KEY, TEST_LOCK, workspace } from './helpers/cli.js';
 
 const KEY = TEST_KEY;
 
@@ -266,5 +266,100 @@ describe('--reveal', () => {
     const r3 = cli(['--reveal', '--secrets-dir', repo, '--out', temp(), 'sites/eiger'], { cwd: w, env: { CHAMICORE_SITE_KEY: KEY } });
     expect(r3.code).toBe(2);
     expect(r3.stderr).toContain('git work tree');
+  });
+});
+
+describe('every usage code, end to end: one line, exit 2, nothing written', () => {
+  const usage = (r: { code: number | null; stdout: string; stderr: string }, code: string): void => {
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^chamicore-compile: error: ${code}: \\S[^\\n]*\\n$`));
+  };
+
+  it('option-conflict: --check with --reveal, and secret inputs without --reveal', () => {
+    usage(cli(['--check', '--reveal', 'sites']), 'option-conflict');
+    usage(cli(['--secrets-dir', '/tmp', 'sites']), 'option-conflict');
+  });
+
+  it('site-ambiguous, site-not-yaml and site-name-collision', () => {
+    const w = workspace();
+    writeFileSync(join(w, 'sites/alps.yml'), readFileSync(join(w, 'sites/alps.yaml')));
+    usage(cli(['sites/alps'], { cwd: w }), 'site-ambiguous');
+    usage(cli(['sites'], { cwd: w }), 'site-name-collision');
+    writeFileSync(join(w, 'sites/notes.txt'), 'site: x\n');
+    usage(cli(['sites/notes.txt'], { cwd: w }), 'site-not-yaml');
+    expect(existsSync(join(w, 'out'))).toBe(false);
+  });
+
+  it('site-unreadable: a site file in the folder is a dangling link', () => {
+    const w = workspace();
+    symlinkSync(join(w, 'nowhere.yaml'), join(w, 'sites/gone.yaml'));
+    const r = cli(['sites'], { cwd: w });
+    usage(r, 'site-unreadable');
+    expect(r.stderr).toContain('sites/gone.yaml: cannot read: ENOENT');
+    expect(existsSync(join(w, 'out'))).toBe(false);
+  });
+
+  it('secrets-dir-missing and out-not-folder', () => {
+    const w = workspace();
+    usage(
+      cli(['--reveal', '--secrets-dir', join(w, 'none'), '--out', join(temp(), 'o'), 'sites/eiger'], { cwd: w, env: REVEAL_ENV }),
+      'secrets-dir-missing',
+    );
+    mkdirSync(join(w, 'out'));
+    writeFileSync(join(w, 'out/alps'), 'a file where a folder goes\n');
+    usage(cli(['sites/alps'], { cwd: w }), 'out-not-folder');
+    expect(readFileSync(join(w, 'out/alps'), 'utf8')).toBe('a file where a folder goes\n');
+  });
+});
+
+describe('secret values no output can carry', () => {
+  it('secret-value-invalid: a secret file that is not UTF-8 is refused at its fromFile line, never quoted', () => {
+    const secrets = join(temp(), 'secrets');
+    mkdirSync(secrets, { mode: 0o700 });
+    writeFileSync(join(secrets, 'eiger-db-password'), Buffer.from([0x70, 0xff, 0xfe, 0x71]));
+    const out = join(temp(), 'deploy');
+    const r = cli(['--reveal', '--secrets-dir', secrets, '--out', out, 'sites/eiger'], { env: REVEAL_ENV });
+    // A reveal input that cannot be used is exit 2, like a missing one.
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(
+      /^sites\/eiger\.yaml:68:15: secret-value-invalid: secret "db-password": eiger-db-password is not UTF-8 text$/m,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('internal errors', () => {
+  it('a thrown non-Error is reported as an internal error (70) that says what was thrown', async () => {
+    const { run } = await import('../src/cli/run.js');
+    let stderr = '';
+    const code = await run(['--version'], {
+      stdout: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test
+        throw 'not an Error';
+      },
+      stderr: (t) => (stderr += t),
+      env: {},
+      cwd: ROOT,
+      lock: TEST_LOCK,
+    });
+    expect(code).toBe(70);
+    expect(stderr).toMatch(/^chamicore-compile: internal error: a non-Error value was thrown \(string\): "not an Error"\n/);
+  });
+
+  it('an exception that is not a file-system error stays internal (70), not a usage error (2)', async () => {
+    const { run } = await import('../src/cli/run.js');
+    const w = workspace();
+    let stderr = '';
+    const code = await run(['sites/alps'], {
+      stdout: () => {
+        throw new TypeError('a bug while reporting');
+      },
+      stderr: (t) => (stderr += t),
+      env: {},
+      cwd: w,
+      lock: TEST_LOCK,
+    });
+    expect(code).toBe(70);
+    expect(stderr).toMatch(/^chamicore-compile: internal error: a bug while reporting\n/);
   });
 });

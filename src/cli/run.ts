@@ -4,6 +4,7 @@ import { checkSite, emitCheckedSite } from '../compile.js';
 import type { SiteModel } from '../model/site-model.js';
 import type { OutputFile } from '../emit/output.js';
 import { checkSecretsDir, readSecretFiles, readSiteKeyFile } from '../load/read-secrets.js';
+import { fsErrorCode } from '../load/fs-error.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import { hasErrors, type Diagnostic } from '../report/diagnostic.js';
 import { ExitCode, UsageError } from '../report/exit-codes.js';
@@ -13,7 +14,7 @@ import { countSummary, formatText, locateAll, plural, toJson, type LocatedDiagno
 import { toJunit } from '../report/junit.js';
 import { secretInputsNeeded, type SecretInputs } from '../secrets/resolve.js';
 import { VERSION } from '../version.js';
-import { findTrackablePath } from '../write/git.js';
+import { findTrackablePath } from '../io/git.js';
 import { GENERATED_PREFIX } from '../emit/header.js';
 import { lockOutDir } from '../write/lock.js';
 import {
@@ -143,9 +144,8 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
       io.stderr(`chamicore-compile: error: ${e.code}: ${oneLine(e.message)}\n`);
       return ExitCode.usage;
     }
-    const err = e as Error;
     io.stderr(
-      `chamicore-compile: internal error: ${err.message}\n${err.stack ?? ''}\nThis is a bug in chamicore-compile ${VERSION}; please report it with the command you ran.\n`,
+      `chamicore-compile: internal error: ${describeThrown(e)}\nThis is a bug in chamicore-compile ${VERSION}; please report it with the command you ran.\n`,
     );
     return ExitCode.internal;
   }
@@ -206,7 +206,7 @@ async function runSites(args: readonly string[], opts: CompileOptions, mode: Mod
         locatedBySite[i] = locateAll(diagnostics[i]!, again.parsed);
       }
     }
-    if (opts.reveal) await refuseTrackablePaths(outDir, outShown, checked, emitted);
+    if (opts.reveal) await refuseTrackablePaths(outDir, outShown, checked, emitted, io.env);
   }
 
   const located: LocatedDiagnostic[] = locatedBySite.flat();
@@ -329,6 +329,7 @@ async function refuseTrackablePaths(
   outShown: string,
   checked: readonly SiteRun[],
   emitted: readonly (OutputFile[] | undefined)[],
+  env: CliIo['env'],
 ): Promise<void> {
   const paths = checked.flatMap((c, i) =>
     (emitted[i] ?? []).flatMap((f) => [
@@ -337,7 +338,7 @@ async function refuseTrackablePaths(
     ]),
   );
   if (paths.length === 0) return;
-  const trackable = await findTrackablePath(outDir, paths);
+  const trackable = await findTrackablePath(outDir, paths, env);
   if (trackable !== undefined) {
     throw new UsageError(
       'reveal-into-git',
@@ -350,8 +351,8 @@ async function fsStep<T>(display: string, verb: string, step: () => Promise<T>):
   try {
     return await step();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (e instanceof UsageError || typeof code !== 'string') throw e;
+    const code = fsErrorCode(e);
+    if (code === undefined) throw e;
     throw new UsageError('out-io', `${display}: cannot ${verb}: ${code}${verb === 'write' ? '; the previous contents are unchanged' : ''}`);
   }
 }
@@ -413,4 +414,12 @@ async function revealInputs(opts: CompileOptions, io: CliIo): Promise<(c: SiteRu
     const files = secretsDir !== undefined ? await readSecretFiles(secretsDir, needed.files) : new Map();
     return { siteKey, siteKeySource, env, files, secretsDir };
   };
+}
+
+/** What was thrown, for the internal-error report: an Error's message and stack, or the value and its type. */
+function describeThrown(e: unknown): string {
+  if (e instanceof Error) return `${oneLine(e.message)}\n${e.stack ?? ''}`;
+  const shown =
+    typeof e === 'string' ? JSON.stringify(e) : typeof e === 'object' && e !== null ? Object.prototype.toString.call(e) : String(e);
+  return `a non-Error value was thrown (${e === null ? 'null' : typeof e}): ${oneLine(shown.slice(0, 200))}`;
 }

@@ -947,8 +947,7 @@ export const siteSchema: Record<string, unknown> = {
     "httpUrl": {
       "description": "An http:// or https:// URL.",
       "type": "string",
-      "format": "uri",
-      "pattern": "^https?://[^\\s/?#]+([/?#][^\\s]*)?$",
+      "pattern": "^https?://([A-Za-z0-9._~!$&'()*+,;=:@\\[\\]-]|%[0-9A-Fa-f]{2})+([/?#]([A-Za-z0-9._~!$&'()*+,;=:@/?#\\[\\]-]|%[0-9A-Fa-f]{2})*)?$",
       "maxLength": 2048,
       "x-expected": "an http:// or https:// URL"
     },

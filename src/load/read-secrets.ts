@@ -1,9 +1,10 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../report/exit-codes.js';
+import { fsErrorCode } from './fs-error.js';
 import { NotRegularFileError, readBounded } from './read-bounded.js';
 import type { SecretFile } from '../secrets/resolve.js';
-import { findGitWorkTree } from '../write/git.js';
+import { findGitWorkTree } from '../io/git.js';
 
 const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
@@ -24,8 +25,12 @@ export async function readSiteKeyFile(path: string, cwd: string): Promise<Uint8A
   try {
     bytes = await readBounded(resolve(cwd, path), MAX_SITE_KEY_FILE_BYTES);
   } catch (e) {
-    const why = e instanceof NotRegularFileError ? 'not a regular file' : `cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`;
-    throw new UsageError('site-key-unreadable', `--site-key-file ${path}: ${why}`);
+    const code = fsErrorCode(e);
+    if (!(e instanceof NotRegularFileError) && code === undefined) throw e;
+    throw new UsageError(
+      'site-key-unreadable',
+      `--site-key-file ${path}: ${code === undefined ? 'not a regular file' : `cannot read: ${code}`}`,
+    );
   }
   if (bytes.length > MAX_SITE_KEY_FILE_BYTES) {
     throw new UsageError('site-key-unreadable', `--site-key-file ${path}: larger than ${String(MAX_SITE_KEY_FILE_BYTES)} bytes`);
@@ -72,10 +77,11 @@ export async function readSecretFiles(dir: string, names: readonly string[]): Pr
     try {
       bytes = await readBounded(join(dir, name), MAX_SECRET_FILE_BYTES, { noFollow: true });
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = fsErrorCode(e);
       if (code === 'ELOOP') out.set(name, { kind: 'outside' });
       else if (e instanceof NotRegularFileError) out.set(name, { kind: 'invalid', reason: 'is not a regular file' });
-      else out.set(name, { kind: 'missing' });
+      else if (code !== undefined) out.set(name, { kind: 'missing' });
+      else throw e;
       continue;
     }
     if (bytes.length > MAX_SECRET_FILE_BYTES) {

@@ -1,9 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { SiteSource } from '../compile.js';
+import type { SiteSource } from './site-source.js';
 import { UsageError } from '../report/exit-codes.js';
 import { printable } from '../report/printable.js';
 import { NotRegularFileError, readBounded } from './read-bounded.js';
+import { fsErrorCode } from './fs-error.js';
 import { Limits } from './limits.js';
 
 const SITE_EXTENSIONS = ['.yaml', '.yml'];
@@ -83,6 +84,8 @@ export async function readSiteSource(abs: string, cwd: string): Promise<SiteSour
     return { file, label: printable(`${basename(dirname(abs))}/${basename(abs)}`), stem: siteStem(abs), bytes };
   } catch (e) {
     if (e instanceof NotRegularFileError) throw new UsageError('site-not-file', `${file}: not a regular file`);
-    throw new UsageError('site-unreadable', `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = fsErrorCode(e);
+    if (code === undefined) throw e;
+    throw new UsageError('site-unreadable', `${file}: cannot read: ${code}`);
   }
 }

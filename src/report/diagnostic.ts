@@ -3,72 +3,52 @@
  * tested; wording may change. Positions are resolved late, from `path`, by the reporter.
  */
 
-/** Every diagnostic code the compiler can emit. */
-export type DiagnosticCode =
+import type { RuleCode } from '../validate/rules/index.js';
+
+/**
+ * The codes of the stages before and after the rules, with what each means. The rules declare
+ * their own codes (src/validate/rules/); DiagnosticCode is the union of both.
+ */
+export const STAGE_CODES = {
   // reading the file
-  | 'input-unreadable'
-  | 'input-too-large'
-  | 'input-invalid-utf8'
-  | 'input-nul'
-  | 'input-ill-formed-unicode'
-  | 'input-too-deep'
-  | 'input-too-many-nodes'
-  | 'input-not-mapping'
+  'input-too-large': 'the site file is larger than the size limit',
+  'input-invalid-utf8': 'the site file is not UTF-8',
+  'input-nul': 'the site file holds a NUL character',
+  'input-ill-formed-unicode': 'a string holds a lone UTF-16 surrogate escape',
+  'input-too-deep': 'maps and lists nest deeper than the limit',
+  'input-too-many-nodes': 'the file has more YAML nodes than the limit',
+  'input-not-mapping': 'the file is empty or its top level is not a mapping',
   // YAML
-  | 'yaml-syntax'
-  | 'yaml-duplicate-key'
-  | 'yaml-unknown-tag'
-  | 'yaml-merge-key'
-  | 'yaml-alias'
-  | 'yaml-multiple-documents'
+  'yaml-syntax': 'the file is not well-formed YAML 1.2',
+  'yaml-duplicate-key': 'a key appears twice in one mapping',
+  'yaml-unknown-tag': 'a YAML tag is used',
+  'yaml-merge-key': 'a merge key (<<) is used',
+  'yaml-alias': 'an alias (*name) is used',
+  'yaml-multiple-documents': 'the file holds more than one YAML document',
   // JSON Schema
-  | 'schema-required'
-  | 'schema-unknown-key'
-  | 'schema-key-pattern'
-  | 'schema-type'
-  | 'schema-enum'
-  | 'schema-pattern'
-  | 'schema-format'
-  | 'schema-range'
-  | 'schema-length'
-  | 'schema-unique'
-  | 'schema-one-of'
-  | 'schema-invalid'
-  // semantic rules
-  | 'site-name-mismatch'
-  | 'prod-dev-mode'
-  | 'secret-value-outside-dev'
-  | 'secret-dev-token'
-  | 'secret-undefined'
-  | 'secret-unused'
-  | 'prod-latest-tag'
-  | 'image-tag-invalid'
-  | 'external-db-host'
-  | 'kea-sync-url'
-  | 'events-nats-url'
-  | 'ingress-host-domain'
-  | 'prod-replicas'
-  | 'env-reserved'
-  | 'env-conflict'
-  | 'env-secret-name'
-  | 'k8s-name-invalid'
-  | 'oidc-duplicate-provider'
-  | 'prod-ingress-tls'
-  | 'compose-outside-dev'
-  | 'db-connection-budget'
-  | 'secret-rotation-unacknowledged'
-  | 'chart-values-reserved'
-  | 'chart-values-secret'
-  | 'chart-values-unknown'
-  | 'third-party-image-tag'
-  | 'third-party-unused'
+  'schema-required': 'a required key is missing',
+  'schema-unknown-key': 'a key the schema does not define',
+  'schema-key-pattern': 'a key does not match the pattern for its map',
+  'schema-type': 'a value has the wrong type',
+  'schema-enum': 'a value is not one of the allowed values',
+  'schema-pattern': 'a string does not match its pattern',
+  'schema-range': 'a number is outside its range',
+  'schema-length': 'a string or list is too short or too long',
+  'schema-unique': 'a list holds a value twice',
+  'schema-one-of': 'a value matches none, or more than one, of its alternatives',
+  'schema-invalid': 'any other schema violation',
   // reveal time
-  | 'secret-key-missing'
-  | 'secret-key-weak'
-  | 'secret-env-missing'
-  | 'secret-file-missing'
-  | 'secret-file-outside'
-  | 'secret-value-invalid';
+  'secret-key-missing': 'a generated secret needs the site key, and none was given',
+  'secret-key-weak': 'the site key is too short',
+  'secret-env-missing': 'a secret read from the environment is not set',
+  'secret-file-missing': 'a secret read from a file is missing',
+  'secret-file-outside': 'a secret file lies outside the secrets folder',
+  'secret-value-invalid': 'a secret value no output can carry (a NUL, ill-formed Unicode)',
+  'secret-dev-token': 'a secret outside development holds the public development token',
+} as const;
+
+/** Every diagnostic code the compiler can emit. */
+export type DiagnosticCode = keyof typeof STAGE_CODES | RuleCode;
 
 export type Severity = 'error' | 'warning';
 
@@ -90,8 +70,8 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
-type DiagnosticBuilder = (
-  code: DiagnosticCode,
+export type DiagnosticBuilder<C extends string = DiagnosticCode> = (
+  code: C,
   file: string,
   path: readonly PathSegment[],
   message: string,

@@ -11,27 +11,29 @@ export const ExitCode = {
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Stable codes of the usage and input failures (exit 2) that are not about a line of a site file. */
-export type UsageCode =
-  | 'option-conflict'
-  | 'site-not-found'
-  | 'site-ambiguous'
-  | 'site-not-yaml'
-  | 'site-not-file'
-  | 'site-unreadable'
-  | 'site-name-collision'
-  | 'sites-folder-empty'
-  | 'too-many-sites'
-  | 'site-key-unreadable'
-  | 'secrets-dir-missing'
-  | 'secrets-dir-in-git'
-  | 'reveal-into-git'
-  | 'out-symlink'
-  | 'out-not-folder'
-  | 'out-not-ours'
-  | 'out-empty'
-  | 'out-locked'
-  | 'out-interfered'
-  | 'out-io';
+export const USAGE_CODES = [
+  'option-conflict',
+  'site-not-found',
+  'site-ambiguous',
+  'site-not-yaml',
+  'site-not-file',
+  'site-unreadable',
+  'site-name-collision',
+  'sites-folder-empty',
+  'too-many-sites',
+  'site-key-unreadable',
+  'secrets-dir-missing',
+  'secrets-dir-in-git',
+  'reveal-into-git',
+  'out-symlink',
+  'out-not-folder',
+  'out-not-ours',
+  'out-empty',
+  'out-locked',
+  'out-interfered',
+  'out-io',
+] as const;
+export type UsageCode = (typeof USAGE_CODES)[number];
 
 /**
  * A usage or input failure: printed as one line, `chamicore-compile: error: <code>: <message>`,

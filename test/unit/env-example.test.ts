@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeVariable, renderEnvExample } from '../../src/emit/env-example.js';
+import { describeVariable, renderEnvExample } from '../../src/docs/env-example.js';
 
 describe('docs/compose.env.example', () => {
   it('is current (npm run gen)', () => {

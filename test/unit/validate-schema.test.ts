@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkData, checkText, minimalSite, where } from '../helpers/site.js';
 import { siteSchema } from '../../src/generated/site-schema.js';
+import { convertErrors } from '../../src/validate/validate-schema.js';
 
 const MINI = `site:
   name: mini
@@ -126,5 +127,35 @@ describe('validateSchema', () => {
     };
     visit(siteSchema, '#');
     expect(open).toEqual([]);
+  });
+});
+
+describe('the schema adapter', () => {
+  it('reports a keyword it has no wording for as schema-invalid, at its path, with ajv message', () => {
+    const data = { site: { name: 'x' } };
+    const [d] = convertErrors('s.yaml', data, [
+      { keyword: 'not', instancePath: '/site/name', schemaPath: '#/not', params: {}, message: 'must NOT be valid' },
+    ]);
+    expect(d).toMatchObject({ code: 'schema-invalid', severity: 'error', path: ['site', 'name'] });
+    expect(d!.message).toBe('must NOT be valid in site.name');
+  });
+
+  it('has wording for every keyword the schema can fail on outside a oneOf', () => {
+    const keywords = new Set<string>();
+    const walk = (node: unknown, inOneOf: boolean): void => {
+      if (Array.isArray(node))
+        node.forEach((n) => {
+          walk(n, inOneOf);
+        });
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (!inOneOf) keywords.add(k);
+          walk(v, inOneOf || k === 'oneOf');
+        }
+      }
+    };
+    walk(siteSchema, false);
+    const failing = ['not', 'anyOf', 'allOf', 'if', 'const', 'dependentRequired', 'contains', 'format', 'multipleOf'];
+    expect(failing.filter((k) => keywords.has(k))).toEqual([]);
   });
 });

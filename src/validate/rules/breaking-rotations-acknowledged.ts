@@ -1,5 +1,5 @@
-import { error, type Diagnostic } from '../../report/diagnostic.js';
-import type { Rule } from './rule.js';
+import { type Diagnostic } from '../../report/diagnostic.js';
+import { defineRule } from './rule.js';
 
 /**
  * Rotations that break a running site unless the operator acts first: Bitnami PostgreSQL sets its
@@ -21,23 +21,31 @@ export const BREAKING_ROTATIONS: Readonly<Record<string, { readonly bundledOnly:
   },
 };
 
-export const breakingRotationsAcknowledged: Rule = ({ model, file }) => {
-  const out: Diagnostic[] = [];
-  for (const spec of model.secrets) {
-    const rule = Object.hasOwn(BREAKING_ROTATIONS, spec.name) ? BREAKING_ROTATIONS[spec.name] : undefined;
-    if (rule === undefined || spec.rotation === 0 || spec.acknowledgedRotation === spec.rotation) continue;
-    if (rule.bundledOnly && model.database.mode !== 'bundled') continue;
-    out.push(
-      error(
-        'secret-rotation-unacknowledged',
-        file,
-        ['secrets', spec.name, 'rotation'],
-        `rotating ${spec.name} to ${String(spec.rotation)} breaks the running site unless you act first`,
-        {
-          hint: `${rule.step}; then set secrets.${spec.name}.acknowledgeRotation: ${String(spec.rotation)} (see the README, "Rotating secrets")`,
-        },
-      ),
-    );
-  }
-  return out;
-};
+export const breakingRotationsAcknowledged = defineRule(
+  {
+    'secret-rotation-unacknowledged': {
+      severity: 'error',
+      summary: 'a rotation that needs a coordinated restart is not acknowledged in `secrets.<name>.acknowledgeRotation`',
+    },
+  },
+  ({ model, file }, { error }) => {
+    const out: Diagnostic[] = [];
+    for (const spec of model.secrets) {
+      const rule = Object.hasOwn(BREAKING_ROTATIONS, spec.name) ? BREAKING_ROTATIONS[spec.name] : undefined;
+      if (rule === undefined || spec.rotation === 0 || spec.acknowledgedRotation === spec.rotation) continue;
+      if (rule.bundledOnly && model.database.mode !== 'bundled') continue;
+      out.push(
+        error(
+          'secret-rotation-unacknowledged',
+          file,
+          ['secrets', spec.name, 'rotation'],
+          `rotating ${spec.name} to ${String(spec.rotation)} breaks the running site unless you act first`,
+          {
+            hint: `${rule.step}; then set secrets.${spec.name}.acknowledgeRotation: ${String(spec.rotation)} (see the README, "Rotating secrets")`,
+          },
+        ),
+      );
+    }
+    return out;
+  },
+);

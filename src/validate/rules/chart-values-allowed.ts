@@ -1,8 +1,8 @@
 import { chartKeys, type KeyTree } from '../../generated/chart-keys.js';
 import { thirdPartyValues, type ChartValue } from '../../model/chart-values.js';
 import { suggest } from '../suggest.js';
-import { error, type Diagnostic, type PathSegment } from '../../report/diagnostic.js';
-import type { Rule } from './rule.js';
+import { type Diagnostic, type PathSegment } from '../../report/diagnostic.js';
+import { defineRule } from './rule.js';
 
 /** A key that holds a credential in the clear; references to Secrets (`existingSecret…`) are fine. */
 const SECRET_KEY = /(password|passwd|pwd|token|secret|credentials?|privatekey|apikey)$/i;
@@ -19,82 +19,89 @@ function isMap(v: unknown): v is Record<string, unknown> {
  * version the compiler pins, a key the chart's values.yaml does not declare is a typo the chart
  * would ignore: an error with the closest declared key.
  */
-export const chartValuesAllowed: Rule = ({ site, model, file }) => {
-  const own = thirdPartyValues(model);
-  const out: Diagnostic[] = [];
-  const check = (
-    input: Readonly<Record<string, unknown>> | undefined,
-    compiler: Record<string, ChartValue> | undefined,
-    base: PathSegment[],
-    chart: 'postgresql' | 'nats',
-    pinned: string,
-  ): void => {
-    // Values for a chart the site does not deploy: third-party-unused says so.
-    if (input === undefined || compiler === undefined) return;
-    const known = chartKeys[chart].version === pinned ? chartKeys[chart].keys : 1;
-    const walk = (value: unknown, set: ChartValue | undefined, tree: KeyTree, path: PathSegment[]): void => {
-      if (!isMap(value)) return;
-      for (const [key, child] of Object.entries(value)) {
-        const at = [...path, key];
-        const dotted = at.slice(base.length).join('.');
-        // Own keys only: `constructor` or `__proto__` in a site file are not the objects' own.
-        const mine = isMap(set) && Object.hasOwn(set, key) ? (set as Record<string, ChartValue>)[key] : undefined;
-        const declared = typeof tree === 'object' && Object.hasOwn(tree, key);
-        const below: KeyTree = typeof tree === 'object' ? (declared ? tree[key]! : 0) : tree;
-        if (path.length === base.length && key === 'global') {
-          out.push(
-            error('chart-values-reserved', file, at, `${chart} values may not set global: chamicore-compile owns it`, { onKey: true }),
-          );
-          continue;
-        }
-        if (mine !== undefined && !(isMap(mine) && isMap(child))) {
-          out.push(
-            error(
-              'chart-values-reserved',
-              file,
-              at,
-              `${dotted} is set by chamicore-compile for the ${chart} chart and cannot be overridden here`,
-              {
+export const chartValuesAllowed = defineRule(
+  {
+    'chart-values-reserved': { severity: 'error', summary: 'pass-through chart values set a key the compiler sets (or `global`)' },
+    'chart-values-secret': { severity: 'error', summary: 'pass-through chart values hold a credential-like key in the clear' },
+    'chart-values-unknown': { severity: 'error', summary: 'pass-through chart values name a key the chart does not have' },
+  },
+  ({ site, model, file }, { error }) => {
+    const own = thirdPartyValues(model);
+    const out: Diagnostic[] = [];
+    const check = (
+      input: Readonly<Record<string, unknown>> | undefined,
+      compiler: Record<string, ChartValue> | undefined,
+      base: PathSegment[],
+      chart: 'postgresql' | 'nats',
+      pinned: string,
+    ): void => {
+      // Values for a chart the site does not deploy: third-party-unused says so.
+      if (input === undefined || compiler === undefined) return;
+      const known = chartKeys[chart].version === pinned ? chartKeys[chart].keys : 1;
+      const walk = (value: unknown, set: ChartValue | undefined, tree: KeyTree, path: PathSegment[]): void => {
+        if (!isMap(value)) return;
+        for (const [key, child] of Object.entries(value)) {
+          const at = [...path, key];
+          const dotted = at.slice(base.length).join('.');
+          // Own keys only: `constructor` or `__proto__` in a site file are not the objects' own.
+          const mine = isMap(set) && Object.hasOwn(set, key) ? (set as Record<string, ChartValue>)[key] : undefined;
+          const declared = typeof tree === 'object' && Object.hasOwn(tree, key);
+          const below: KeyTree = typeof tree === 'object' ? (declared ? tree[key]! : 0) : tree;
+          if (path.length === base.length && key === 'global') {
+            out.push(
+              error('chart-values-reserved', file, at, `${chart} values may not set global: chamicore-compile owns it`, { onKey: true }),
+            );
+            continue;
+          }
+          if (mine !== undefined && !(isMap(mine) && isMap(child))) {
+            out.push(
+              error(
+                'chart-values-reserved',
+                file,
+                at,
+                `${dotted} is set by chamicore-compile for the ${chart} chart and cannot be overridden here`,
+                {
+                  onKey: true,
+                  hint: 'use the site key that sets it (database.*, events.nats.*, images.*)',
+                },
+              ),
+            );
+            continue;
+          }
+          if (
+            SECRET_KEY.test(key) &&
+            !SECRET_REFERENCE.test(key) &&
+            !isMap(child) &&
+            !Array.isArray(child) &&
+            child !== null &&
+            child !== '' &&
+            child !== false
+          ) {
+            out.push(
+              error('chart-values-secret', file, at, `${dotted} would put a credential in the clear into values.yaml`, {
                 onKey: true,
-                hint: 'use the site key that sets it (database.*, events.nats.*, images.*)',
-              },
-            ),
-          );
-          continue;
+                hint: "secrets belong in Secrets: the compiler wires the database and NATS passwords from the site's secrets",
+              }),
+            );
+            continue;
+          }
+          if (typeof tree === 'object' && !declared) {
+            const close = suggest(key, Object.keys(tree));
+            out.push(
+              error('chart-values-unknown', file, at, `the ${chart} chart ${chartKeys[chart].version} has no value ${dotted}`, {
+                onKey: true,
+                ...(close !== undefined ? { hint: `did you mean ${close}?` } : {}),
+              }),
+            );
+            continue;
+          }
+          walk(child, mine, below, at);
         }
-        if (
-          SECRET_KEY.test(key) &&
-          !SECRET_REFERENCE.test(key) &&
-          !isMap(child) &&
-          !Array.isArray(child) &&
-          child !== null &&
-          child !== '' &&
-          child !== false
-        ) {
-          out.push(
-            error('chart-values-secret', file, at, `${dotted} would put a credential in the clear into values.yaml`, {
-              onKey: true,
-              hint: "secrets belong in Secrets: the compiler wires the database and NATS passwords from the site's secrets",
-            }),
-          );
-          continue;
-        }
-        if (typeof tree === 'object' && !declared) {
-          const close = suggest(key, Object.keys(tree));
-          out.push(
-            error('chart-values-unknown', file, at, `the ${chart} chart ${chartKeys[chart].version} has no value ${dotted}`, {
-              onKey: true,
-              ...(close !== undefined ? { hint: `did you mean ${close}?` } : {}),
-            }),
-          );
-          continue;
-        }
-        walk(child, mine, below, at);
-      }
+      };
+      walk(input, compiler, known, base);
     };
-    walk(input, compiler, known, base);
-  };
-  check(site.database?.values, own.postgresql, ['database', 'values'], 'postgresql', model.release.postgresqlChart.version);
-  check(site.events?.nats?.values, own.nats, ['events', 'nats', 'values'], 'nats', model.release.natsChart.version);
-  return out;
-};
+    check(site.database?.values, own.postgresql, ['database', 'values'], 'postgresql', model.release.postgresqlChart.version);
+    check(site.events?.nats?.values, own.nats, ['events', 'nats', 'values'], 'nats', model.release.natsChart.version);
+    return out;
+  },
+);

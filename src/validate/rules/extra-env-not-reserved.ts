@@ -1,5 +1,5 @@
-import { compareStrings, error, type Diagnostic } from '../../report/diagnostic.js';
-import type { Rule } from './rule.js';
+import { compareStrings, type Diagnostic } from '../../report/diagnostic.js';
+import { defineRule } from './rule.js';
 
 /**
  * Names the compose .env holds for the project rather than for one service (compose-env.ts); a
@@ -15,31 +15,42 @@ export const PROJECT_ENV =
  * any service or for the project is reserved in every service, and two services may not give one
  * name different values.
  */
-export const extraEnvNotReserved: Rule = ({ site, model, file }) => {
-  const out: Diagnostic[] = [];
-  const reserved = new Set(model.services.flatMap((s) => s.reservedEnv));
-  const first = new Map<string, { service: string; value: string }>();
-  for (const s of model.services) {
-    if (!s.enabled) continue;
-    const env = site.services?.[s.id]?.env ?? {};
-    for (const name of Object.keys(env).sort(compareStrings)) {
-      const path = ['services', s.id, 'env', name];
-      if (reserved.has(name) || PROJECT_ENV.test(name)) {
-        out.push(error('env-reserved', file, path, `${name} is set by chamicore-compile and cannot be overridden in env`, { onKey: true }));
-        continue;
-      }
-      const value = env[name] ?? '';
-      const earlier = first.get(name);
-      if (earlier === undefined) first.set(name, { service: s.id, value });
-      else if (earlier.value !== value) {
-        out.push(
-          error('env-conflict', file, path, `${name} is also set by services.${earlier.service}.env to another value`, {
-            onKey: true,
-            hint: 'the compose .env holds one value per name: give both services the same value or use another name',
-          }),
-        );
+export const extraEnvNotReserved = defineRule(
+  {
+    'env-conflict': {
+      severity: 'error',
+      summary: 'two services give one extra environment variable different values (the compose .env holds one)',
+    },
+    'env-reserved': { severity: 'error', summary: 'an extra environment variable replaces one the compiler sets' },
+  },
+  ({ site, model, file }, { error }) => {
+    const out: Diagnostic[] = [];
+    const reserved = new Set(model.services.flatMap((s) => s.reservedEnv));
+    const first = new Map<string, { service: string; value: string }>();
+    for (const s of model.services) {
+      if (!s.enabled) continue;
+      const env = site.services?.[s.id]?.env ?? {};
+      for (const name of Object.keys(env).sort(compareStrings)) {
+        const path = ['services', s.id, 'env', name];
+        if (reserved.has(name) || PROJECT_ENV.test(name)) {
+          out.push(
+            error('env-reserved', file, path, `${name} is set by chamicore-compile and cannot be overridden in env`, { onKey: true }),
+          );
+          continue;
+        }
+        const value = env[name] ?? '';
+        const earlier = first.get(name);
+        if (earlier === undefined) first.set(name, { service: s.id, value });
+        else if (earlier.value !== value) {
+          out.push(
+            error('env-conflict', file, path, `${name} is also set by services.${earlier.service}.env to another value`, {
+              onKey: true,
+              hint: 'the compose .env holds one value per name: give both services the same value or use another name',
+            }),
+          );
+        }
       }
     }
-  }
-  return out;
-};
+    return out;
+  },
+);

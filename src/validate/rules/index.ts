@@ -16,14 +16,14 @@ import { noLiteralSecretsOutsideDevelopment } from './no-literal-secrets-outside
 import { oidcProvidersUnique } from './oidc-providers-unique.js';
 import { productionIngressTls } from './production-ingress-tls.js';
 import { productionReplicas } from './production-replicas.js';
-import type { Rule, RuleContext } from './rule.js';
+import type { CodeInfo, Rule, RuleContext } from './rule.js';
 import { secretsDefinedAndUsed } from './secrets-defined-and-used.js';
 import { siteNameMatchesFile } from './site-name-matches-file.js';
 import { thirdPartyImagesPinned } from './third-party-images-pinned.js';
 import type { Diagnostic } from '../../report/diagnostic.js';
 
-/** Every semantic rule, run in this order after the schema passes. */
-export const RULES: readonly Rule[] = [
+/** Every semantic rule, run in this order after the schema passes. The rule codes are derived from this list. */
+export const RULES = [
   siteNameMatchesFile,
   noDevModeOutsideDevelopment,
   noLiteralSecretsOutsideDevelopment,
@@ -45,8 +45,17 @@ export const RULES: readonly Rule[] = [
   breakingRotationsAcknowledged,
   chartValuesAllowed,
   thirdPartyImagesPinned,
-];
+] as const satisfies readonly Rule[];
+
+type CodesOf<R> = R extends Rule<infer D> ? keyof D & string : never;
+/** Every code a semantic rule can report. */
+export type RuleCode = CodesOf<(typeof RULES)[number]>;
+
+/** Every rule code with its severity and summary, in rule order (README's rule table, tests). */
+export const RULE_CODES: readonly (CodeInfo & { readonly code: RuleCode })[] = RULES.flatMap((rule) =>
+  Object.entries(rule.codes).map(([code, info]: [string, CodeInfo]) => ({ code: code as RuleCode, ...info })),
+);
 
 export function runRules(ctx: RuleContext): Diagnostic[] {
-  return RULES.flatMap((rule) => rule(ctx));
+  return RULES.flatMap((rule) => rule.check(ctx));
 }

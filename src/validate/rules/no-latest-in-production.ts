@@ -1,17 +1,22 @@
-import { error, type Diagnostic } from '../../report/diagnostic.js';
-import type { Rule } from './rule.js';
+import { type Diagnostic } from '../../report/diagnostic.js';
+import { defineRule } from './rule.js';
 
 /** `latest` moves under a running production site; production pins a version or commit. */
-export const noLatestInProduction: Rule = ({ site, model, file }) => {
-  if (site.site.environment !== 'production') return [];
-  const out: Diagnostic[] = [];
-  const message = 'image tag "latest" is refused in production; pin vX.Y.Z or a commit SHA';
-  if (site.images?.tag === 'latest') out.push(error('prod-latest-tag', file, ['images', 'tag'], message));
-  for (const s of model.services) {
-    if (!s.enabled || s.image.tag !== 'latest') continue;
-    if (site.services?.[s.id]?.image?.tag === 'latest') {
-      out.push(error('prod-latest-tag', file, ['services', s.id, 'image', 'tag'], `${s.info.chart}: ${message}`));
+export const noLatestInProduction = defineRule(
+  {
+    'prod-latest-tag': { severity: 'error', summary: 'a production site pins no `latest` image' },
+  },
+  ({ site, model, file }, { error }) => {
+    if (site.site.environment !== 'production') return [];
+    const out: Diagnostic[] = [];
+    const message = 'image tag "latest" is refused in production; pin vX.Y.Z or a commit SHA';
+    if (site.images?.tag === 'latest') out.push(error('prod-latest-tag', file, ['images', 'tag'], message));
+    for (const s of model.services) {
+      if (!s.enabled || s.image.tag !== 'latest') continue;
+      if (site.services?.[s.id]?.image?.tag === 'latest') {
+        out.push(error('prod-latest-tag', file, ['services', s.id, 'image', 'tag'], `${s.info.chart}: ${message}`));
+      }
     }
-  }
-  return out;
-};
+    return out;
+  },
+);

@@ -2,8 +2,8 @@ import type { Site } from '../generated/site.js';
 import { buildModel } from '../model/build-model.js';
 import { SERVICES } from '../model/catalog.js';
 import { resolveSecrets } from '../secrets/resolve.js';
-import { composeSections } from './compose-env.js';
-import { renderTemplate } from './templates.js';
+import { composeSections } from '../emit/compose-env.js';
+import { renderTemplate } from '../emit/templates.js';
 
 /** A site with every service, the bundled database and NATS, and an OIDC provider: every variable there is. */
 const EVERYTHING: Site = {
