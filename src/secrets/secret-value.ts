@@ -1,26 +1,7 @@
-/**
- * A secret in transit. It prints as `[secret]` in strings, JSON and logs; only the
- * secret-aware emitters import `revealSecret` (src/secrets/reveal.ts) to read it.
- */
-export class SecretValue {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  toString(): string {
-    return '[secret]';
-  }
-  toJSON(): string {
-    return '[secret]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return 'SecretValue([secret])';
-  }
-  /** @internal Use revealSecret() from src/secrets/reveal.ts. */
-  static unwrap(secret: SecretValue): string {
-    return secret.#value;
-  }
-}
+// A secret in transit, for every module that passes secrets along without reading them. The
+// class lives in ./reveal.js, with the one function that can read it; that function is not
+// exported from here.
+export { SecretValue } from './reveal.js';
 
 /**
  * What redacted output holds instead of every generated, environment or file secret: fixed, so

@@ -152,3 +152,49 @@ describe('evaluateSecret', () => {
     expect(revealSecret(evaluateSecret(expr, values, 'compose'))).toContain('@postgres:5432/');
   });
 });
+
+describe('the secret fence', () => {
+  it('gives no way to the value but revealSecret: no static or instance member, no serialisation', () => {
+    const s = new SecretValue('the-fenced-value');
+    const members = [
+      ...Object.getOwnPropertyNames(SecretValue),
+      ...Object.getOwnPropertyNames(SecretValue.prototype),
+      ...Object.getOwnPropertySymbols(SecretValue.prototype).map(String),
+    ];
+    expect(members.sort()).toEqual([
+      'Symbol(nodejs.util.inspect.custom)',
+      'constructor',
+      'length',
+      'name',
+      'prototype',
+      'toJSON',
+      'toString',
+    ]);
+    expect(`${String(s)} ${JSON.stringify({ s })} ${inspect(s)} ${inspect({ s }, { showHidden: true })}`).not.toContain('fenced');
+    expect(revealSecret(s)).toBe('the-fenced-value');
+  });
+
+  it('is imported by the Secret and .env emitters and the secret evaluator only', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ROOT } = await import('../helpers/cli.js');
+    const importers: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        const rel = `${dir}/${e.name}`;
+        if (e.isDirectory()) walk(rel);
+        else if (/from '[^']*\/reveal\.js'/.test(readFileSync(join(ROOT, rel), 'utf8'))) importers.push(rel);
+      }
+    };
+    walk('src');
+    expect(importers.sort()).toEqual([
+      'src/emit/compose-env.ts',
+      'src/emit/secrets.ts',
+      'src/secrets/evaluate.ts',
+      'src/secrets/secret-value.ts',
+    ]);
+    // secret-value.ts passes the class on, never the reader.
+    expect(readFileSync(join(ROOT, 'src/secrets/secret-value.ts'), 'utf8')).toMatch(/export \{ SecretValue \} from '\.\/reveal\.js';/);
+    expect(readFileSync(join(ROOT, 'src/secrets/secret-value.ts'), 'utf8')).not.toMatch(/revealSecret/);
+  });
+});
