@@ -1,6 +1,6 @@
 import { renderText, SHARED_ENV } from '../model/build-model.js';
 import { COMPOSE_IMAGES } from '../model/catalog.js';
-import type { EnvVar, SiteModel } from '../model/site-model.js';
+import { secretKey, type EnvVar, type SiteModel } from '../model/site-model.js';
 import { evaluateSecret } from '../secrets/evaluate.js';
 import { revealSecret } from '../secrets/reveal.js';
 import { REDACTED, type SecretValue } from '../secrets/secret-value.js';
@@ -18,9 +18,7 @@ interface Section {
 export function composeSections(model: SiteModel, secrets: ReadonlyMap<string, SecretValue>): Section[] {
   const value = (v: EnvVar['value']): string => {
     if (v.kind === 'text') return renderText(v, 'compose');
-    const expr = model.secretGroups.find((g) => g.id === v.group)?.keys.find((k) => k.key === v.key)?.value;
-    if (expr === undefined) throw new Error(`internal: no secret ${v.group}/${v.key}`);
-    return revealSecret(evaluateSecret(expr, secrets, 'compose'));
+    return revealSecret(evaluateSecret(secretKey(model, v.group, v.key).value, secrets, 'compose'));
   };
   const enabled = model.services.filter((s) => s.enabled);
   const bundled = composeBundled(model);
@@ -44,8 +42,7 @@ export function composeSections(model: SiteModel, secrets: ReadonlyMap<string, S
     },
   ];
   if (model.database.mode === 'bundled') {
-    const password = model.secretGroups.find((g) => g.id === 'db')?.keys.find((k) => k.key === 'password')?.value;
-    if (password === undefined) throw new Error('internal: no database password');
+    const password = secretKey(model, 'db', 'password').value;
     sections.push({
       title: 'Bundled PostgreSQL (the postgres container).',
       variables: [

@@ -1,6 +1,6 @@
 import { renderText } from '../model/build-model.js';
 import { thirdPartyValues } from '../model/chart-values.js';
-import type { ServiceModel, SiteModel } from '../model/site-model.js';
+import { secretKey, type ServiceModel, type SiteModel } from '../model/site-model.js';
 import { compareStrings } from '../report/diagnostic.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
@@ -57,7 +57,10 @@ function serviceValues(model: SiteModel, s: ServiceModel): YamlValue {
   const secretEnv: Record<string, YamlValue> = {};
   for (const e of s.env) {
     if (e.value.kind === 'text') env[e.name] = renderText(e.value, 'helm');
-    else secretEnv[e.name] = { existingSecret: `${model.name}-${e.value.group}`, key: e.value.key };
+    else {
+      const ref = secretKey(model, e.value.group, e.value.key);
+      secretEnv[e.name] = { existingSecret: ref.name, key: ref.key };
+    }
   }
   v['env'] = env;
   v['secretEnv'] = secretEnv;

@@ -1,5 +1,5 @@
 import type { ImageRef } from './catalog.js';
-import type { SiteModel } from './site-model.js';
+import { secretKey, type SiteModel } from './site-model.js';
 
 /** A Helm value, as the compiler builds them (the same shapes YAML emits). */
 export type ChartValue = string | number | boolean | null | readonly ChartValue[] | { readonly [k: string]: ChartValue };
@@ -58,8 +58,11 @@ function postgresqlValues(model: SiteModel): Record<string, ChartValue> | undefi
     auth: {
       username: db.user,
       database: db.name,
-      existingSecret: `${model.name}-db`,
-      secretKeys: { adminPasswordKey: 'postgres-password', userPasswordKey: 'password' },
+      existingSecret: secretKey(model, 'db', 'password').name,
+      secretKeys: {
+        adminPasswordKey: secretKey(model, 'db', 'postgres-password').key,
+        userPasswordKey: secretKey(model, 'db', 'password').key,
+      },
     },
     primary: { persistence, extendedConfiguration: `max_connections = ${String(db.maxConnections)}\n` },
   };
@@ -93,7 +96,8 @@ function natsValues(model: SiteModel): Record<string, ChartValue> | undefined {
       merge: { authorization: { token: '<< $NATS_TOKEN >>' } },
     },
   };
-  setPath(own, 'container.env', { NATS_TOKEN: { valueFrom: { secretKeyRef: { name: `${model.name}-nats`, key: 'token' } } } });
+  const token = secretKey(model, 'nats', 'token');
+  setPath(own, 'container.env', { NATS_TOKEN: { valueFrom: { secretKeyRef: { name: token.name, key: token.key } } } });
   setPath(own, 'natsBox.enabled', false);
   return own;
 }

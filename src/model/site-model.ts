@@ -203,3 +203,15 @@ export interface SecretGroup {
   /** sha256 over what identifies every key's value; changes exactly when a value would. */
   readonly checksum: string;
 }
+
+/**
+ * One key of a Secret the model defines: the Secret's name (built once, in the model), the key and
+ * what its value is. Every output that names a Secret reads it here; a group or key the model does
+ * not define is a bug in the compiler, never a site error.
+ */
+export function secretKey(model: SiteModel, group: string, key: string): { name: string; key: string; value: SecretExpr } {
+  const g = model.secretGroups.find((x) => x.id === group);
+  const k = g?.keys.find((x) => x.key === key);
+  if (g === undefined || k === undefined) throw new Error(`internal: the model defines no Secret key ${group}/${key}`);
+  return { name: g.name, key, value: k.value };
+}

@@ -5,6 +5,9 @@ import { parseAllDocuments } from 'yaml';
 import type { OutputFile } from '../../src/emit/output.js';
 import { checkGenerated, FC_OPTIONS, NUM_RUNS, PROPERTY_TIMEOUT, siteArbitrary } from './arbitraries.js';
 import { emit, secretValues } from './helpers.js';
+import { readTree, ROOT } from '../helpers/cli.js';
+import { SITE_NAMES } from '../helpers/sites.js';
+import { join } from 'node:path';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -61,6 +64,46 @@ function kubernetesNames(files: readonly OutputFile[]): [string, RegExp, string]
   return names;
 }
 
+/**
+ * Every reference to a Secret key that values.yaml makes (`secretEnv` entries, the database's
+ * `existingSecret` + `secretKeys`, `secretKeyRef`), as `<name>/<key>`, with where it is.
+ */
+function secretReferences(values: unknown): { ref: string; at: string }[] {
+  const out: { ref: string; at: string }[] = [];
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) {
+      node.forEach((n, i) => {
+        walk(n, `${at}[${i}]`);
+      });
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    const o = node as Obj;
+    if (typeof o['existingSecret'] === 'string' && typeof o['key'] === 'string')
+      out.push({ ref: `${o['existingSecret']}/${o['key']}`, at });
+    if (typeof o['existingSecret'] === 'string' && o['secretKeys'] !== undefined)
+      for (const k of Object.values(obj(o['secretKeys']))) out.push({ ref: `${o['existingSecret']}/${String(k)}`, at });
+    const skr = obj(o['secretKeyRef']);
+    if (typeof skr['name'] === 'string') out.push({ ref: `${skr['name']}/${String(skr['key'])}`, at });
+    for (const [k, v] of Object.entries(o)) walk(v, at === '' ? k : `${at}.${k}`);
+  };
+  walk(values, '');
+  return out;
+}
+
+/** `<name>/<key>` for every key of every Secret manifest among the files, checking each file is named after its Secret. */
+function secretKeys(files: readonly { path: string; contents: string }[]): Set<string> {
+  const keys = new Set<string>();
+  for (const f of files) {
+    if (!f.path.startsWith('secrets/')) continue;
+    const doc = obj(parseAllDocuments(f.contents, { version: '1.1' })[0]!.toJS());
+    const name = String(obj(doc['metadata'])['name']);
+    expect(f.path).toBe(`secrets/${name}.yaml`);
+    for (const k of Object.keys({ ...obj(doc['data']), ...obj(doc['stringData']) })) keys.add(`${name}/${k}`);
+  }
+  return keys;
+}
+
 describe(`every output (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEOUT }, () => {
   it('reads the same under YAML 1.1 and YAML 1.2, without error, redacted and revealed', () => {
     fc.assert(
@@ -89,6 +132,22 @@ describe(`every output (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEO
     );
   });
 
+  it('refers from values.yaml only to keys of the Secret manifests it writes for the same site', () => {
+    fc.assert(
+      fc.property(siteArbitrary, (g) => {
+        const model = checkGenerated(g).model;
+        if (!model.targets.helm) return;
+        const files = emit(model, false);
+        const values = files.find((f) => f.path === 'helm/values.yaml')!;
+        const refs = secretReferences(read(values, '1.1')[0]);
+        expect(refs.length).toBeGreaterThan(0);
+        const keys = secretKeys(files);
+        for (const { ref, at } of refs) expect(keys.has(ref), `${at} refers to ${ref}`).toBe(true);
+      }),
+      FC_OPTIONS,
+    );
+  });
+
   it('holds no secret value outside the Secret manifests and the .env, and none at all when redacted', () => {
     fc.assert(
       fc.property(siteArbitrary, (g) => {
@@ -107,5 +166,16 @@ describe(`every output (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEO
       }),
       FC_OPTIONS,
     );
+  });
+});
+
+describe('the committed out/ of every real site', () => {
+  it.each(SITE_NAMES)('%s: values.yaml refers only to keys of its own Secret manifests', (site) => {
+    const tree = readTree(join(ROOT, 'out', site));
+    const files = Object.entries(tree).map(([path, contents]) => ({ path, contents }));
+    const refs = secretReferences(parseAllDocuments(tree['helm/values.yaml']!, { version: '1.1' })[0]!.toJS());
+    expect(refs.length).toBeGreaterThan(5);
+    const keys = secretKeys(files);
+    for (const { ref, at } of refs) expect(keys.has(ref), `${at} refers to ${ref}`).toBe(true);
   });
 });
