@@ -161,7 +161,45 @@ export const siteArbitrary: fc.Arbitrary<GeneratedSite> = fc
     events: fc.boolean(),
     targets: fc.subarray(['helm', 'compose'] as const, { minLength: 1 }),
     literals: fc.array(fc.string({ unit: 'grapheme-ascii', minLength: 8, maxLength: 16 }), { minLength: 2, maxLength: 2 }),
-    oidc: fc.boolean(),
+    // Up to three providers, each client secret read from the environment or from a file.
+    oidc: fc.uniqueArray(fc.record({ name: fc.constantFrom('kc', 'azure', 'github'), fromFile: fc.boolean() }), {
+      maxLength: 3,
+      selector: (p) => p.name,
+    }),
+    kubernetes: fc.record(
+      {
+        namespace: label,
+        storageClass: fc.constantFrom('fast', 'ceph-rbd'),
+        imagePullSecrets: fc.subarray(['regcred', 'mirror-pull'], { minLength: 1 }),
+      },
+      { requiredKeys: [] },
+    ),
+    ingress: fc.option(
+      fc.record({
+        enabled: fc.option(fc.boolean(), { nil: undefined }),
+        className: fc.option(fc.constantFrom('nginx', 'haproxy'), { nil: undefined }),
+        sub: fc.option(label, { nil: undefined }),
+        issuer: fc.option(fc.constantFrom('letsencrypt', 'site-ca'), { nil: undefined }),
+        secretName: fc.option(
+          label.map((l) => `${l}-tls`),
+          { nil: undefined },
+        ),
+        tls: fc.boolean(),
+      }),
+      { nil: undefined },
+    ),
+    observability: fc.record(
+      {
+        logLevel: fc.constantFrom('trace', 'debug', 'info', 'warn', 'error'),
+        metrics: fc.boolean(),
+        traces: fc.boolean(),
+        otlpEndpoint: fc.constantFrom('http://otel.example.org:4317', 'https://otel.example.org'),
+      },
+      { requiredKeys: [] },
+    ),
+    // Rotations of secrets that need no coordination, and of those that do (acknowledged).
+    rotation: fc.record({ token: fc.nat(3), encryption: fc.nat(3), db: fc.nat(3) }),
+    sessionFromFile: fc.boolean(),
     mirror: fc.option(fc.constantFrom('mirror.example.org:5000/dockerhub', 'proxy.example.org'), { nil: undefined }),
   })
   .map((g) => {
@@ -189,29 +227,57 @@ export const siteArbitrary: fc.Arbitrary<GeneratedSite> = fc
     if (g.keaUrl) site['dhcp'] = { kea: { url: 'http://kea.example.org:8000' } };
     else keaSync['enabled'] = false;
     const literals: string[] = [];
-    const secrets: Record<string, unknown> = { 'internal-token': { generate: { bytes: 32, encoding: 'hex' } } };
+    const secrets: Record<string, unknown> = {};
     if (g.environment === 'development') {
       // Distinctive literal values: a leak cannot be a coincidence.
       literals.push(`lit-db-${g.literals[0]!}`, `lit-ui-${g.literals[1]!}`);
       secrets['db-password'] = { value: literals[0] };
       secrets['ui-session-key'] = { value: literals[1] };
     }
-    if (g.oidc) {
+    const ack = (rotation: number): Record<string, number> => (rotation > 0 ? { rotation, acknowledgeRotation: rotation } : {});
+    secrets['internal-token'] = {
+      generate: { bytes: 32, encoding: 'hex' },
+      ...(g.rotation.token > 0 ? { rotation: g.rotation.token } : {}),
+    };
+    secrets['auth-encryption-key'] = { generate: { bytes: 32, encoding: 'base64' }, ...ack(g.rotation.encryption) };
+    if (g.environment !== 'development') {
+      secrets['db-password'] = { generate: { length: 32, alphabet: 'alphanumeric' }, ...ack(g.rotation.db) };
+      if (g.sessionFromFile) secrets['ui-session-key'] = { fromFile: 'ui-session-key' };
+    }
+    if (g.oidc.length > 0) {
       site['auth'] = {
         oidc: {
-          providers: [
-            {
-              name: 'kc',
-              issuerUrl: 'https://auth.example.org/realms/x',
-              audience: 'chamicore',
-              clientId: g.name,
-              clientSecret: 'oidc-kc',
-            },
-          ],
+          providers: g.oidc.map((p) => ({
+            name: p.name,
+            issuerUrl: `https://${p.name}.example.org/realms/x`,
+            audience: 'chamicore',
+            clientId: g.name,
+            clientSecret: `oidc-${p.name}`,
+          })),
         },
       };
-      secrets['oidc-kc'] = { fromEnv: 'OIDC_KC_SECRET' };
+      for (const p of g.oidc)
+        secrets[`oidc-${p.name}`] = p.fromFile ? { fromFile: `oidc-${p.name}` } : { fromEnv: `OIDC_${p.name.toUpperCase()}_SECRET` };
     }
+    const kubernetes: Record<string, unknown> = { ...g.kubernetes };
+    if (g.ingress !== undefined) {
+      const i = g.ingress;
+      const host = i.sub === undefined ? `${g.name}.example.org` : `${i.sub}.${g.name}.example.org`;
+      const tls: Record<string, string> = {};
+      if (i.issuer !== undefined) tls['certManagerIssuer'] = i.issuer;
+      if (i.secretName !== undefined) tls['secretName'] = i.secretName;
+      // A production ingress needs TLS from an issuer or a Secret (rule prod-ingress-tls).
+      if (g.environment === 'production' && Object.keys(tls).length === 0) tls['certManagerIssuer'] = 'letsencrypt';
+      kubernetes['ingress'] = {
+        host,
+        ...(i.enabled !== undefined ? { enabled: i.enabled } : {}),
+        ...(i.className !== undefined ? { className: i.className } : {}),
+        // A production ingress needs TLS (rule prod-ingress-tls).
+        ...(i.tls || g.environment === 'production' ? { tls } : {}),
+      };
+    }
+    if (Object.keys(kubernetes).length > 0) site['kubernetes'] = kubernetes;
+    if (Object.keys(g.observability).length > 0) site['observability'] = g.observability;
     site['secrets'] = secrets;
     return { name: g.name, data: site, literals };
   });

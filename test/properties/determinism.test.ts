@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { checkText } from '../helpers/site.js';
 import { checkGenerated, FC_OPTIONS, NUM_RUNS, PROPERTY_TIMEOUT, siteArbitrary } from './arbitraries.js';
-import { emit } from './helpers.js';
+import { emit, PROPERTY_INPUTS } from './helpers.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, readTree, removeTemps, temp } from '../helpers/cli.js';
+import { afterAll } from 'vitest';
 
 /** Shuffles the key order of every mapping, recursively, with a seed. */
 function shuffleKeys(value: unknown, seed: number): unknown {
@@ -45,5 +49,54 @@ describe(`determinism (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEOU
       }),
       FC_OPTIONS,
     );
+  });
+});
+
+afterAll(removeTemps);
+
+// 80 sites through four CLI runs: about 20 s on an idle 2-core machine.
+describe('determinism across processes', { timeout: 300_000 }, () => {
+  it('two CLI runs (other time zone, locale, working directory and argument order) write the bytes the library emits', () => {
+    // A fixed seed: the same sites every run; distinct names, one file each.
+    const sites = [...new Map(fc.sample(siteArbitrary, { numRuns: 80, seed: 20261201 }).map((g) => [g.name, g])).values()];
+    const ws = temp('chamicore-determinism-');
+    mkdirSync(join(ws, 'sites'));
+    for (const g of sites) writeFileSync(join(ws, 'sites', `${g.name}.yaml`), stringify(g.data));
+    const secrets = join(temp(), 'secrets');
+    mkdirSync(secrets, { mode: 0o700 });
+    for (const [name, file] of PROPERTY_INPUTS.files) if (file.kind === 'ok') writeFileSync(join(secrets, name), file.value);
+    const env = {
+      CHAMICORE_SITE_KEY: Buffer.from(PROPERTY_INPUTS.siteKey!).toString('utf8'),
+      ...Object.fromEntries(PROPERTY_INPUTS.env),
+    };
+    const files = sites.map((g) => join(ws, 'sites', `${g.name}.yaml`));
+    const runs: { cwd: string; args: string[]; extra: Record<string, string> }[] = [
+      { cwd: ws, args: ['sites'], extra: { TZ: 'UTC', LANG: 'C' } },
+      { cwd: secrets, args: [...files].reverse(), extra: { TZ: 'Asia/Kathmandu', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' } },
+    ];
+    const trees = runs.flatMap(({ cwd, args, extra }) =>
+      [false, true].map((reveal) => {
+        const out = join(temp(), 'out');
+        const r = cli([...(reveal ? ['--reveal', '--secrets-dir', secrets] : []), '--out', out, ...args], {
+          cwd,
+          env: { ...env, ...extra },
+        });
+        expect(r.code, r.stderr).toBe(0);
+        return readTree(out);
+      }),
+    );
+    expect(trees[2]).toEqual(trees[0]);
+    expect(trees[3]).toEqual(trees[1]);
+    for (const g of sites) {
+      const model = checkGenerated(g).model;
+      for (const [reveal, tree] of [
+        [false, trees[0]!],
+        [true, trees[1]!],
+      ] as const) {
+        const mine = Object.fromEntries(emit(model, reveal).map((f) => [`${g.name}/${f.path}`, f.contents]));
+        const theirs = Object.fromEntries(Object.entries(tree).filter(([path]) => path.startsWith(`${g.name}/`)));
+        expect(theirs).toEqual(mine);
+      }
+    }
   });
 });

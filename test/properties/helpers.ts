@@ -9,8 +9,10 @@ import { revealedSecrets } from '../helpers/sites.js';
 export const PROPERTY_INPUTS: SecretInputs = {
   siteKey: Buffer.from(TEST_KEY, 'utf8'),
   siteKeySource: 'CHAMICORE_SITE_KEY',
-  env: new Map([['OIDC_KC_SECRET', 'oidc-client-secret-from-env-7f3a9c']]),
-  files: new Map(),
+  env: new Map(['KC', 'AZURE', 'GITHUB'].map((p) => [`OIDC_${p}_SECRET`, `oidc-${p.toLowerCase()}-secret-from-env-7f3a9c`])),
+  files: new Map(
+    ['ui-session-key', 'oidc-kc', 'oidc-azure', 'oidc-github'].map((f) => [f, { kind: 'ok', value: `${f}-from-file-51c0de` }] as const),
+  ),
   secretsDir: '/secrets',
 };
 

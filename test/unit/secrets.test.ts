@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { ROOT } from '../helpers/cli.js';
 import { emitCheckedSite } from '../../src/compile.js';
 import { deriveSecret } from '../../src/secrets/derive.js';
 import { evaluateSecret } from '../../src/secrets/evaluate.js';
@@ -174,10 +177,7 @@ describe('the secret fence', () => {
     expect(revealSecret(s)).toBe('the-fenced-value');
   });
 
-  it('is imported by the Secret and .env emitters and the secret evaluator only', async () => {
-    const { readdirSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { ROOT } = await import('../helpers/cli.js');
+  it('is imported by the Secret and .env emitters and the secret evaluator only', () => {
     const importers: string[] = [];
     const walk = (dir: string): void => {
       for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
