@@ -269,17 +269,18 @@ function serviceSecretsChecksum(env: readonly EnvVar[], groups: readonly SecretG
 }
 
 function secretSource(input: SecretInput): SecretSource {
-  if (input.generate !== undefined) {
+  // The schema allows exactly one source; the generated type is a union with one member per source.
+  if ('generate' in input) {
     const g = input.generate;
     const spec: GenerateSpec =
-      g.bytes !== undefined
+      'bytes' in g
         ? { kind: 'bytes', bytes: g.bytes, encoding: g.encoding ?? Defaults.generateEncoding }
-        : { kind: 'chars', length: g.length ?? Defaults.generateLength, alphabet: g.alphabet ?? Defaults.generateAlphabet };
+        : { kind: 'chars', length: g.length, alphabet: g.alphabet ?? Defaults.generateAlphabet };
     return { kind: 'generate', spec };
   }
-  if (input.fromEnv !== undefined) return { kind: 'env', variable: input.fromEnv };
-  if (input.fromFile !== undefined) return { kind: 'file', file: input.fromFile };
-  return { kind: 'value', value: input.value ?? '' };
+  if ('fromEnv' in input) return { kind: 'env', variable: input.fromEnv };
+  if ('fromFile' in input) return { kind: 'file', file: input.fromFile };
+  return { kind: 'value', value: input.value };
 }
 
 interface EnvContext {

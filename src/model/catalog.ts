@@ -3,7 +3,13 @@
  * chamicore-deployment.md §1–§2): ports, environment tokens, database schemas, start order.
  */
 
-export type ServiceId = 'auth' | 'smd' | 'bss' | 'cloud-init' | 'kea-sync' | 'ui' | 'discovery' | 'power' | 'mcp';
+import type { Site } from '../generated/site.js';
+
+/**
+ * The services the schema defines: a service added to schema/site.schema.json fails the type check
+ * here until the catalog below describes it (and test/unit/catalog.test.ts checks the rest).
+ */
+export type ServiceId = keyof NonNullable<Site['services']> & string;
 
 export interface ServiceInfo {
   readonly id: ServiceId;
@@ -39,10 +45,11 @@ const AFTER: Readonly<Record<ServiceId, readonly ServiceId[]>> = {
   mcp: ['auth', 'smd', 'bss', 'cloud-init', 'discovery', 'power'],
 };
 
-/** In start order (reference §5): auth first, then smd, then its consumers. */
-export const SERVICES: readonly ServiceInfo[] = [
-  {
-    id: 'auth',
+type CatalogEntry = Omit<ServiceInfo, 'id' | 'chart' | 'composeService' | 'after'>;
+
+/** Every service the schema defines, described (a missing one is a type error). */
+const CATALOG: Readonly<Record<ServiceId, CatalogEntry>> = {
+  auth: {
     token: 'AUTH',
     port: 3333,
     dbSchema: 'auth',
@@ -50,26 +57,9 @@ export const SERVICES: readonly ServiceInfo[] = [
     pool: { maxOpenConns: 40, maxIdleConns: 10 },
     routes: ['/auth/v1', '/.well-known'],
   },
-  {
-    id: 'smd',
-    token: 'SMD',
-    port: 27779,
-    dbSchema: 'smd',
-    optional: false,
-    pool: { maxOpenConns: 80, maxIdleConns: 20 },
-    routes: ['/hsm/v2'],
-  },
-  {
-    id: 'bss',
-    token: 'BSS',
-    port: 27778,
-    dbSchema: 'bss',
-    optional: false,
-    pool: { maxOpenConns: 100, maxIdleConns: 20 },
-    routes: ['/boot/v1'],
-  },
-  {
-    id: 'cloud-init',
+  smd: { token: 'SMD', port: 27779, dbSchema: 'smd', optional: false, pool: { maxOpenConns: 80, maxIdleConns: 20 }, routes: ['/hsm/v2'] },
+  bss: { token: 'BSS', port: 27778, dbSchema: 'bss', optional: false, pool: { maxOpenConns: 100, maxIdleConns: 20 }, routes: ['/boot/v1'] },
+  'cloud-init': {
     token: 'CLOUDINIT',
     port: 27777,
     dbSchema: 'cloudinit',
@@ -77,10 +67,9 @@ export const SERVICES: readonly ServiceInfo[] = [
     pool: { maxOpenConns: 100, maxIdleConns: 20 },
     routes: ['/cloud-init'],
   },
-  { id: 'kea-sync', token: 'KEASYNC', port: undefined, dbSchema: undefined, optional: false, pool: undefined, routes: [] },
-  { id: 'ui', token: 'UI', port: 8080, dbSchema: undefined, optional: false, pool: undefined, routes: ['/'] },
-  {
-    id: 'discovery',
+  'kea-sync': { token: 'KEASYNC', port: undefined, dbSchema: undefined, optional: false, pool: undefined, routes: [] },
+  ui: { token: 'UI', port: 8080, dbSchema: undefined, optional: false, pool: undefined, routes: ['/'] },
+  discovery: {
     token: 'DISCOVERY',
     port: 27776,
     dbSchema: 'discovery',
@@ -88,8 +77,7 @@ export const SERVICES: readonly ServiceInfo[] = [
     pool: { maxOpenConns: 30, maxIdleConns: 10 },
     routes: ['/discovery/v1'],
   },
-  {
-    id: 'power',
+  power: {
     token: 'POWER',
     port: 27775,
     dbSchema: 'power',
@@ -97,8 +85,20 @@ export const SERVICES: readonly ServiceInfo[] = [
     pool: { maxOpenConns: 30, maxIdleConns: 10 },
     routes: ['/power/v1'],
   },
-  { id: 'mcp', token: 'MCP', port: 27774, dbSchema: undefined, optional: true, pool: undefined, routes: ['/mcp/v1'] },
-].map((s) => ({ ...s, id: s.id as ServiceId, chart: `chamicore-${s.id}`, composeService: s.id, after: AFTER[s.id as ServiceId] }));
+  mcp: { token: 'MCP', port: 27774, dbSchema: undefined, optional: true, pool: undefined, routes: ['/mcp/v1'] },
+};
+
+/** Start order (reference §5): auth first, then smd, then its consumers. */
+const START_ORDER: readonly ServiceId[] = ['auth', 'smd', 'bss', 'cloud-init', 'kea-sync', 'discovery', 'power', 'ui', 'mcp'];
+
+/** In start order. test/unit/catalog.test.ts checks that it holds every service the schema defines, once. */
+export const SERVICES: readonly ServiceInfo[] = START_ORDER.map((id) => ({
+  ...CATALOG[id],
+  id,
+  chart: `chamicore-${id}`,
+  composeService: id,
+  after: AFTER[id],
+}));
 
 /** The 64-hex development internal token from upstream docs; never valid outside development. */
 export const DEV_INTERNAL_TOKEN = '0123456789abcdef'.repeat(4);

@@ -1,8 +1,31 @@
+import type { Secret, Site } from '../generated/site.js';
 import { THIRD_PARTY } from './catalog.js';
 
+type Of<T> = NonNullable<T>;
+type Generate = Extract<Secret, { generate: unknown }>['generate'];
+
+/** The defaults whose type the schema fixes: a default outside its enum is a type error. */
+interface DefaultsContract {
+  readonly pullPolicy: Of<Of<Site['images']>['pullPolicy']>;
+  readonly logLevel: Of<Of<Site['observability']>['logLevel']>;
+  readonly database: {
+    readonly mode: Of<Of<Site['database']>['mode']>;
+    readonly sslModeBundled: Of<Of<Site['database']>['sslMode']>;
+    readonly sslModeExternal: Of<Of<Site['database']>['sslMode']>;
+    readonly [other: string]: unknown;
+  };
+  readonly mcpMode: Of<Of<Of<Site['services']>['mcp']>['mode']>;
+  readonly events: { readonly mode: Of<Of<Of<Site['events']>['nats']>['mode']>; readonly [other: string]: unknown };
+  readonly targets: Of<Site['targets']>;
+  readonly secrets: Readonly<Record<string, Secret>>;
+  readonly generateAlphabet: Of<Extract<Generate, { length: number }>['alphabet']>;
+  readonly generateEncoding: Of<Extract<Generate, { bytes: number }>['encoding']>;
+  readonly [other: string]: unknown;
+}
+
 /**
- * Every default of the site file, in one place. The schema's descriptions state the same
- * values for people; test/unit/defaults.test.ts keeps the two in step.
+ * Every default of the site file, in one place, typed against the schema's types. The schema's
+ * descriptions state the same values for people; test/unit/generated.test.ts keeps the two in step.
  */
 export const Defaults = {
   kubernetesVersion: '1.30.0',
@@ -63,7 +86,6 @@ export const Defaults = {
     'mcp-token': { generate: { bytes: 32, encoding: 'hex' } },
     'nats-token': { generate: { bytes: 32, encoding: 'hex' } },
   },
-  generateLength: 32,
   generateAlphabet: 'alphanumeric',
   generateEncoding: 'base64',
-} as const;
+} as const satisfies DefaultsContract;

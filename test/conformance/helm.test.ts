@@ -459,7 +459,7 @@ describe('the real charts', () => {
   it('the conformance charts stand in for every chamicore dependency, and the real charts for the rest', async () => {
     const deps = (parse(readFileSync(join(ROOT, 'out/alps/helm/Chart.yaml'), 'utf8')) as { dependencies: Dependency[] }).dependencies;
     // @ts-expect-error: a plain ES module without type declarations
-    const m = (await import('./values-contract.mjs')) as { contractCharts: () => { name: string; kind: string }[] };
+    const m = (await import('../../scripts/values-contract.mjs')) as { contractCharts: () => { name: string; kind: string }[] };
     const standIns = m.contractCharts().filter((c) => c.kind === 'service');
     expect(standIns.map((c) => c.name).sort()).toEqual(
       deps

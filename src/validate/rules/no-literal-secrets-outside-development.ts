@@ -10,7 +10,7 @@ export const noLiteralSecretsOutsideDevelopment = defineRule(
     site.site.environment === 'development'
       ? []
       : Object.entries(site.secrets ?? {})
-          .filter(([, s]) => s?.value !== undefined)
+          .filter(([, s]) => s !== undefined && 'value' in s)
           .sort(([a], [b]) => compareStrings(a, b))
           .map(([name]) =>
             error(
