@@ -9,7 +9,7 @@ import type { Site } from '../generated/site.js';
  * The services the schema defines: a service added to schema/site.schema.json fails the type check
  * here until the catalog below describes it (and test/unit/catalog.test.ts checks the rest).
  */
-export type ServiceId = keyof NonNullable<Site['services']> & string;
+export type ServiceId = Extract<keyof NonNullable<Site['services']>, string>;
 
 export interface ServiceInfo {
   readonly id: ServiceId;
