@@ -1,0 +1,58 @@
+import { checkSite } from '../compile.js';
+import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
+import type { SiteModel } from '../model/site-model.js';
+import { hasErrors, type Diagnostic } from '../report/diagnostic.js';
+import { locateAll, type LocatedDiagnostic } from '../report/format.js';
+import type { CliIo } from './io.js';
+import type { SiteReport } from './report.js';
+
+/** What a run keeps of a checked site: no source bytes, no parsed document. */
+export interface SiteRun {
+  /** Absolute path of the site file. */
+  readonly path: string;
+  readonly file: string;
+  readonly stem: string;
+  readonly model: SiteModel | undefined;
+  readonly diagnostics: Diagnostic[];
+  located: LocatedDiagnostic[];
+}
+
+/** The sites the arguments name, each read, checked and its diagnostics located. */
+export interface CheckedRun {
+  readonly sites: SiteRun[];
+  /** Folders given as arguments (their out/ folders without a site can be named). */
+  readonly folders: readonly string[];
+}
+
+/** Step one of every command: resolve the arguments, then read, check and locate one site at a time. */
+export async function checkSites(args: readonly string[], io: CliIo): Promise<CheckedRun> {
+  const { files, folders } = await resolveSiteArgs(args, io.cwd);
+  const sites: SiteRun[] = [];
+  // One site at a time: memory does not grow with the parsed documents of every site.
+  for (const path of files) {
+    const c = checkSite(await readSiteSource(path, io.cwd));
+    sites.push({
+      path,
+      file: c.source.file,
+      stem: c.source.stem,
+      model: c.model,
+      diagnostics: [...c.diagnostics],
+      located: locateAll(c.diagnostics, c.parsed),
+    });
+  }
+  return { sites, folders };
+}
+
+/** Adds diagnostics found after checking (reveal inputs) and places them: the site is parsed again, which is rare. */
+export async function addDiagnostics(site: SiteRun, more: readonly Diagnostic[], io: CliIo): Promise<void> {
+  if (more.length === 0) return;
+  site.diagnostics.push(...more);
+  const again = checkSite(await readSiteSource(site.path, io.cwd));
+  site.located = locateAll(site.diagnostics, again.parsed);
+}
+
+export const anyErrors = (run: CheckedRun): boolean => run.sites.some((s) => hasErrors(s.diagnostics));
+export const locatedOf = (run: CheckedRun): LocatedDiagnostic[] => run.sites.flatMap((s) => s.located);
+export const validityOf = (run: CheckedRun): SiteReport[] =>
+  run.sites.map((s) => ({ file: s.file, site: s.stem, status: hasErrors(s.diagnostics) ? 'invalid' : 'valid' }));
+export const outShownOf = (out: string, io: CliIo): string => displayPath(out, io.cwd);

@@ -1,0 +1,51 @@
+import { resolve } from 'node:path';
+import type { OutputFile } from '../../emit/output.js';
+import { listSiteFolders } from '../../write/out-tree.js';
+import { anyErrors, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun } from '../check-sites.js';
+import { emitSites } from '../emit-sites.js';
+import type { CliIo } from '../io.js';
+import type { SiteOptions } from '../options.js';
+import type { RunReport } from '../report.js';
+
+/** What compile and --check share: the checked sites, their files, and the output folder. */
+export interface OutRun {
+  readonly run: CheckedRun;
+  readonly emitted: readonly OutputFile[][];
+  readonly outDir: string;
+  readonly outShown: string;
+}
+
+/**
+ * Checks and renders every site; when any site is invalid (or lacks a reveal input), returns the
+ * report to print instead, and nothing is written.
+ */
+export async function checkAndEmit(
+  command: 'compile' | 'check',
+  args: readonly string[],
+  opts: SiteOptions,
+  io: CliIo,
+): Promise<OutRun | RunReport> {
+  const run = await checkSites(args, io);
+  const outDir = resolve(io.cwd, opts.out);
+  const outShown = outShownOf(outDir, io);
+  const refused = (): RunReport => ({
+    command,
+    outShown,
+    sites: validityOf(run),
+    diagnostics: locatedOf(run),
+    extraSites: [],
+    removedSites: [],
+    keptSites: [],
+  });
+  if (anyErrors(run)) return refused();
+  const emitted = await emitSites(run, opts, outDir, outShown, io);
+  if (anyErrors(run)) return refused();
+  return { run, emitted: emitted.map((files) => files!), outDir, outShown };
+}
+
+/** Folders in out/ that no site compiles to: only knowable when a whole folder of sites was given. */
+export async function orphanFolders(r: OutRun): Promise<string[]> {
+  if (r.run.folders.length === 0) return [];
+  const known = new Set(r.run.sites.map((s) => s.stem));
+  return (await listSiteFolders(r.outDir)).filter((n) => !known.has(n));
+}

@@ -1,0 +1,17 @@
+import { checkSites, locatedOf, validityOf } from '../check-sites.js';
+import type { CliIo } from '../io.js';
+import type { RunReport } from '../report.js';
+
+/** `chamicore-compile validate`: the schema and the rules, nothing written. */
+export async function validate(args: readonly string[], io: CliIo): Promise<RunReport> {
+  const run = await checkSites(args, io);
+  return {
+    command: 'validate',
+    outShown: '',
+    sites: validityOf(run),
+    diagnostics: locatedOf(run),
+    extraSites: [],
+    removedSites: [],
+    keptSites: [],
+  };
+}

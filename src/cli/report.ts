@@ -1,0 +1,119 @@
+import { toCodeQuality } from '../report/codequality.js';
+import { ExitCode } from '../report/exit-codes.js';
+import { countSummary, formatText, plural, toJson, type LocatedDiagnostic } from '../report/format.js';
+import { toJunit } from '../report/junit.js';
+import { oneLine } from '../report/printable.js';
+import type { TreeDifference } from '../write/out-tree.js';
+import type { CliIo } from './io.js';
+import type { Command, OutputFormat } from './options.js';
+
+/** What became of one site, by command: each status carries what it means. */
+export type SiteReport = { readonly file: string; readonly site: string } & (
+  | { readonly status: 'invalid' | 'valid' }
+  | { readonly status: 'written' | 'unchanged'; readonly out: string; readonly files: readonly string[] }
+  | { readonly status: 'current' | 'stale'; readonly out: string; readonly differences: TreeDifference }
+);
+
+/** Everything a command found, for every reporter. */
+export interface RunReport {
+  readonly command: Command;
+  /** The output folder as shown. */
+  readonly outShown: string;
+  readonly sites: readonly SiteReport[];
+  readonly diagnostics: readonly LocatedDiagnostic[];
+  /** --check: folders in out/ that no site compiles to. */
+  readonly extraSites: readonly string[];
+  /** compile: such folders removed, and those left alone because chamicore-compile did not write them. */
+  readonly removedSites: readonly string[];
+  readonly keptSites: readonly string[];
+}
+
+/** Errors that are missing or unusable reveal inputs (key, variable, file): unreadable input, exit 2. */
+const REVEAL_INPUT_CODES: ReadonlySet<string> = new Set([
+  'secret-key-missing',
+  'secret-key-weak',
+  'secret-env-missing',
+  'secret-file-missing',
+  'secret-file-outside',
+  'secret-value-invalid',
+]);
+
+export const failed = (r: RunReport): boolean => r.diagnostics.some((d) => d.severity === 'error');
+const stale = (r: RunReport): boolean => r.sites.some((s) => s.status === 'stale') || r.extraSites.length > 0;
+
+export function exitCodeOf(r: RunReport): ExitCode {
+  if (failed(r)) {
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    return errors.every((d) => REVEAL_INPUT_CODES.has(d.code)) ? ExitCode.usage : ExitCode.invalid;
+  }
+  return stale(r) ? ExitCode.invalid : ExitCode.ok;
+}
+
+/** One reporter per output format: adding a format is one entry here (and in FORMATS). */
+export const REPORTERS: Readonly<Record<OutputFormat, (r: RunReport, io: CliIo) => void>> = {
+  text: reportText,
+  json: (r, io) => {
+    const shown = (names: readonly string[]): string[] => names.map((s) => `${r.outShown}/${s}`);
+    const document = {
+      ok: !failed(r) && !stale(r),
+      command: r.command,
+      sites: r.sites,
+      ...(r.command === 'check' ? { extraSites: shown(r.extraSites) } : {}),
+      ...(r.command === 'compile' ? { removedSites: shown(r.removedSites) } : {}),
+      diagnostics: r.diagnostics.map(toJson),
+    };
+    io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+  },
+  codequality: (r, io) => {
+    io.stdout(toCodeQuality(r.diagnostics));
+  },
+  junit: (r, io) => {
+    io.stdout(
+      toJunit(
+        r.sites.map((s) => ({ file: s.file, valid: s.status !== 'invalid' })),
+        r.diagnostics,
+      ),
+    );
+  },
+};
+
+function reportText(r: RunReport, io: CliIo): void {
+  for (const d of r.diagnostics) io.stderr(formatText(d));
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = r.diagnostics.length - errors;
+  const outShown = oneLine(r.outShown);
+  if (errors > 0) {
+    io.stderr(`chamicore-compile: ${countSummary(errors, warnings)}; nothing was written\n`);
+    return;
+  }
+  for (const s of r.sites) {
+    const file = oneLine(s.file);
+    switch (s.status) {
+      case 'valid':
+      case 'invalid':
+        io.stdout(`${file}: valid\n`);
+        break;
+      case 'written':
+      case 'unchanged':
+        io.stdout(`${file}: ${s.status === 'unchanged' ? 'unchanged' : 'wrote'} ${oneLine(s.out)} (${plural(s.files.length, 'file')})\n`);
+        break;
+      case 'current':
+      case 'stale': {
+        const out = oneLine(s.out);
+        for (const p of s.differences.differing) io.stdout(`${out}/${p}: differs\n`);
+        for (const p of s.differences.missing) io.stdout(`${out}/${p}: missing\n`);
+        for (const p of s.differences.extra) io.stdout(`${out}/${p}: extra\n`);
+        if (s.status === 'current') io.stdout(`${out}: current\n`);
+        break;
+      }
+    }
+  }
+  for (const s of r.extraSites) io.stdout(`${outShown}/${s}: extra (no site file compiles to it)\n`);
+  if (warnings > 0) io.stderr(`chamicore-compile: ${plural(warnings, 'warning')}\n`);
+  if (r.command === 'check' && stale(r)) {
+    io.stderr(`chamicore-compile: ${outShown} is not current; run chamicore-compile without --check and commit the result\n`);
+  }
+  for (const s of r.removedSites) io.stdout(`${outShown}/${s}: removed (no site file compiles to it)\n`);
+  for (const s of r.keptSites)
+    io.stderr(`chamicore-compile: ${outShown}/${s} has no site file but holds files chamicore-compile did not write; left alone\n`);
+}
