@@ -7,7 +7,7 @@ import { buildModel } from './model/build-model.js';
 import type { SiteModel } from './model/site-model.js';
 import { hasErrors, type Diagnostic } from './report/diagnostic.js';
 import { resolveSecrets, type SecretInputs } from './secrets/resolve.js';
-import { runRules } from './validate/rules/index.js';
+import { runInputRules, runModelRules } from './validate/rules/index.js';
 import { validateSchema } from './validate/validate-schema.js';
 
 /** The result of checking one site: everything a reporter or the emit stage needs. */
@@ -19,15 +19,21 @@ export interface CheckedSite {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Parse → schema → model → rules. Pure. `model` is set only when there is no error. */
+/**
+ * Parse → schema → input rules → model → model rules. Pure. A site that fails the input rules never
+ * reaches the model; `model` is set only when there is no error at all.
+ */
 export function checkSite(source: SiteSource): CheckedSite {
   const parsed = parseSite(source.file, source.bytes);
   if (parsed.diagnostics.length > 0) return { source, parsed, site: undefined, model: undefined, diagnostics: parsed.diagnostics };
   const { site, diagnostics } = validateSchema(source.file, parsed.data);
   if (site === undefined) return { source, parsed, site: undefined, model: undefined, diagnostics };
+  const context = { site, file: source.file, fileStem: source.stem };
+  const inputDiagnostics = runInputRules(context);
+  if (hasErrors(inputDiagnostics)) return { source, parsed, site, model: undefined, diagnostics: inputDiagnostics };
   const model = buildModel(site, source.label);
-  const ruleDiagnostics = runRules({ site, model, file: source.file, fileStem: source.stem });
-  return { source, parsed, site, model: hasErrors(ruleDiagnostics) ? undefined : model, diagnostics: ruleDiagnostics };
+  const all = [...inputDiagnostics, ...runModelRules({ ...context, model })];
+  return { source, parsed, site, model: hasErrors(all) ? undefined : model, diagnostics: all };
 }
 
 /** Resolves secrets and renders every output file of a checked site. Pure. */

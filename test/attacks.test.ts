@@ -223,11 +223,14 @@ describe('names that are Object.prototype keys', () => {
         }),
       );
     expect(codes(provider(false))).toEqual(['secret-undefined']);
-    // Built without the rule's verdict, the model must not take Object.prototype.constructor for a default.
+    // Built without the rule's verdict, the model must not take Object.prototype.constructor for a
+    // default: it finds no definition and refuses (an internal error, since the rule should have run).
     const data = minimalSite({
       auth: { oidc: { providers: [{ name: 'kc', issuerUrl: 'https://idp.example.org/x', clientSecret: 'constructor' }] } },
     });
-    expect(buildModel(data as unknown as Site, 'sites/mini.yaml').secrets.map((s) => s.name)).not.toContain('constructor');
+    expect(() => buildModel(data as unknown as Site, 'sites/mini.yaml')).toThrow(
+      /internal: the definition of secret "constructor" is missing/,
+    );
     const ok = provider(true);
     expect(codes(ok)).toEqual([]);
     expect(ok.model!.secrets.find((s) => s.name === 'constructor')!.source).toEqual({ kind: 'env', variable: 'KC_SECRET' });

@@ -5,8 +5,8 @@ export const RULE_TABLE_END = '<!-- rules:end -->';
 
 /** The README's table of semantic rules, from the rule registry: code, severity, what it refuses. */
 export function ruleTable(): string {
-  const rows = RULE_CODES.map(({ code, severity, summary }) => `| \`${code}\` | ${severity} | ${summary} |`);
-  return ['| code | severity | when |', '|---|---|---|', ...rows].join('\n');
+  const rows = RULE_CODES.map(({ code, severity, stage, summary }) => `| \`${code}\` | ${severity} | ${stage} | ${summary} |`);
+  return ['| code | severity | stage | when |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** `readme` with the text between the rule-table markers replaced by the current table. */

@@ -1,4 +1,5 @@
-import { renderText, SHARED_ENV } from '../model/build-model.js';
+import { SHARED_ENV } from '../model/service-env.js';
+import { renderText } from '../model/text-values.js';
 import { COMPOSE_IMAGES } from '../model/catalog.js';
 import { secretKey, type EnvVar, type SiteModel } from '../model/site-model.js';
 import { evaluateSecret } from '../secrets/evaluate.js';

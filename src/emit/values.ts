@@ -1,4 +1,4 @@
-import { renderText } from '../model/build-model.js';
+import { renderText } from '../model/text-values.js';
 import { thirdPartyValues } from '../model/chart-values.js';
 import { secretKey, type ServiceModel, type SiteModel } from '../model/site-model.js';
 import { compareStrings } from '../report/diagnostic.js';

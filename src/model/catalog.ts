@@ -100,6 +100,14 @@ export const SERVICES: readonly ServiceInfo[] = START_ORDER.map((id) => ({
   after: AFTER[id],
 }));
 
+/** Whether the site deploys a service: as it says, or by default unless the service is optional. */
+export function serviceEnabled(site: Site, info: ServiceInfo): boolean {
+  return site.services?.[info.id]?.enabled ?? !info.optional;
+}
+
+/** The NATS client port (in-cluster Service and compose container alike). */
+export const NATS_PORT = 4222;
+
 /** The 64-hex development internal token from upstream docs; never valid outside development. */
 export const DEV_INTERNAL_TOKEN = '0123456789abcdef'.repeat(4);
 

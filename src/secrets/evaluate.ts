@@ -1,4 +1,4 @@
-import { hostFor } from '../model/build-model.js';
+import { hostFor } from '../model/text-values.js';
 import type { SecretExpr } from '../model/site-model.js';
 import { revealSecret } from './reveal.js';
 import { SecretValue } from './secret-value.js';

@@ -12,7 +12,7 @@ import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, wri
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { renderText } from '../../src/model/build-model.js';
+import { renderText } from '../../src/model/text-values.js';
 import type { SiteModel } from '../../src/model/site-model.js';
 import { compileInto, HOSTILE_SITE, removeTemps, ROOT, temp } from '../helpers/cli.js';
 import { realSiteModel, siteModel, SITE_NAMES } from '../helpers/sites.js';

@@ -1,6 +1,9 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/model/build-model.js';
 import { RULES } from '../../src/validate/rules/index.js';
+import { ROOT } from '../helpers/cli.js';
 import { checkData, checkText, codes, minimalSite, where } from '../helpers/site.js';
 
 const prod = (overrides: Record<string, unknown> = {}) =>
@@ -134,7 +137,7 @@ describe('rules', () => {
       expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'env', 'CHAMICORE_SMD_DB_DSN']);
       expect(
         codes(checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_INTERNAL_TOKEN: 'x' } } } }))),
-      ).toEqual(['env-reserved', 'env-secret-name']);
+      ).toEqual(['env-secret-name', 'env-reserved']);
     });
   });
 
@@ -281,5 +284,26 @@ describe('rules', () => {
       );
       expect(codes(unused)).toEqual(['third-party-unused']);
     });
+  });
+});
+
+describe('rule stages', () => {
+  it('a site failing an input rule never reaches the model; the model asserts what those rules guarantee', () => {
+    const data = minimalSite({ database: { mode: 'external', maxConnections: 1000 }, services: { 'kea-sync': { enabled: false } } });
+    const c = checkData(data);
+    expect(codes(c)).toEqual(['external-db-host']);
+    expect(c.model).toBeUndefined();
+    // Built anyway, the model refuses to guess a host: that would be a bug, not a site error.
+    expect(() => buildModel(c.site!, 'sites/x.yaml')).toThrow(/internal: database.host is missing/);
+  });
+
+  it('every rule declares its stage, and the input rules read no model', () => {
+    const stages = RULES.map((r) => r.stage);
+    expect(stages.filter((s) => s === 'input').length).toBeGreaterThan(5);
+    expect(stages.filter((s) => s === 'model').length).toBeGreaterThan(5);
+    for (const f of readdirSync(join(ROOT, 'src/validate/rules'))) {
+      const text = readFileSync(join(ROOT, 'src/validate/rules', f), 'utf8');
+      if (text.includes('defineInputRule(')) expect(text, f).not.toMatch(/\bmodel\s*[.,}]/);
+    }
   });
 });

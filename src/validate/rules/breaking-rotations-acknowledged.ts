@@ -25,7 +25,8 @@ export const breakingRotationsAcknowledged = defineRule(
   {
     'secret-rotation-unacknowledged': {
       severity: 'error',
-      summary: 'a rotation that needs a coordinated restart is not acknowledged in `secrets.<name>.acknowledgeRotation`',
+      summary:
+        'a rotation that breaks the running site unless the operator acts first (database passwords, the auth encryption key) is not acknowledged in `secrets.<name>.acknowledgeRotation`',
     },
   },
   ({ model, file }, { error }) => {

@@ -1,19 +1,21 @@
-import { defineRule } from './rule.js';
+import { targetsOf } from '../../model/site-facts.js';
+import { defineInputRule } from './rule.js';
 
 /** The deployment decision keeps docker compose for development; other sites deploy with Helm. */
-export const composeOnlyInDevelopment = defineRule(
+export const composeOnlyInDevelopment = defineInputRule(
   {
     'compose-outside-dev': { severity: 'warning', summary: 'the compose target is meant for development sites' },
   },
-  ({ site, model, file }, { warning }) => {
-    if (!model.targets.compose || model.environment === 'development') return [];
+  ({ site, file }, { warning }) => {
+    const environment = site.site.environment;
+    if (!targetsOf(site).has('compose') || environment === 'development') return [];
     const index = (site.targets ?? ([] as string[])).indexOf('compose');
     return [
       warning(
         'compose-outside-dev',
         file,
         ['targets', index],
-        `the compose target is meant for development; ${model.environment} sites deploy with Helm`,
+        `the compose target is meant for development; ${environment} sites deploy with Helm`,
       ),
     ];
   },

@@ -1,11 +1,12 @@
-import { defineRule } from './rule.js';
+import { connectionBudget, databaseMaxConnections, databaseUsers } from '../../model/site-facts.js';
+import { defineInputRule } from './rule.js';
 
 /**
  * Every pod of every service may open its pool's maxOpenConns: the sum over the services of
  * maxOpenConns × replicas must fit in the database's max_connections. A bundled database gets
  * the budget plus headroom unless the site states the limit; an external one must state it.
  */
-export const databaseConnectionBudget = defineRule(
+export const databaseConnectionBudget = defineInputRule(
   {
     'db-connection-budget': {
       severity: 'error',
@@ -13,11 +14,11 @@ export const databaseConnectionBudget = defineRule(
         "the services' database pools (maxOpenConns × replicas) exceed the database's max_connections, or an external database does not state it",
     },
   },
-  ({ site, model, file }, { error }) => {
-    const db = model.database;
-    const parts = model.services
-      .filter((s) => s.enabled && s.pool !== undefined)
-      .map((s) => `${s.id} ${String(s.pool?.maxOpenConns)}×${String(s.replicas)}`)
+  ({ site, file }, { error }) => {
+    const budget = connectionBudget(site);
+    const db = { connectionBudget: budget, maxConnections: databaseMaxConnections(site, budget) };
+    const parts = databaseUsers(site)
+      .map((u) => `${u.info.id} ${String(u.maxOpenConns)}×${String(u.replicas)}`)
       .join(' + ');
     if (db.maxConnections === undefined) {
       return [

@@ -1,7 +1,7 @@
-import { defineRule } from './rule.js';
+import { defineInputRule } from './rule.js';
 
 /** An external database must say where it is. */
-export const externalDatabaseNeedsHost = defineRule(
+export const externalDatabaseNeedsHost = defineInputRule(
   {
     'external-db-host': { severity: 'error', summary: 'an external database needs `database.host`' },
   },

@@ -1,7 +1,7 @@
-import { defineRule } from './rule.js';
+import { defineInputRule } from './rule.js';
 
 /** Events from an external NATS server need its URL. */
-export const externalEventsNeedUrl = defineRule(
+export const externalEventsNeedUrl = defineInputRule(
   {
     'events-nats-url': { severity: 'error', summary: 'external events need `events.nats.url`' },
   },

@@ -1,5 +1,5 @@
 import { compareStrings, type Diagnostic } from '../../report/diagnostic.js';
-import { defineRule } from './rule.js';
+import { defineInputRule } from './rule.js';
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL)/;
 
@@ -7,7 +7,7 @@ const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIA
  * Extra environment variables land in values.yaml, which is committed and readable: a name that
  * says it holds a secret is almost always a mistake.
  */
-export const extraEnvNotSecret = defineRule(
+export const extraEnvNotSecret = defineInputRule(
   {
     'env-secret-name': {
       severity: 'warning',

@@ -16,13 +16,17 @@ import { noLiteralSecretsOutsideDevelopment } from './no-literal-secrets-outside
 import { oidcProvidersUnique } from './oidc-providers-unique.js';
 import { productionIngressTls } from './production-ingress-tls.js';
 import { productionReplicas } from './production-replicas.js';
-import type { CodeInfo, Rule, RuleContext } from './rule.js';
-import { secretsDefinedAndUsed } from './secrets-defined-and-used.js';
+import type { CodeInfo, InputContext, Rule, RuleContext, RuleStage } from './rule.js';
+import { secretsDefined } from './secrets-defined.js';
+import { secretsUsed } from './secrets-used.js';
 import { siteNameMatchesFile } from './site-name-matches-file.js';
 import { thirdPartyImagesPinned } from './third-party-images-pinned.js';
 import type { Diagnostic } from '../../report/diagnostic.js';
 
-/** Every semantic rule, run in this order after the schema passes. The rule codes are derived from this list. */
+/**
+ * Every semantic rule, run in this order after the schema passes: the input rules first, then (when
+ * they pass) the model rules. The rule codes are derived from this list.
+ */
 export const RULES = [
   siteNameMatchesFile,
   noDevModeOutsideDevelopment,
@@ -37,7 +41,8 @@ export const RULES = [
   extraEnvNotReserved,
   extraEnvNotSecret,
   kubernetesNamesValid,
-  secretsDefinedAndUsed,
+  secretsDefined,
+  secretsUsed,
   oidcProvidersUnique,
   productionIngressTls,
   composeOnlyInDevelopment,
@@ -52,10 +57,16 @@ type CodesOf<R> = R extends Rule<infer D> ? keyof D & string : never;
 export type RuleCode = CodesOf<(typeof RULES)[number]>;
 
 /** Every rule code with its severity and summary, in rule order (README's rule table, tests). */
-export const RULE_CODES: readonly (CodeInfo & { readonly code: RuleCode })[] = RULES.flatMap((rule) =>
-  Object.entries(rule.codes).map(([code, info]: [string, CodeInfo]) => ({ code: code as RuleCode, ...info })),
+export const RULE_CODES: readonly (CodeInfo & { readonly code: RuleCode; readonly stage: RuleStage })[] = RULES.flatMap((rule) =>
+  Object.entries(rule.codes).map(([code, info]: [string, CodeInfo]) => ({ code: code as RuleCode, stage: rule.stage, ...info })),
 );
 
-export function runRules(ctx: RuleContext): Diagnostic[] {
-  return RULES.flatMap((rule) => rule.check(ctx));
+/** The input rules, on the schema-valid site: when one fails, no model is built. */
+export function runInputRules(ctx: InputContext): Diagnostic[] {
+  return RULES.flatMap((rule) => (rule.stage === 'input' ? rule.check(ctx) : []));
+}
+
+/** The model rules, once the input rules passed. */
+export function runModelRules(ctx: RuleContext): Diagnostic[] {
+  return RULES.flatMap((rule) => (rule.stage === 'model' ? rule.check(ctx) : []));
 }

@@ -1,7 +1,7 @@
-import { defineRule } from './rule.js';
+import { defineInputRule } from './rule.js';
 
 /** The ingress host lies under the site domain (certificates and DNS are issued per domain). */
-export const ingressHostUnderDomain = defineRule(
+export const ingressHostUnderDomain = defineInputRule(
   {
     'ingress-host-domain': { severity: 'error', summary: 'the ingress host lies outside `site.domain`' },
   },

@@ -1,13 +1,14 @@
-import { defineRule } from './rule.js';
+import { SERVICES, serviceEnabled } from '../../model/catalog.js';
+import { defineInputRule } from './rule.js';
 
 /** chamicore-kea-sync pushes reservations to Kea; it needs the control agent's URL. */
-export const keaSyncNeedsKeaUrl = defineRule(
+export const keaSyncNeedsKeaUrl = defineInputRule(
   {
     'kea-sync-url': { severity: 'error', summary: 'kea-sync needs `dhcp.kea.url`' },
   },
-  ({ site, model, file }, { error }) => {
-    const keaSync = model.services.find((s) => s.id === 'kea-sync');
-    if (keaSync?.enabled !== true || site.dhcp?.kea?.url !== undefined) return [];
+  ({ site, file }, { error }) => {
+    const keaSync = SERVICES.find((s) => s.id === 'kea-sync')!;
+    if (!serviceEnabled(site, keaSync) || site.dhcp?.kea?.url !== undefined) return [];
     return [
       error(
         'kea-sync-url',

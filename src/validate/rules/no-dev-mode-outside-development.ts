@@ -1,7 +1,7 @@
-import { defineRule } from './rule.js';
+import { defineInputRule } from './rule.js';
 
 /** Dev mode turns off every token check; it is refused outside development sites. */
-export const noDevModeOutsideDevelopment = defineRule(
+export const noDevModeOutsideDevelopment = defineInputRule(
   {
     'prod-dev-mode': { severity: 'error', summary: 'dev mode (no authentication) is only allowed in development' },
   },

@@ -1,8 +1,8 @@
 import { compareStrings } from '../../report/diagnostic.js';
-import { defineRule } from './rule.js';
+import { defineInputRule } from './rule.js';
 
 /** A literal `value` puts the secret into the repository: development sites only. */
-export const noLiteralSecretsOutsideDevelopment = defineRule(
+export const noLiteralSecretsOutsideDevelopment = defineInputRule(
   {
     'secret-value-outside-dev': { severity: 'error', summary: 'literal secret values are only allowed in development' },
   },

@@ -1,8 +1,8 @@
 import { type Diagnostic } from '../../report/diagnostic.js';
-import { defineRule } from './rule.js';
+import { defineInputRule } from './rule.js';
 
 /** Provider names become variable names and Secret keys: they must be unique. */
-export const oidcProvidersUnique = defineRule(
+export const oidcProvidersUnique = defineInputRule(
   {
     'oidc-duplicate-provider': { severity: 'error', summary: 'two OIDC providers share a name' },
   },

@@ -1,13 +1,15 @@
-import { defineRule } from './rule.js';
+import { Defaults } from '../../model/defaults.js';
+import { defineInputRule } from './rule.js';
 
 /** A production ingress serves tokens and sessions: plain HTTP is refused. */
-export const productionIngressTls = defineRule(
+export const productionIngressTls = defineInputRule(
   {
     'prod-ingress-tls': { severity: 'error', summary: 'a production ingress needs TLS' },
   },
-  ({ site, model, file }, { error }) => {
-    const ing = model.ingress;
-    if (model.environment !== 'production' || ing === undefined || !ing.enabled || ing.tls.mode !== 'none') return [];
+  ({ site, file }, { error }) => {
+    const ing = site.kubernetes?.ingress;
+    const tls = ing?.tls?.certManagerIssuer !== undefined || ing?.tls?.secretName !== undefined;
+    if (site.site.environment !== 'production' || ing === undefined || !(ing.enabled ?? Defaults.ingressEnabled) || tls) return [];
     const path = site.kubernetes?.ingress?.tls !== undefined ? ['kubernetes', 'ingress', 'tls'] : ['kubernetes', 'ingress'];
     return [
       error('prod-ingress-tls', file, path, 'a production ingress needs TLS', {

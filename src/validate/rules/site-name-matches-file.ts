@@ -1,7 +1,7 @@
-import { defineRule } from './rule.js';
+import { defineInputRule } from './rule.js';
 
 /** site.name must equal the file name, so `sites/<name>.yaml` always compiles to `out/<name>/`. */
-export const siteNameMatchesFile = defineRule(
+export const siteNameMatchesFile = defineInputRule(
   {
     'site-name-mismatch': { severity: 'error', summary: '`site.name` differs from the file name' },
   },
