@@ -26,7 +26,7 @@ export function composeSections(model: SiteModel, secrets: ReadonlyMap<string, S
   const sections: Section[] = [
     {
       title: 'Compose project (docker-compose.yml beside this file runs every enabled service).',
-      variables: [{ name: 'COMPOSE_PROJECT_NAME', value: `chamicore-${model.name}` }],
+      variables: [{ name: 'COMPOSE_PROJECT_NAME', value: model.composeProject }],
     },
     {
       title: 'Images.',

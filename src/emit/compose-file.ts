@@ -72,7 +72,7 @@ export const composeFileEmitter: Emitter = {
       if (Object.keys(dependsOn).length > 0) service['depends_on'] = dependsOn;
       services[s.info.composeService] = service;
     }
-    const file: Record<string, YamlValue> = { name: `chamicore-${model.name}`, services };
+    const file: Record<string, YamlValue> = { name: model.composeProject, services };
     if (Object.keys(volumes).length > 0) file['volumes'] = volumes;
     return [
       renderYamlFile(

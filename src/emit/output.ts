@@ -19,7 +19,8 @@ export interface EmitInput {
 
 /** One output kind. Emitters are pure: no file system, clock or environment. */
 export interface Emitter {
-  readonly kind: 'chart' | 'values' | 'ingress' | 'secrets' | 'compose-env' | 'compose-file';
+  /** Its key in EMITTERS (src/emit/registry.ts). */
+  readonly kind: string;
   readonly applies: (model: SiteModel) => boolean;
   readonly emit: (input: EmitInput) => OutputFile[];
 }

@@ -7,19 +7,25 @@ import { secretsEmitter } from './secrets.js';
 import { valuesEmitter } from './values.js';
 import { compareStrings } from '../report/diagnostic.js';
 
-/** Every output kind, one emitter each. */
-export const EMITTERS: readonly Emitter[] = [
-  chartEmitter,
-  valuesEmitter,
-  ingressEmitter,
-  secretsEmitter,
-  composeEnvEmitter,
-  composeFileEmitter,
-];
+/**
+ * Every output kind, one emitter each, keyed by its kind: adding an output kind is one emitter file
+ * (plus its template) and one entry here; OutputKind follows from this registry.
+ */
+export const EMITTERS = {
+  chart: chartEmitter,
+  values: valuesEmitter,
+  ingress: ingressEmitter,
+  secrets: secretsEmitter,
+  'compose-env': composeEnvEmitter,
+  'compose-file': composeFileEmitter,
+} as const satisfies Readonly<Record<string, Emitter>>;
+
+export type OutputKind = keyof typeof EMITTERS;
 
 /** Runs every emitter that applies to the site; files sorted by path. */
 export function emitSite(input: EmitInput): OutputFile[] {
-  return EMITTERS.filter((e) => e.applies(input.model))
+  return Object.values(EMITTERS)
+    .filter((e: Emitter) => e.applies(input.model))
     .flatMap((e) => e.emit(input))
     .sort((a, b) => compareStrings(a.path, b.path));
 }

@@ -156,6 +156,7 @@ export function buildModel(site: Site, source: string): SiteModel {
     environment,
     domain: site.site.domain,
     namespace: k8s.namespace ?? Defaults.namespace(name),
+    composeProject: `chamicore-${name}`,
     kubernetesVersion: k8s.version ?? Defaults.kubernetesVersion,
     storageClass: k8s.storageClass,
     imagePullSecrets: [...(k8s.imagePullSecrets ?? [])],

@@ -100,6 +100,11 @@ export const SERVICES: readonly ServiceInfo[] = START_ORDER.map((id) => ({
   after: AFTER[id],
 }));
 
+/** A service's catalog entry. */
+export function serviceInfo(id: ServiceId): ServiceInfo {
+  return SERVICES.find((s) => s.id === id)!;
+}
+
 /** Whether the site deploys a service: as it says, or by default unless the service is optional. */
 export function serviceEnabled(site: Site, info: ServiceInfo): boolean {
   return site.services?.[info.id]?.enabled ?? !info.optional;
@@ -128,6 +133,8 @@ export interface ImageRef {
 export const THIRD_PARTY = {
   postgresql: {
     chart: { name: 'postgresql', version: '16.7.27', repository: 'oci://registry-1.docker.io/bitnamicharts' },
+    /** Its host name: the in-cluster Service (the chart's fullnameOverride) and the compose service. */
+    host: { helm: 'chamicore-postgresql', compose: 'postgres' },
     images: {
       /** values key path → image; `image` is the server itself. */
       image: { registry: 'docker.io', repository: 'bitnamilegacy/postgresql', tag: '17.6.0-debian-12-r4' },
@@ -137,6 +144,7 @@ export const THIRD_PARTY = {
   },
   nats: {
     chart: { name: 'nats', version: '1.3.7', repository: 'https://nats-io.github.io/k8s/helm/charts/' },
+    host: { helm: 'chamicore-nats', compose: 'nats' },
     images: {
       'container.image': { registry: 'docker.io', repository: 'library/nats', tag: '2.11.4-alpine' },
       'reloader.image': { registry: 'docker.io', repository: 'natsio/nats-server-config-reloader', tag: '0.17.2' },
@@ -144,7 +152,14 @@ export const THIRD_PARTY = {
       'natsBox.container.image': { registry: 'docker.io', repository: 'natsio/nats-box', tag: '0.17.0' },
     },
   },
-} as const satisfies Record<string, { chart: { name: string; version: string; repository: string }; images: Record<string, ImageRef> }>;
+} as const satisfies Record<
+  string,
+  {
+    chart: { name: string; version: string; repository: string };
+    host: { helm: string; compose: string };
+    images: Record<string, ImageRef>;
+  }
+>;
 
 /**
  * Images of the compose stack (development), same major versions as the Helm charts: the

@@ -1,4 +1,4 @@
-import type { ImageRef } from './catalog.js';
+import { THIRD_PARTY, type ImageRef } from './catalog.js';
 import { secretKey, type SiteModel } from './site-model.js';
 
 /** A Helm value, as the compiler builds them (the same shapes YAML emits). */
@@ -53,7 +53,7 @@ function postgresqlValues(model: SiteModel): Record<string, ChartValue> | undefi
   if (db.persistence.storageClass !== undefined) persistence['storageClass'] = db.persistence.storageClass;
   const own: Record<string, ChartValue> = {
     enabled: true,
-    fullnameOverride: 'chamicore-postgresql',
+    fullnameOverride: THIRD_PARTY.postgresql.host.helm,
     ...imageValues(db.images),
     auth: {
       username: db.user,
@@ -88,7 +88,7 @@ function natsValues(model: SiteModel): Record<string, ChartValue> | undefined {
   if (model.storageClass !== undefined) pvc['storageClassName'] = model.storageClass;
   const own: Record<string, ChartValue> = {
     enabled: true,
-    fullnameOverride: 'chamicore-nats',
+    fullnameOverride: THIRD_PARTY.nats.host.helm,
     ...imageValues(ev.images),
     config: {
       cluster: { enabled: ev.replicas > 1, replicas: ev.replicas },

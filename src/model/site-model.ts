@@ -12,6 +12,8 @@ export interface SiteModel {
   readonly environment: 'production' | 'staging' | 'development';
   readonly domain: string;
   readonly namespace: string;
+  /** The compose project (COMPOSE_PROJECT_NAME and the compose file's `name`). */
+  readonly composeProject: string;
   readonly kubernetesVersion: string;
   readonly storageClass: string | undefined;
   readonly imagePullSecrets: readonly string[];

@@ -1,4 +1,4 @@
-import type { ServiceId } from './catalog.js';
+import { serviceInfo, THIRD_PARTY, type ServiceId } from './catalog.js';
 import type { HostRef, SecretRef, TextPart, TextValue } from './site-model.js';
 
 /**
@@ -21,11 +21,11 @@ export function envToken(name: string): string {
 export function hostFor(host: HostRef, target: 'helm' | 'compose'): string {
   switch (host.kind) {
     case 'service':
-      return target === 'helm' ? `chamicore-${host.id}` : host.id;
+      return target === 'helm' ? serviceInfo(host.id).chart : serviceInfo(host.id).composeService;
     case 'postgresql':
-      return target === 'helm' ? 'chamicore-postgresql' : 'postgres';
+      return THIRD_PARTY.postgresql.host[target];
     case 'nats':
-      return target === 'helm' ? 'chamicore-nats' : 'nats';
+      return THIRD_PARTY.nats.host[target];
     case 'external':
       return host.host;
   }

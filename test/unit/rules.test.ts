@@ -162,7 +162,7 @@ describe('rules', () => {
         minimalSite({ site: { name, environment: 'staging', domain: 'x.example.org' }, kubernetes: { namespace: 'short' } }),
         name,
       );
-      expect(codes(ok)).toEqual(['k8s-name-invalid']); // the chart name chamicore-<name> is still too long
+      expect(codes(ok)).toEqual(['k8s-name-invalid']); // the compose project name chamicore-<name> is still too long
     });
   });
 

@@ -18,10 +18,10 @@ export const kubernetesNamesValid = defineRule(
     const nsPath = site.kubernetes?.namespace !== undefined ? ['kubernetes', 'namespace'] : ['site', 'name'];
     check(isDnsLabel(model.namespace), nsPath, 'namespace', model.namespace, 'a DNS-1123 label of at most 63 characters');
     check(
-      isDnsLabel(`chamicore-${model.name}`),
+      isDnsLabel(model.composeProject),
       ['site', 'name'],
-      'chart name',
-      `chamicore-${model.name}`,
+      'compose project name',
+      model.composeProject,
       'a DNS-1123 label of at most 63 characters',
     );
     for (const g of model.secretGroups) {
