@@ -288,6 +288,13 @@ function spliceReference(readme, reference) {
 
 /** Resolves a local $ref, keeping the referring schema's own description. */
 function resolveRef(schema, node) {
+  if (Array.isArray(node.allOf)) {
+    // Keys inherited from the `$defs` an object names in allOf come first; its own keys refine them.
+    const { allOf, ...own } = node;
+    const inherited = allOf.map((member) => resolveRef(schema, member));
+    const properties = Object.assign({}, ...inherited.map((m) => m.properties ?? {}), own.properties ?? {});
+    return resolveRef(schema, { ...own, properties });
+  }
   if (typeof node.$ref !== 'string') return node;
   const target = node.$ref
     .replace('#/$defs/', '')

@@ -202,131 +202,55 @@ export const siteSchema: Record<string, unknown> = {
         "auth": {
           "description": "chamicore-auth: tokens, JWKS, policies and device credentials (port 3333, schema auth).",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default true.",
               "type": "boolean"
             },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
-            },
             "database": {
               "$ref": "#/$defs/dbPool",
               "description": "Connection pool settings (services with a database only)."
             }
-          }
+          },
+          "unevaluatedProperties": false
         },
         "smd": {
           "description": "chamicore-smd: the hardware inventory every other service reads (port 27779, schema smd).",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default true.",
               "type": "boolean"
-            },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
             },
             "database": {
               "$ref": "#/$defs/dbPool",
               "description": "Connection pool settings (services with a database only)."
             }
-          }
+          },
+          "unevaluatedProperties": false
         },
         "bss": {
           "description": "chamicore-bss: boot scripts (port 27778, schema bss).",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default true.",
               "type": "boolean"
-            },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
             },
             "database": {
               "$ref": "#/$defs/dbPool",
@@ -340,46 +264,21 @@ export const siteSchema: Record<string, unknown> = {
               "description": "Add iPXE debug markers to generated boot scripts. Default false.",
               "type": "boolean"
             }
-          }
+          },
+          "unevaluatedProperties": false
         },
         "cloud-init": {
           "description": "chamicore-cloud-init: cloud-init payloads (port 27777, schema cloudinit).",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default true.",
               "type": "boolean"
-            },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
             },
             "database": {
               "$ref": "#/$defs/dbPool",
@@ -389,132 +288,57 @@ export const siteSchema: Record<string, unknown> = {
               "$ref": "#/$defs/sync",
               "description": "SMD sync loop."
             }
-          }
+          },
+          "unevaluatedProperties": false
         },
         "kea-sync": {
           "description": "chamicore-kea-sync: pushes SMD reservations into Kea DHCP (headless). Needs dhcp.kea.url.",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default true.",
               "type": "boolean"
-            },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
             },
             "sync": {
               "$ref": "#/$defs/sync",
               "description": "SMD to Kea sync loop."
             }
-          }
+          },
+          "unevaluatedProperties": false
         },
         "ui": {
           "description": "chamicore-ui: web UI and its backend (port 8080).",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default true.",
               "type": "boolean"
-            },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
             }
-          }
+          },
+          "unevaluatedProperties": false
         },
         "discovery": {
           "description": "chamicore-discovery: Redfish discovery (port 27776, schema discovery). Optional.",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default false.",
               "type": "boolean"
-            },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
             },
             "database": {
               "$ref": "#/$defs/dbPool",
@@ -543,46 +367,21 @@ export const siteSchema: Record<string, unknown> = {
                 }
               }
             }
-          }
+          },
+          "unevaluatedProperties": false
         },
         "power": {
           "description": "chamicore-power: power control through Redfish (port 27775, schema power). Optional.",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default false.",
               "type": "boolean"
-            },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
             },
             "database": {
               "$ref": "#/$defs/dbPool",
@@ -614,46 +413,21 @@ export const siteSchema: Record<string, unknown> = {
               "$ref": "#/$defs/duration",
               "description": "Deadline of one power transition. Default 90s."
             }
-          }
+          },
+          "unevaluatedProperties": false
         },
         "mcp": {
           "description": "chamicore-mcp: Model Context Protocol server over HTTP (port 27774). Optional.",
           "type": "object",
-          "additionalProperties": false,
+          "allOf": [
+            {
+              "$ref": "#/$defs/service"
+            }
+          ],
           "properties": {
             "enabled": {
               "description": "Whether the service is deployed. Default false.",
               "type": "boolean"
-            },
-            "replicas": {
-              "description": "Number of replicas. Default 1; production sites should run at least 2.",
-              "type": "integer",
-              "minimum": 0,
-              "maximum": 100
-            },
-            "resources": {
-              "$ref": "#/$defs/resources",
-              "description": "CPU and memory requests and limits."
-            },
-            "logLevel": {
-              "$ref": "#/$defs/logLevel",
-              "description": "Log level. Defaults to observability.logLevel."
-            },
-            "metrics": {
-              "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-              "type": "boolean"
-            },
-            "traces": {
-              "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-              "type": "boolean"
-            },
-            "image": {
-              "$ref": "#/$defs/imageOverride",
-              "description": "Per-service image override."
-            },
-            "env": {
-              "$ref": "#/$defs/extraEnv",
-              "description": "Extra environment variables."
             },
             "mode": {
               "description": "read-only, or read-write (which also sets CHAMICORE_MCP_ENABLE_WRITE). Default read-only.",
@@ -662,7 +436,8 @@ export const siteSchema: Record<string, unknown> = {
                 "read-write"
               ]
             }
-          }
+          },
+          "unevaluatedProperties": false
         }
       }
     },
@@ -1085,6 +860,46 @@ export const siteSchema: Record<string, unknown> = {
         "connMaxIdleTime": {
           "$ref": "#/$defs/duration",
           "description": "Longest a connection stays idle."
+        }
+      }
+    },
+    "service": {
+      "description": "Settings every service accepts. Each service's own entry adds its keys (database pool, sync, …) and says whether it is on by default.",
+      "type": "object",
+      "properties": {
+        "enabled": {
+          "description": "Whether the service is deployed. Default true for auth, smd, bss, cloud-init, kea-sync and ui; false for discovery, power and mcp.",
+          "type": "boolean"
+        },
+        "replicas": {
+          "description": "Number of replicas. Default 1; production sites should run at least 2.",
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 100
+        },
+        "resources": {
+          "$ref": "#/$defs/resources",
+          "description": "CPU and memory requests and limits."
+        },
+        "logLevel": {
+          "$ref": "#/$defs/logLevel",
+          "description": "Log level. Defaults to observability.logLevel."
+        },
+        "metrics": {
+          "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
+          "type": "boolean"
+        },
+        "traces": {
+          "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
+          "type": "boolean"
+        },
+        "image": {
+          "$ref": "#/$defs/imageOverride",
+          "description": "Per-service image override."
+        },
+        "env": {
+          "$ref": "#/$defs/extraEnv",
+          "description": "Extra environment variables."
         }
       }
     },

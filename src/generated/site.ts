@@ -231,88 +231,31 @@ export interface Site {
     /**
      * chamicore-auth: tokens, JWKS, policies and device credentials (port 3333, schema auth).
      */
-    auth?: {
+    auth?: Service & {
       /**
        * Whether the service is deployed. Default true.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride;
-      env?: ExtraEnv;
       database?: DbPool;
     };
     /**
      * chamicore-smd: the hardware inventory every other service reads (port 27779, schema smd).
      */
-    smd?: {
+    smd?: Service & {
       /**
        * Whether the service is deployed. Default true.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources1;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride1;
-      env?: ExtraEnv1;
       database?: DbPool1;
     };
     /**
      * chamicore-bss: boot scripts (port 27778, schema bss).
      */
-    bss?: {
+    bss?: Service & {
       /**
        * Whether the service is deployed. Default true.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources2;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride2;
-      env?: ExtraEnv2;
       database?: DbPool2;
       sync?: Sync;
       /**
@@ -323,117 +266,41 @@ export interface Site {
     /**
      * chamicore-cloud-init: cloud-init payloads (port 27777, schema cloudinit).
      */
-    'cloud-init'?: {
+    'cloud-init'?: Service & {
       /**
        * Whether the service is deployed. Default true.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources3;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride3;
-      env?: ExtraEnv3;
       database?: DbPool3;
       sync?: Sync1;
     };
     /**
      * chamicore-kea-sync: pushes SMD reservations into Kea DHCP (headless). Needs dhcp.kea.url.
      */
-    'kea-sync'?: {
+    'kea-sync'?: Service & {
       /**
        * Whether the service is deployed. Default true.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources4;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride4;
-      env?: ExtraEnv4;
       sync?: Sync2;
     };
     /**
      * chamicore-ui: web UI and its backend (port 8080).
      */
-    ui?: {
+    ui?: Service & {
       /**
        * Whether the service is deployed. Default true.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources5;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride5;
-      env?: ExtraEnv5;
     };
     /**
      * chamicore-discovery: Redfish discovery (port 27776, schema discovery). Optional.
      */
-    discovery?: {
+    discovery?: Service & {
       /**
        * Whether the service is deployed. Default false.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources6;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride6;
-      env?: ExtraEnv6;
       database?: DbPool4;
       /**
        * Scan tuning.
@@ -456,30 +323,11 @@ export interface Site {
     /**
      * chamicore-power: power control through Redfish (port 27775, schema power). Optional.
      */
-    power?: {
+    power?: Service & {
       /**
        * Whether the service is deployed. Default false.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources7;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride7;
-      env?: ExtraEnv7;
       database?: DbPool5;
       /**
        * SMD node-to-BMC mapping sync interval. Default 5m.
@@ -505,30 +353,11 @@ export interface Site {
     /**
      * chamicore-mcp: Model Context Protocol server over HTTP (port 27774). Optional.
      */
-    mcp?: {
+    mcp?: Service & {
       /**
        * Whether the service is deployed. Default false.
        */
       enabled?: boolean;
-      /**
-       * Number of replicas. Default 1; production sites should run at least 2.
-       */
-      replicas?: number;
-      resources?: Resources8;
-      /**
-       * Log level. Defaults to observability.logLevel.
-       */
-      logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
-      /**
-       * Serve Prometheus metrics. Defaults to observability.metrics.
-       */
-      metrics?: boolean;
-      /**
-       * Export OpenTelemetry traces. Defaults to observability.traces.
-       */
-      traces?: boolean;
-      image?: ImageOverride8;
-      env?: ExtraEnv8;
       /**
        * read-only, or read-write (which also sets CHAMICORE_MCP_ENABLE_WRITE). Default read-only.
        */
@@ -707,6 +536,34 @@ export interface Site {
   targets?: ('helm' | 'compose')[];
 }
 /**
+ * Settings every service accepts. Each service's own entry adds its keys (database pool, sync, …) and says whether it is on by default.
+ */
+export interface Service {
+  /**
+   * Whether the service is deployed. Default true for auth, smd, bss, cloud-init, kea-sync and ui; false for discovery, power and mcp.
+   */
+  enabled?: boolean;
+  /**
+   * Number of replicas. Default 1; production sites should run at least 2.
+   */
+  replicas?: number;
+  resources?: Resources;
+  /**
+   * Log level. Defaults to observability.logLevel.
+   */
+  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * Serve Prometheus metrics. Defaults to observability.metrics.
+   */
+  metrics?: boolean;
+  /**
+   * Export OpenTelemetry traces. Defaults to observability.traces.
+   */
+  traces?: boolean;
+  image?: ImageOverride;
+  env?: ExtraEnv;
+}
+/**
  * CPU and memory requests and limits.
  */
 export interface Resources {
@@ -783,35 +640,6 @@ export interface DbPool {
   connMaxIdleTime?: string;
 }
 /**
- * CPU and memory requests and limits.
- */
-export interface Resources1 {
-  requests?: ResourceSet;
-  limits?: ResourceSet1;
-}
-/**
- * Per-service image override.
- */
-export interface ImageOverride1 {
-  /**
-   * Repository below images.registry. Defaults to chamicore-<service>.
-   */
-  repository?: string;
-  /**
-   * Image tag. Defaults to images.tag.
-   */
-  tag?: string;
-}
-/**
- * Extra environment variables.
- */
-export interface ExtraEnv1 {
-  /**
-   * The variable's value.
-   */
-  [k: string]: string | undefined;
-}
-/**
  * Connection pool settings (services with a database only).
  */
 export interface DbPool1 {
@@ -831,35 +659,6 @@ export interface DbPool1 {
    * Longest a connection stays idle.
    */
   connMaxIdleTime?: string;
-}
-/**
- * CPU and memory requests and limits.
- */
-export interface Resources2 {
-  requests?: ResourceSet;
-  limits?: ResourceSet1;
-}
-/**
- * Per-service image override.
- */
-export interface ImageOverride2 {
-  /**
-   * Repository below images.registry. Defaults to chamicore-<service>.
-   */
-  repository?: string;
-  /**
-   * Image tag. Defaults to images.tag.
-   */
-  tag?: string;
-}
-/**
- * Extra environment variables.
- */
-export interface ExtraEnv2 {
-  /**
-   * The variable's value.
-   */
-  [k: string]: string | undefined;
 }
 /**
  * Connection pool settings (services with a database only).
@@ -896,35 +695,6 @@ export interface Sync {
   onStartup?: boolean;
 }
 /**
- * CPU and memory requests and limits.
- */
-export interface Resources3 {
-  requests?: ResourceSet;
-  limits?: ResourceSet1;
-}
-/**
- * Per-service image override.
- */
-export interface ImageOverride3 {
-  /**
-   * Repository below images.registry. Defaults to chamicore-<service>.
-   */
-  repository?: string;
-  /**
-   * Image tag. Defaults to images.tag.
-   */
-  tag?: string;
-}
-/**
- * Extra environment variables.
- */
-export interface ExtraEnv3 {
-  /**
-   * The variable's value.
-   */
-  [k: string]: string | undefined;
-}
-/**
  * Connection pool settings (services with a database only).
  */
 export interface DbPool3 {
@@ -959,35 +729,6 @@ export interface Sync1 {
   onStartup?: boolean;
 }
 /**
- * CPU and memory requests and limits.
- */
-export interface Resources4 {
-  requests?: ResourceSet;
-  limits?: ResourceSet1;
-}
-/**
- * Per-service image override.
- */
-export interface ImageOverride4 {
-  /**
-   * Repository below images.registry. Defaults to chamicore-<service>.
-   */
-  repository?: string;
-  /**
-   * Image tag. Defaults to images.tag.
-   */
-  tag?: string;
-}
-/**
- * Extra environment variables.
- */
-export interface ExtraEnv4 {
-  /**
-   * The variable's value.
-   */
-  [k: string]: string | undefined;
-}
-/**
  * SMD to Kea sync loop.
  */
 export interface Sync2 {
@@ -999,64 +740,6 @@ export interface Sync2 {
    * Sync fully before reporting ready. Default true.
    */
   onStartup?: boolean;
-}
-/**
- * CPU and memory requests and limits.
- */
-export interface Resources5 {
-  requests?: ResourceSet;
-  limits?: ResourceSet1;
-}
-/**
- * Per-service image override.
- */
-export interface ImageOverride5 {
-  /**
-   * Repository below images.registry. Defaults to chamicore-<service>.
-   */
-  repository?: string;
-  /**
-   * Image tag. Defaults to images.tag.
-   */
-  tag?: string;
-}
-/**
- * Extra environment variables.
- */
-export interface ExtraEnv5 {
-  /**
-   * The variable's value.
-   */
-  [k: string]: string | undefined;
-}
-/**
- * CPU and memory requests and limits.
- */
-export interface Resources6 {
-  requests?: ResourceSet;
-  limits?: ResourceSet1;
-}
-/**
- * Per-service image override.
- */
-export interface ImageOverride6 {
-  /**
-   * Repository below images.registry. Defaults to chamicore-<service>.
-   */
-  repository?: string;
-  /**
-   * Image tag. Defaults to images.tag.
-   */
-  tag?: string;
-}
-/**
- * Extra environment variables.
- */
-export interface ExtraEnv6 {
-  /**
-   * The variable's value.
-   */
-  [k: string]: string | undefined;
 }
 /**
  * Connection pool settings (services with a database only).
@@ -1080,35 +763,6 @@ export interface DbPool4 {
   connMaxIdleTime?: string;
 }
 /**
- * CPU and memory requests and limits.
- */
-export interface Resources7 {
-  requests?: ResourceSet;
-  limits?: ResourceSet1;
-}
-/**
- * Per-service image override.
- */
-export interface ImageOverride7 {
-  /**
-   * Repository below images.registry. Defaults to chamicore-<service>.
-   */
-  repository?: string;
-  /**
-   * Image tag. Defaults to images.tag.
-   */
-  tag?: string;
-}
-/**
- * Extra environment variables.
- */
-export interface ExtraEnv7 {
-  /**
-   * The variable's value.
-   */
-  [k: string]: string | undefined;
-}
-/**
  * Connection pool settings (services with a database only).
  */
 export interface DbPool5 {
@@ -1128,35 +782,6 @@ export interface DbPool5 {
    * Longest a connection stays idle.
    */
   connMaxIdleTime?: string;
-}
-/**
- * CPU and memory requests and limits.
- */
-export interface Resources8 {
-  requests?: ResourceSet;
-  limits?: ResourceSet1;
-}
-/**
- * Per-service image override.
- */
-export interface ImageOverride8 {
-  /**
-   * Repository below images.registry. Defaults to chamicore-<service>.
-   */
-  repository?: string;
-  /**
-   * Image tag. Defaults to images.tag.
-   */
-  tag?: string;
-}
-/**
- * Extra environment variables.
- */
-export interface ExtraEnv8 {
-  /**
-   * The variable's value.
-   */
-  [k: string]: string | undefined;
 }
 /**
  * PostgreSQL image of the bundled database (Helm). Default docker.io/bitnamilegacy/postgresql at the pinned chart's tag.

@@ -53,6 +53,17 @@ export function convertErrors(file: string, data: unknown, errors: readonly Erro
   return out;
 }
 
+/** The keys an object schema allows: its own properties and those of the `$defs` its allOf names. */
+function propertyNames(node: Record<string, unknown> | undefined): string[] {
+  if (node === undefined) return [];
+  const own = Object.keys((node['properties'] as object | undefined) ?? {});
+  const defs = siteSchema['$defs'] as Record<string, Record<string, unknown>>;
+  const inherited = ((node['allOf'] as { $ref?: string }[] | undefined) ?? []).flatMap((member) =>
+    typeof member.$ref === 'string' && member.$ref.startsWith('#/$defs/') ? propertyNames(defs[member.$ref.slice('#/$defs/'.length)]) : [],
+  );
+  return [...new Set([...inherited, ...own])];
+}
+
 /** JSON Pointer to path segments, with sequence indexes as numbers. */
 function toPath(data: unknown, pointer: string): PathSegment[] {
   if (pointer === '') return [];
@@ -106,9 +117,10 @@ function convertError(file: string, data: unknown, e: ErrorObject): Diagnostic {
   switch (e.keyword) {
     case 'required':
       return mk('schema-required', `missing required key "${String(params['missingProperty'])}" ${where(path)}`);
-    case 'additionalProperties': {
-      const key = String(params['additionalProperty']);
-      const props = Object.keys(((e.parentSchema as Record<string, unknown>)['properties'] as object | undefined) ?? {});
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const key = String(params['additionalProperty'] ?? params['unevaluatedProperty']);
+      const props = propertyNames(e.parentSchema);
       const near = suggest(key, props);
       return mk(
         'schema-unknown-key',

@@ -117,16 +117,27 @@ describe('validateSchema', () => {
     expect(missing).toEqual([]);
   });
 
-  it('closes every object schema except user-keyed maps', () => {
+  it('closes every object schema except user-keyed maps, and mixins that only closed objects include', () => {
     const open: string[] = [];
+    const includedBy = new Map<string, boolean[]>();
     const visit = (node: unknown, path: string): void => {
       if (node === null || typeof node !== 'object') return;
       const n = node as Record<string, unknown>;
-      if (n['type'] === 'object' && n['additionalProperties'] !== false && n['propertyNames'] === undefined) open.push(path);
+      const closed = n['additionalProperties'] === false || n['unevaluatedProperties'] === false || n['propertyNames'] !== undefined;
+      if (n['type'] === 'object' && !closed) open.push(path);
+      for (const member of (n['allOf'] as { $ref?: string }[] | undefined) ?? []) {
+        if (member.$ref !== undefined)
+          includedBy.set(member.$ref, [...(includedBy.get(member.$ref) ?? []), n['unevaluatedProperties'] === false]);
+      }
       for (const [k, v] of Object.entries(n)) visit(v, `${path}/${k}`);
     };
     visit(siteSchema, '#');
-    expect(open).toEqual([]);
+    // An open object is allowed only as a mixin: a $defs entry every user includes with allOf and closes.
+    const mixins = open.filter((p) => (includedBy.get(p) ?? []).length > 0 && includedBy.get(p)!.every(Boolean));
+    expect(open.filter((p) => !mixins.includes(p))).toEqual([]);
+    expect(mixins).toEqual(['#/$defs/service']);
+    // Only allOf may include it: a plain $ref would leave it open.
+    expect(JSON.stringify(siteSchema).split('"$ref":"#/$defs/service"').length - 1).toBe(includedBy.get('#/$defs/service')!.length);
   });
 });
 
@@ -155,7 +166,29 @@ describe('the schema adapter', () => {
       }
     };
     walk(siteSchema, false);
-    const failing = ['not', 'anyOf', 'allOf', 'if', 'const', 'dependentRequired', 'contains', 'format', 'multipleOf'];
+    // allOf reports no error of its own (its members do), so it may appear anywhere.
+    const failing = ['not', 'anyOf', 'if', 'const', 'dependentRequired', 'contains', 'format', 'multipleOf'];
     expect(failing.filter((k) => keywords.has(k))).toEqual([]);
+  });
+});
+
+describe('the keys every service shares ($defs/service)', () => {
+  const site = (smd: string): string =>
+    `site: {name: mini, environment: staging, domain: mini.example.org}\nrelease: {version: "1.0.0"}\nservices:\n  kea-sync: {enabled: false}\n  smd:\n${smd}`;
+
+  it('are allowed and checked in every service, and an unknown key is suggested from them', () => {
+    expect(where(checkText(site('    replicas: 2\n    logLevel: debug\n    database: {maxOpenConns: 10}\n')))).toEqual([]);
+    const c = checkText(site('    replica: 2\n'));
+    expect(where(c)).toEqual(['schema-unknown-key@6:5']);
+    expect(c.diagnostics[0]!.message).toContain('(did you mean "replicas"?)');
+  });
+
+  it('a wrong value of a shared key is one error, not also an unknown key', () => {
+    expect(where(checkText(site('    replicas: two\n    metrics: maybe\n')))).toEqual(['schema-type@6:15', 'schema-type@7:14']);
+  });
+
+  it('a key of another service is still unknown (ui has no database)', () => {
+    const ui = checkText(site('    replicas: 1\n').replace('  smd:\n', '  ui:\n    database: {maxOpenConns: 10}\n  smd:\n'));
+    expect(where(ui)).toEqual(['schema-unknown-key@6:5']);
   });
 });
