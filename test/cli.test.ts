@@ -363,3 +363,27 @@ describe('internal errors', () => {
     expect(stderr).toMatch(/^chamicore-compile: internal error: a bug while reporting\n/);
   });
 });
+
+describe('finding your way', () => {
+  it('--version names the compiler and the site schema version', () => {
+    const r = cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^chamicore-compile \d+\.\d+\.\d+ \(site schema v\d+\)\n$/);
+  });
+
+  it('help <command> prints that command’s help', () => {
+    const r = cli(['help', 'validate']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: chamicore-compile validate \[options\] <site\.\.\.>/);
+    expect(cli(['--help']).stdout).toContain('help [command]');
+  });
+
+  it('a mistyped command gets "did you mean" (command-unknown); an unknown site stays site-not-found', () => {
+    const typo = cli(['valdate', 'sites']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      'chamicore-compile: error: command-unknown: valdate: no such command or site file (did you mean the command "validate"?)\n',
+    );
+    expect(cli(['sites/nosuch']).stderr).toMatch(/^chamicore-compile: error: site-not-found: /);
+  });
+});

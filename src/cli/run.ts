@@ -1,10 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from '../report/exit-codes.js';
 import { oneLine, printable } from '../report/printable.js';
-import { VERSION } from '../version.js';
+import { VERSION, VERSION_TEXT } from '../version.js';
 import { check } from './commands/check.js';
 import { compile } from './commands/compile.js';
 import { validate } from './commands/validate.js';
+import { suggest } from '../validate/suggest.js';
 import { EXIT_CODES_HELP } from './help.js';
 import type { CliIo } from './io.js';
 import { FORMATS, readOptions, type OutputFormat } from './options.js';
@@ -46,7 +47,8 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .option('--site-key-file <path>', 'file holding the site key for generated secrets (default: $CHAMICORE_SITE_KEY)')
     .option('--secrets-dir <path>', 'folder holding the fromFile secrets (outside any git work tree)')
     .addOption(formatOption(['text', 'json'], 'how to print results and diagnostics'))
-    .version(VERSION, '-V, --version')
+    .version(VERSION_TEXT, '-V, --version', 'print the compiler version and the site schema version')
+    .helpCommand('help [command]', 'show the help of a command (help validate)')
     .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError('(run chamicore-compile --help for usage)')
     .exitOverride()
@@ -61,7 +63,11 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     })
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
-      exitCode = report(await (options.check ? check(sites, options, io) : compile(sites, options, io)), options.format, io);
+      try {
+        exitCode = report(await (options.check ? check(sites, options, io) : compile(sites, options, io)), options.format, io);
+      } catch (e) {
+        throw mistypedCommand(e, sites[0]);
+      }
     });
   program
     .command('validate')
@@ -105,6 +111,18 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     );
     return ExitCode.internal;
   }
+}
+
+/** The subcommands, for "did you mean" when a first argument that names no site is close to one. */
+const COMMANDS = ['validate', 'help'];
+
+/** A site argument that is no file but one typo away from a command (`valdate`) was meant as the command. */
+function mistypedCommand(e: unknown, first: string | undefined): unknown {
+  if (!(e instanceof UsageError) || e.code !== 'site-not-found' || first === undefined || !e.message.startsWith(`${first}:`)) return e;
+  const near = suggest(first, COMMANDS);
+  return near === undefined
+    ? e
+    : new UsageError('command-unknown', `${first}: no such command or site file (did you mean the command "${near}"?)`);
 }
 
 /** Prints a command's report in the chosen format; returns the run's exit code. */

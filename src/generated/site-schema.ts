@@ -2,7 +2,7 @@
 // The schema as a module, so validation needs no file I/O at run time.
 export const siteSchema: Record<string, unknown> = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "$id": "https://git.cscs.ch/openchami/chamicore-compile/schema/site.schema.json",
+  "$id": "https://git.cscs.ch/openchami/chamicore-compile/schema/v1/site.schema.json",
   "title": "Site",
   "description": "One Chamicore site: what chamicore-compile turns into an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets.",
   "type": "object",

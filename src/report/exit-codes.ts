@@ -13,6 +13,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 /** Stable codes of the usage and input failures (exit 2) that are not about a line of a site file. */
 export const USAGE_CODES = [
   'option-conflict',
+  'command-unknown',
   'site-not-found',
   'site-ambiguous',
   'site-not-yaml',

@@ -178,6 +178,23 @@ describe('rules', () => {
     });
   });
 
+  describe('secret-name-typo', () => {
+    it('refuses a secret named one typo away from a built-in one, at its key, with the fix', () => {
+      const c = checkText(
+        'site: {name: mini, environment: staging, domain: mini.example.org}\nrelease: {version: "1.0.0"}\nservices: {kea-sync: {enabled: false}}\nsecrets:\n  db-pasword:\n    fromEnv: DB_PASSWORD\n',
+      );
+      expect(where(c)).toEqual(['secret-name-typo@5:3']);
+      expect(c.diagnostics[0]!.message).toBe('secret "db-pasword" is not a built-in secret (did you mean "db-password"?)');
+      expect(c.model).toBeUndefined();
+    });
+
+    it('leaves alone a name an OIDC provider references, and names far from every built-in one', () => {
+      const oidc = { oidc: { providers: [{ name: 'kc', issuerUrl: 'https://kc.example.org/realms/x', clientSecret: 'mcp-tokens' }] } };
+      expect(codes(checkData(minimalSite({ auth: oidc, secrets: { 'mcp-tokens': { fromEnv: 'KC' } } })))).toEqual([]);
+      expect(codes(checkData(minimalSite({ secrets: { spare: { fromEnv: 'X' } } })))).toEqual(['secret-unused']);
+    });
+  });
+
   describe('oidc-duplicate-provider', () => {
     it('refuses two providers with one name', () => {
       const p = { name: 'kc', issuerUrl: 'https://kc.example.org/' };

@@ -17,6 +17,7 @@ import { oidcProvidersUnique } from './oidc-providers-unique.js';
 import { productionIngressTls } from './production-ingress-tls.js';
 import { productionReplicas } from './production-replicas.js';
 import type { CodeInfo, InputContext, Rule, RuleContext, RuleStage } from './rule.js';
+import { secretNamesKnown } from './secret-names-known.js';
 import { secretsDefined } from './secrets-defined.js';
 import { secretsUsed } from './secrets-used.js';
 import { siteNameMatchesFile } from './site-name-matches-file.js';
@@ -42,6 +43,7 @@ export const RULES = [
   extraEnvNotSecret,
   kubernetesNamesValid,
   secretsDefined,
+  secretNamesKnown,
   secretsUsed,
   oidcProvidersUnique,
   productionIngressTls,
