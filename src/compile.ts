@@ -7,7 +7,10 @@ import { buildModel } from './model/build-model.js';
 import type { SiteModel } from './model/site-model.js';
 import { hasErrors, type Diagnostic } from './report/diagnostic.js';
 import { resolveSecrets, type SecretInputs } from './secrets/resolve.js';
-import { runInputRules, runModelRules } from './validate/rules/index.js';
+import { applyAllowances } from './validate/allowances.js';
+import { RULE_CODES, runInputRules, runModelRules } from './validate/rules/index.js';
+
+const WARNING_CODES: ReadonlySet<string> = new Set(RULE_CODES.filter((c) => c.severity === 'warning').map((c) => c.code));
 import { validateSchema } from './validate/validate-schema.js';
 
 /** The result of checking one site: everything a reporter or the emit stage needs. */
@@ -29,10 +32,10 @@ export function checkSite(source: SiteSource): CheckedSite {
   const { site, diagnostics } = validateSchema(source.file, parsed.data);
   if (site === undefined) return { source, parsed, site: undefined, model: undefined, diagnostics };
   const context = { site, file: source.file, fileStem: source.stem };
-  const inputDiagnostics = runInputRules(context);
+  const inputDiagnostics = applyAllowances(site, source.file, runInputRules(context), WARNING_CODES);
   if (hasErrors(inputDiagnostics)) return { source, parsed, site, model: undefined, diagnostics: inputDiagnostics };
   const model = buildModel(site, source.label);
-  const all = [...inputDiagnostics, ...runModelRules({ ...context, model })];
+  const all = applyAllowances(site, source.file, [...inputDiagnostics, ...runModelRules({ ...context, model })], WARNING_CODES);
   return { source, parsed, site, model: hasErrors(all) ? undefined : model, diagnostics: all };
 }
 

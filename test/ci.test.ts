@@ -128,6 +128,14 @@ describe('.gitlab-ci.yml', () => {
     }
   });
 
+  it('validates and checks the sites with --strict: a warning a site does not allow fails the pipeline', () => {
+    const lines = readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8')
+      .split('\n')
+      .filter((l) => /chamicore-compile (validate|--check)/.test(l));
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    for (const l of lines) expect(l).toContain('--strict');
+  });
+
   it('writes the Code Quality and JUnit reports it declares', () => {
     const validate = pipeline['validate'] as Job;
     const reports = (validate['artifacts'] as { reports: Record<string, string> }).reports;

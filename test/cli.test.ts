@@ -387,3 +387,62 @@ describe('finding your way', () => {
     expect(cli(['sites/nosuch']).stderr).toMatch(/^chamicore-compile: error: site-not-found: /);
   });
 });
+
+describe('--strict and allowWarnings', () => {
+  /** alps with one smd replica: a prod-replicas warning at services.smd.replicas. */
+  const oneReplica = (extra = ''): string => {
+    const w = workspace();
+    const text = readFileSync(join(w, 'sites/alps.yaml'), 'utf8').replace(/(\n {2}smd:\n {4}replicas: )\d+/, '$11');
+    writeFileSync(join(w, 'sites/alps.yaml'), `${text}${extra}`);
+    return w;
+  };
+  const allow = (code: string, path: string): string =>
+    `allowWarnings:\n  - code: ${code}\n    path: ${path}\n    reason: one smd replica until the second rack arrives\n`;
+
+  it('without --strict a warning passes; with it, validate and compile fail and write nothing', () => {
+    const w = oneReplica();
+    expect(cli(['validate', 'sites/alps'], { cwd: w }).code).toBe(0);
+    const strict = cli(['validate', '--strict', 'sites/alps'], { cwd: w });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/^sites\/alps\.yaml:\d+:15: prod-replicas: warning: chamicore-smd runs 1 replica/);
+    expect(strict.stderr).toMatch(/chamicore-compile: 0 errors, 1 warning; nothing was written \(--strict: /);
+    expect(cli(['--strict', 'sites/alps'], { cwd: w }).code).toBe(1);
+    expect(existsSync(join(w, 'out'))).toBe(false);
+    const json = JSON.parse(cli(['validate', '--strict', '--format', 'json', 'sites/alps'], { cwd: w }).stdout) as { ok: boolean };
+    expect(json.ok).toBe(false);
+  });
+
+  it('an allowed warning passes --strict and shows its reason, in text and JSON', () => {
+    const w = oneReplica(allow('prod-replicas', 'services.smd.replicas'));
+    const r = cli(['--strict', 'sites/alps'], { cwd: w });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/prod-replicas: warning \(allowed\): chamicore-smd runs 1 replica/);
+    expect(r.stderr).toContain('  allowed: one smd replica until the second rack arrives\n');
+    const json = JSON.parse(cli(['validate', '--strict', '--format', 'json', 'sites/alps'], { cwd: w }).stdout) as {
+      ok: boolean;
+      diagnostics: { code: string; allowed?: string }[];
+    };
+    expect(json.ok).toBe(true);
+    expect(json.diagnostics).toEqual([
+      expect.objectContaining({ code: 'prod-replicas', allowed: 'one smd replica until the second rack arrives' }),
+    ]);
+  });
+
+  it('an entry for another path allows nothing; a code that is no warning is allowance-invalid; a stale entry is allowance-unused', () => {
+    expect(cli(['validate', '--strict', 'sites/alps'], { cwd: oneReplica(allow('prod-replicas', 'services.bss.replicas')) }).code).toBe(1);
+    const typo = cli(['validate', 'sites/alps'], { cwd: oneReplica(allow('prod-replica', 'services.smd.replicas')) });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/alps\.yaml:\d+:11: allowance-invalid: "prod-replica" is not the code of a warning/);
+    expect(typo.stderr).toContain('hint: did you mean "prod-replicas"?');
+    const w = workspace();
+    writeFileSync(
+      join(w, 'sites/alps.yaml'),
+      `${readFileSync(join(w, 'sites/alps.yaml'), 'utf8')}${allow('prod-replicas', 'services.smd.replicas')}`,
+    );
+    const stale = cli(['validate', '--strict', 'sites/alps'], { cwd: w });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(
+      /allowance-unused: warning: no prod-replicas warning points at services\.smd\.replicas; remove this entry/,
+    );
+  });
+});

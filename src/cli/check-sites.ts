@@ -1,7 +1,7 @@
 import { checkSite } from '../compile.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import type { SiteModel } from '../model/site-model.js';
-import { hasErrors, type Diagnostic } from '../report/diagnostic.js';
+import type { Diagnostic } from '../report/diagnostic.js';
 import { locateAll, type LocatedDiagnostic } from '../report/format.js';
 import type { CliIo } from './io.js';
 import type { SiteReport } from './report.js';
@@ -51,8 +51,12 @@ export async function addDiagnostics(site: SiteRun, more: readonly Diagnostic[],
   site.located = locateAll(site.diagnostics, again.parsed);
 }
 
-export const anyErrors = (run: CheckedRun): boolean => run.sites.some((s) => hasErrors(s.diagnostics));
+/** An error, or under --strict a warning the site does not allow: either stops the run. */
+export const blocks = (d: Diagnostic, strict: boolean): boolean =>
+  d.severity === 'error' || (strict && d.severity === 'warning' && d.allowed === undefined);
+export const anyBlocking = (run: CheckedRun, strict: boolean): boolean =>
+  run.sites.some((s) => s.diagnostics.some((d) => blocks(d, strict)));
 export const locatedOf = (run: CheckedRun): LocatedDiagnostic[] => run.sites.flatMap((s) => s.located);
-export const validityOf = (run: CheckedRun): SiteReport[] =>
-  run.sites.map((s) => ({ file: s.file, site: s.stem, status: hasErrors(s.diagnostics) ? 'invalid' : 'valid' }));
+export const validityOf = (run: CheckedRun, strict: boolean): SiteReport[] =>
+  run.sites.map((s) => ({ file: s.file, site: s.stem, status: s.diagnostics.some((d) => blocks(d, strict)) ? 'invalid' : 'valid' }));
 export const outShownOf = (out: string, io: CliIo): string => displayPath(out, io.cwd);

@@ -14,6 +14,8 @@ export interface SiteOptions {
   readonly siteKeyFile: string | undefined;
   readonly secretsDir: string | undefined;
   readonly format: OutputFormat;
+  /** Warnings the site does not allow (allowWarnings) fail the run, as errors do. */
+  readonly strict: boolean;
 }
 
 /** commander's parsed options, typed; refuses combinations that cannot mean anything. */
@@ -25,6 +27,7 @@ export function readOptions(opts: Record<string, unknown>): SiteOptions {
     siteKeyFile: typeof opts['siteKeyFile'] === 'string' ? opts['siteKeyFile'] : undefined,
     secretsDir: typeof opts['secretsDir'] === 'string' ? opts['secretsDir'] : undefined,
     format: FORMATS.find((f) => f === opts['format']) ?? 'text',
+    strict: opts['strict'] === true,
   };
   if (options.check && options.reveal)
     throw new UsageError('option-conflict', '--check compares the redacted output; it cannot be combined with --reveal');

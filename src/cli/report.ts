@@ -5,6 +5,7 @@ import { toJunit } from '../report/junit.js';
 import { oneLine } from '../report/printable.js';
 import type { TreeDifference } from '../write/out-tree.js';
 import type { CliIo } from './io.js';
+import { blocks } from './check-sites.js';
 import type { Command, OutputFormat } from './options.js';
 
 /** What became of one site, by command: each status carries what it means. */
@@ -17,6 +18,8 @@ export type SiteReport = { readonly file: string; readonly site: string } & (
 /** Everything a command found, for every reporter. */
 export interface RunReport {
   readonly command: Command;
+  /** --strict: warnings the site does not allow fail the run. */
+  readonly strict: boolean;
   /** The output folder as shown. */
   readonly outShown: string;
   readonly sites: readonly SiteReport[];
@@ -38,13 +41,13 @@ const REVEAL_INPUT_CODES: ReadonlySet<string> = new Set([
   'secret-value-invalid',
 ]);
 
-export const failed = (r: RunReport): boolean => r.diagnostics.some((d) => d.severity === 'error');
+export const failed = (r: RunReport): boolean => r.diagnostics.some((d) => blocks(d, r.strict));
 const stale = (r: RunReport): boolean => r.sites.some((s) => s.status === 'stale') || r.extraSites.length > 0;
 
 export function exitCodeOf(r: RunReport): ExitCode {
   if (failed(r)) {
-    const errors = r.diagnostics.filter((d) => d.severity === 'error');
-    return errors.every((d) => REVEAL_INPUT_CODES.has(d.code)) ? ExitCode.usage : ExitCode.invalid;
+    const blocking = r.diagnostics.filter((d) => blocks(d, r.strict));
+    return blocking.every((d) => REVEAL_INPUT_CODES.has(d.code)) ? ExitCode.usage : ExitCode.invalid;
   }
   return stale(r) ? ExitCode.invalid : ExitCode.ok;
 }
@@ -82,8 +85,9 @@ function reportText(r: RunReport, io: CliIo): void {
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = r.diagnostics.length - errors;
   const outShown = oneLine(r.outShown);
-  if (errors > 0) {
-    io.stderr(`chamicore-compile: ${countSummary(errors, warnings)}; nothing was written\n`);
+  if (failed(r)) {
+    const strictly = errors === 0 ? ' (--strict: warnings fail the run unless the site allows them in allowWarnings)' : '';
+    io.stderr(`chamicore-compile: ${countSummary(errors, warnings)}; nothing was written${strictly}\n`);
     return;
   }
   for (const s of r.sites) {

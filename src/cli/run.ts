@@ -44,6 +44,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .option('--out <dir>', 'output folder; each site goes to <dir>/<name>/', 'out')
     .option('--check', 'compile in memory and compare with the output folder; list differing, missing and extra files; write nothing')
     .option('--reveal', 'write real secret values (files 0600); refused into a folder git tracks')
+    .option('--strict', 'warnings fail the run too, except those the site allows in allowWarnings (CI runs with it)')
     .option('--site-key-file <path>', 'file holding the site key for generated secrets (default: $CHAMICORE_SITE_KEY)')
     .option('--secrets-dir <path>', 'folder holding the fromFile secrets (outside any git work tree)')
     .addOption(formatOption(['text', 'json'], 'how to print results and diagnostics'))
@@ -73,6 +74,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .command('validate')
     .description('validate site files against the schema and the rules; write nothing')
     .argument('<site...>', 'site files, site paths or folders')
+    .option('--strict', 'warnings fail the run too, except those the site allows in allowWarnings')
     .addOption(
       formatOption(
         FORMATS,
@@ -90,7 +92,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     })
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
-      exitCode = report(await validate(sites, io), options.format, io);
+      exitCode = report(await validate(sites, options, io), options.format, io);
     });
 
   try {

@@ -665,6 +665,41 @@ export const siteSchema: Record<string, unknown> = {
         }
       }
     },
+    "allowWarnings": {
+      "description": "Warnings this site accepts, each for one path and with a reason that is shown with it. With --strict (as CI runs), every other warning fails the run.",
+      "type": "array",
+      "maxItems": 100,
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "code",
+          "path",
+          "reason"
+        ],
+        "properties": {
+          "code": {
+            "description": "The code of a warning (the README rule table), such as prod-replicas.",
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9-]*$",
+            "maxLength": 64,
+            "x-expected": "a warning code such as prod-replicas"
+          },
+          "path": {
+            "description": "The path the warning points at, as diagnostics print it, such as services.smd.replicas.",
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512
+          },
+          "reason": {
+            "description": "Why the site accepts this warning, for reviewers; shown with it.",
+            "type": "string",
+            "minLength": 10,
+            "maxLength": 500
+          }
+        }
+      }
+    },
     "secrets": {
       "description": "Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets are named here.",
       "type": "object",

@@ -523,6 +523,25 @@ export interface Site {
     otlpEndpoint?: string;
   };
   /**
+   * Warnings this site accepts, each for one path and with a reason that is shown with it. With --strict (as CI runs), every other warning fails the run.
+   *
+   * @maxItems 100
+   */
+  allowWarnings?: {
+    /**
+     * The code of a warning (the README rule table), such as prod-replicas.
+     */
+    code: string;
+    /**
+     * The path the warning points at, as diagnostics print it, such as services.smd.replicas.
+     */
+    path: string;
+    /**
+     * Why the site accepts this warning, for reviewers; shown with it.
+     */
+    reason: string;
+  }[];
+  /**
    * Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets are named here.
    */
   secrets?: {

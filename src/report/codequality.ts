@@ -18,7 +18,7 @@ export function toCodeQuality(diagnostics: readonly LocatedDiagnostic[]): string
       description: `${d.code}: ${d.message}${d.hint !== undefined ? ` (${d.hint})` : ''}`,
       check_name: d.code,
       fingerprint: createHash('sha256').update(`${identity}\0${n}`).digest('hex').slice(0, 32),
-      severity: d.severity === 'error' ? 'major' : 'minor',
+      severity: d.severity === 'error' ? 'major' : d.allowed === undefined ? 'minor' : 'info',
       location: { path: d.file, lines: { begin: d.line } },
     };
   });

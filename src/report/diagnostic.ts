@@ -37,6 +37,9 @@ export const STAGE_CODES = {
   'schema-unique': 'a list holds a value twice',
   'schema-one-of': 'a value matches none, or more than one, of its alternatives',
   'schema-invalid': 'any other schema violation',
+  // the site's allowWarnings
+  'allowance-invalid': 'an allowWarnings entry names a code that is not a warning',
+  'allowance-unused': 'an allowWarnings entry matches no warning of the site',
   // reveal time
   'secret-key-missing': 'a generated secret needs the site key, and none was given',
   'secret-key-weak': 'the site key is too short',
@@ -68,6 +71,8 @@ export interface Diagnostic {
   /** A character offset in the file, used when there is no path (syntax errors). */
   readonly offset?: number;
   readonly hint?: string;
+  /** A warning the site accepts (allowWarnings): the reason it gives. */
+  readonly allowed?: string;
 }
 
 export type DiagnosticBuilder<C extends string = DiagnosticCode> = (

@@ -98,7 +98,8 @@ function frameLine(line: string): string {
  * the code. One block per diagnostic, ending with a newline.
  */
 export function formatText(d: LocatedDiagnostic): string {
-  const head = oneLine(`${d.file}:${d.line}:${d.column}: ${d.code}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`);
+  const severity = d.severity === 'error' ? '' : d.allowed === undefined ? 'warning: ' : 'warning (allowed): ';
+  const head = oneLine(`${d.file}:${d.line}:${d.column}: ${d.code}: ${severity}${d.message}`);
   const out = [head];
   if (d.sourceLine !== undefined && d.sourceLine.trim() !== '') {
     const shown = frameLine(d.sourceLine);
@@ -106,7 +107,8 @@ export function formatText(d: LocatedDiagnostic): string {
     const caretAt = Math.min(d.column - 1, shown.length);
     out.push(`${gutter} | ${shown}`, `${' '.repeat(gutter.length)} | ${shown.slice(0, caretAt).replace(/[^\t]/g, ' ')}^`);
   }
-  if (d.hint !== undefined) out.push(oneLine(`  hint: ${d.hint}`));
+  if (d.allowed !== undefined) out.push(oneLine(`  allowed: ${d.allowed}`));
+  else if (d.hint !== undefined) out.push(oneLine(`  hint: ${d.hint}`));
   return `${out.join('\n')}\n`;
 }
 
@@ -130,5 +132,6 @@ export function toJson(d: LocatedDiagnostic): Record<string, unknown> {
     message: d.message,
     path: formatPath(d.path),
     ...(d.hint !== undefined ? { hint: d.hint } : {}),
+    ...(d.allowed !== undefined ? { allowed: d.allowed } : {}),
   };
 }

@@ -22,6 +22,15 @@ export async function check(args: readonly string[], opts: SiteOptions, io: CliI
       const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
       sites.push({ file: s.file, site: s.stem, status: stale ? 'stale' : 'current', out, differences });
     }
-    return { command: 'check', outShown, sites, diagnostics: locatedOf(run), extraSites, removedSites: [], keptSites: [] };
+    return {
+      command: 'check',
+      strict: opts.strict,
+      outShown,
+      sites,
+      diagnostics: locatedOf(run),
+      extraSites,
+      removedSites: [],
+      keptSites: [],
+    };
   });
 }

@@ -33,6 +33,15 @@ export async function compile(args: readonly string[], opts: SiteOptions, io: Cl
       if (await fsStep(`${outShown}/${name}`, 'remove', () => removeStaleSite(outDir, name, GENERATED_PREFIX))) removedSites.push(name);
       else keptSites.push(name);
     }
-    return { command: 'compile', outShown, sites, diagnostics: locatedOf(run), extraSites: [], removedSites, keptSites };
+    return {
+      command: 'compile',
+      strict: opts.strict,
+      outShown,
+      sites,
+      diagnostics: locatedOf(run),
+      extraSites: [],
+      removedSites,
+      keptSites,
+    };
   });
 }

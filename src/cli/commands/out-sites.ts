@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { OutputFile } from '../../emit/output.js';
 import { listSiteFolders } from '../../write/out-tree.js';
-import { anyErrors, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun } from '../check-sites.js';
+import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun } from '../check-sites.js';
 import { emitSites } from '../emit-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
@@ -30,16 +30,17 @@ export async function checkAndEmit(
   const outShown = outShownOf(outDir, io);
   const refused = (): RunReport => ({
     command,
+    strict: opts.strict,
     outShown,
-    sites: validityOf(run),
+    sites: validityOf(run, opts.strict),
     diagnostics: locatedOf(run),
     extraSites: [],
     removedSites: [],
     keptSites: [],
   });
-  if (anyErrors(run)) return refused();
+  if (anyBlocking(run, opts.strict)) return refused();
   const emitted = await emitSites(run, opts, outDir, outShown, io);
-  if (anyErrors(run)) return refused();
+  if (anyBlocking(run, opts.strict)) return refused();
   return { run, emitted: emitted.map((files) => files!), outDir, outShown };
 }
 

@@ -1,14 +1,16 @@
 import { checkSites, locatedOf, validityOf } from '../check-sites.js';
 import type { CliIo } from '../io.js';
+import type { SiteOptions } from '../options.js';
 import type { RunReport } from '../report.js';
 
 /** `chamicore-compile validate`: the schema and the rules, nothing written. */
-export async function validate(args: readonly string[], io: CliIo): Promise<RunReport> {
+export async function validate(args: readonly string[], opts: SiteOptions, io: CliIo): Promise<RunReport> {
   const run = await checkSites(args, io);
   return {
     command: 'validate',
+    strict: opts.strict,
     outShown: '',
-    sites: validityOf(run),
+    sites: validityOf(run, opts.strict),
     diagnostics: locatedOf(run),
     extraSites: [],
     removedSites: [],
