@@ -52,8 +52,7 @@ export async function addDiagnostics(site: SiteRun, more: readonly Diagnostic[],
 }
 
 /** An error, or under --strict a warning the site does not allow: either stops the run. */
-export const blocks = (d: Diagnostic, strict: boolean): boolean =>
-  d.severity === 'error' || (strict && d.severity === 'warning' && d.allowed === undefined);
+export const blocks = (d: Diagnostic, strict: boolean): boolean => d.severity === 'error' || (strict && d.allowed === undefined);
 export const anyBlocking = (run: CheckedRun, strict: boolean): boolean =>
   run.sites.some((s) => s.diagnostics.some((d) => blocks(d, strict)));
 export const locatedOf = (run: CheckedRun): LocatedDiagnostic[] => run.sites.flatMap((s) => s.located);
