@@ -1,7 +1,7 @@
 import { emitSite } from './emit/registry.js';
 import type { OutputFile } from './emit/output.js';
 import type { Site } from './generated/site.js';
-import { parseSite, type ParsedSite } from './load/parse-site.js';
+import { parseSite, scalarSource, type ParsedSite } from './load/parse-site.js';
 import type { SiteSource } from './load/site-source.js';
 import { buildModel } from './model/build-model.js';
 import type { SiteModel } from './model/site-model.js';
@@ -29,7 +29,7 @@ export interface CheckedSite {
 export function checkSite(source: SiteSource): CheckedSite {
   const parsed = parseSite(source.file, source.bytes);
   if (parsed.diagnostics.length > 0) return { source, parsed, site: undefined, model: undefined, diagnostics: parsed.diagnostics };
-  const { site, diagnostics } = validateSchema(source.file, parsed.data);
+  const { site, diagnostics } = validateSchema(source.file, parsed.data, (path) => scalarSource(parsed, path));
   if (site === undefined) return { source, parsed, site: undefined, model: undefined, diagnostics };
   const context = { site, file: source.file, fileStem: source.stem };
   const inputDiagnostics = applyAllowances(site, source.file, runInputRules(context), WARNING_CODES);

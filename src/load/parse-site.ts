@@ -15,6 +15,12 @@ export interface ParsedSite {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** How the scalar at `path` was written (`1.10` for the number 1.1), if the file parsed and one is there. */
+export function scalarSource(parsed: ParsedSite, path: readonly PathSegment[]): string | undefined {
+  const node: unknown = parsed.doc?.getIn(path, true);
+  return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+}
+
 /** Index of the first byte that is not part of well-formed UTF-8, or -1. */
 export function findInvalidUtf8(bytes: Uint8Array): number {
   let i = 0;

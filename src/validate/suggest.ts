@@ -14,8 +14,18 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** The closest candidate to a near-miss word, if any is close enough to be a typo. */
+/**
+ * The closest candidate to a near-miss word, if any is close enough to be a typo, or else the one
+ * candidate the word abbreviates (`prod` → `production`).
+ */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  const near = closest(word, candidates);
+  if (near !== undefined || word.length < 3) return near;
+  const extended = candidates.filter((c) => c.toLowerCase().startsWith(word.toLowerCase()));
+  return extended.length === 1 ? extended[0] : undefined;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
   const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -25,14 +25,26 @@ function validator(): ValidateFunction<Site> {
 }
 
 /** Validates plain site data against schema/site.schema.json; returns coded diagnostics. */
-export function validateSchema(file: string, data: unknown): { site: Site | undefined; diagnostics: Diagnostic[] } {
+/** How a scalar was written in the site file (`1.10`, `yes`), when the caller knows: hints quote it as written. */
+export type SourceOf = (path: readonly PathSegment[]) => string | undefined;
+
+export function validateSchema(
+  file: string,
+  data: unknown,
+  sourceOf: SourceOf = () => undefined,
+): { site: Site | undefined; diagnostics: Diagnostic[] } {
   const validate = validator();
   if (validate(data)) return { site: data, diagnostics: [] };
-  return { site: undefined, diagnostics: convertErrors(file, data, validate.errors ?? []) };
+  return { site: undefined, diagnostics: convertErrors(file, data, validate.errors ?? [], sourceOf) };
 }
 
 /** ajv's errors as diagnostics (exported for the test of the fallback code). */
-export function convertErrors(file: string, data: unknown, errors: readonly ErrorObject[]): Diagnostic[] {
+export function convertErrors(
+  file: string,
+  data: unknown,
+  errors: readonly ErrorObject[],
+  sourceOf: SourceOf = () => undefined,
+): Diagnostic[] {
   // Errors inside a failed oneOf branch only restate the oneOf; report the oneOf alone.
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
   const kept = errors.filter(
@@ -44,7 +56,7 @@ export function convertErrors(file: string, data: unknown, errors: readonly Erro
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of kept) {
-    const d = convertError(file, data, e);
+    const d = convertError(file, data, e, sourceOf);
     const key = `${d.code}\0${d.path.join('\0')}\0${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -107,7 +119,7 @@ function expected(e: ErrorObject): string | undefined {
   return typeof x === 'string' ? x : undefined;
 }
 
-function convertError(file: string, data: unknown, e: ErrorObject): Diagnostic {
+function convertError(file: string, data: unknown, e: ErrorObject, sourceOf: SourceOf): Diagnostic {
   const path = toPath(data, e.instancePath);
   const params = e.params as Record<string, unknown>;
   // Anything under secrets may be a value pasted by mistake (a password in fromEnv): never quoted.
@@ -138,11 +150,19 @@ function convertError(file: string, data: unknown, e: ErrorObject): Diagnostic {
     case 'type': {
       const want = String(params['type']);
       const got = yamlType(e.data);
+      const scalar = typeof e.data === 'number' || typeof e.data === 'boolean' || typeof e.data === 'string';
       const hint =
-        want === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean')
-          ? 'quote the value so YAML reads it as a string, e.g. "1.10"'
-          : undefined;
-      return mk('schema-type', `expected ${want === 'integer' ? 'an integer' : `a ${want}`}, got ${got}`, { hint });
+        want === 'string' && scalar
+          ? path[0] === 'secrets'
+            ? 'quote the value, so YAML reads it as a string'
+            : `quote it, so YAML reads it as the string ${JSON.stringify(sourceOf(path) ?? String(e.data))}`
+          : want === 'array' && scalar && path[0] !== 'secrets'
+            ? `write a list: [${sourceOf(path) ?? JSON.stringify(e.data)}], or one "- ${sourceOf(path) ?? String(e.data)}" line per item`
+            : want === 'boolean' && typeof e.data === 'string' && path[0] !== 'secrets'
+              ? `write true or false; site files are YAML 1.2, where ${sourceOf(path) ?? e.data} is a string`
+              : undefined;
+      const wanted = { integer: 'an integer', array: 'a list', object: 'a mapping', boolean: 'true or false' }[want] ?? `a ${want}`;
+      return mk('schema-type', `expected ${wanted}, got ${got}`, { hint });
     }
     case 'enum': {
       const allowed = (e.schema as unknown[]).map((v) => String(v));

@@ -192,3 +192,35 @@ describe('the keys every service shares ($defs/service)', () => {
     expect(where(ui)).toEqual(['schema-unknown-key@6:5']);
   });
 });
+
+describe('hints that fit the error', () => {
+  const base = 'site: {name: mini, environment: staging, domain: mini.example.org}\nrelease: {version: "1.0.0"}\n';
+  const hints = (text: string): (string | undefined)[] => checkText(`${base}${text}`).diagnostics.map((d) => d.hint);
+
+  it('quotes a number as it was written, never as JavaScript reads it', () => {
+    expect(hints('services:\n  kea-sync: {enabled: false}\n  smd: {resources: {requests: {cpu: 1}}}\n')).toEqual([
+      'quote it, so YAML reads it as the string "1"',
+    ]);
+    expect(checkText(base.replace('"1.0.0"', '1.10')).diagnostics.map((d) => d.hint)).toEqual([
+      'quote it, so YAML reads it as the string "1.10"',
+    ]);
+  });
+
+  it('shows a list for a scalar where a list belongs, and true/false for a YAML 1.1 word', () => {
+    expect(hints('kubernetes: {imagePullSecrets: regcred}\nservices: {kea-sync: {enabled: false}}\n')).toEqual([
+      'write a list: [regcred], or one "- regcred" line per item',
+    ]);
+    expect(hints('services: {kea-sync: {enabled: no}}\n')).toEqual(['write true or false; site files are YAML 1.2, where no is a string']);
+  });
+
+  it('suggests the enum value a word abbreviates', () => {
+    const c = checkText(base.replace('staging', 'prod'));
+    expect(c.diagnostics[0]!.message).toBe('expected one of production, staging, development; got "prod" (did you mean "production"?)');
+  });
+
+  it('never quotes a value under secrets in a hint', () => {
+    expect(hints('services: {kea-sync: {enabled: false}}\nsecrets:\n  db-password: {value: 123456789}\n')).toEqual([
+      'quote the value, so YAML reads it as a string',
+    ]);
+  });
+});
