@@ -446,3 +446,63 @@ describe('--strict and allowWarnings', () => {
     );
   });
 });
+
+describe('init', () => {
+  it.each(['production', 'staging', 'development'])(
+    'writes a %s site that validates with --strict and compiles as it is',
+    (environment) => {
+      const w = temp();
+      const r = cli(['init', 'newsite', '--environment', environment], { cwd: w });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(
+        `sites/newsite.yaml: wrote a new ${environment} site; next: edit site.domain and the ingress host, then run chamicore-compile sites/newsite\n`,
+      );
+      const text = readFileSync(join(w, 'sites/newsite.yaml'), 'utf8');
+      expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/site.schema.json');
+      expect(text).toContain(`environment: ${environment}`);
+      const v = cli(['validate', '--strict', 'sites/newsite'], { cwd: w });
+      expect(v.stderr).toBe('');
+      expect(v.code).toBe(0);
+      const c = cli(['--strict', 'sites/newsite'], { cwd: w });
+      expect(c.code, c.stderr).toBe(0);
+      const files = Object.keys(tree(join(w, 'out/newsite')));
+      expect(files).toContain('helm/templates/ingress.yaml');
+      expect(files.includes('compose/.env')).toBe(environment === 'development');
+      if (environment === 'production') {
+        expect(readFileSync(join(w, 'out/newsite/helm/templates/ingress.yaml'), 'utf8')).toContain(
+          'cert-manager.io/cluster-issuer: letsencrypt',
+        );
+      }
+    },
+  );
+
+  it('never overwrites: an existing .yaml, a .yml of that name or a link at the path is site-exists', () => {
+    const w = temp();
+    mkdirSync(join(w, 'sites'));
+    writeFileSync(join(w, 'sites/mine.yaml'), 'my own site\n');
+    const r = cli(['init', 'mine'], { cwd: w });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'chamicore-compile: error: site-exists: sites/mine.yaml: a site file of that name exists; init never overwrites one\n',
+    );
+    expect(readFileSync(join(w, 'sites/mine.yaml'), 'utf8')).toBe('my own site\n');
+    writeFileSync(join(w, 'sites/other.yml'), 'x\n');
+    expect(cli(['init', 'other'], { cwd: w }).stderr).toMatch(/^chamicore-compile: error: site-exists: sites\/other\.yml: /);
+    symlinkSync(join(w, 'elsewhere.yaml'), join(w, 'sites/linked.yaml'));
+    expect(cli(['init', 'linked'], { cwd: w }).code).toBe(2);
+    expect(existsSync(join(w, 'elsewhere.yaml'))).toBe(false);
+  });
+
+  it('refuses a name that is no DNS-1123 label, or whose derived names the compiler refuses (site-name-invalid)', () => {
+    const w = temp();
+    expect(cli(['init', 'Bad_Name'], { cwd: w }).stderr).toMatch(
+      /^chamicore-compile: error: site-name-invalid: Bad_Name: a site name is a DNS-1123 label/,
+    );
+    const long = 'x'.repeat(60);
+    expect(cli(['init', long], { cwd: w }).stderr).toMatch(
+      new RegExp(`^chamicore-compile: error: site-name-invalid: ${long}: namespace "chamicore-x+" is not`),
+    );
+    expect(existsSync(join(w, 'sites'))).toBe(false);
+    expect(cli(['help', 'init']).stdout).toMatch(/^Usage: chamicore-compile init \[options\] <name>/);
+  });
+});

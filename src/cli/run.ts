@@ -4,7 +4,9 @@ import { oneLine, printable } from '../report/printable.js';
 import { VERSION, VERSION_TEXT } from '../version.js';
 import { check } from './commands/check.js';
 import { compile } from './commands/compile.js';
+import { init } from './commands/init.js';
 import { validate } from './commands/validate.js';
+import { ENVIRONMENTS } from '../scaffold/site.js';
 import { suggest } from '../validate/suggest.js';
 import { EXIT_CODES_HELP } from './help.js';
 import type { CliIo } from './io.js';
@@ -95,6 +97,26 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
       exitCode = report(await validate(sites, options, io), options.format, io);
     });
 
+  program
+    .command('init')
+    .description('write a new site file <sites-dir>/<name>.yaml that validates and compiles as it is; never overwrites')
+    .argument('<name>', 'the site name, a DNS-1123 label (it names the file, the namespace and the Secrets)')
+    .addOption(new Option('--environment <environment>', 'what the site is for').choices(ENVIRONMENTS).default('staging'))
+    .option('--sites-dir <dir>', 'the folder of the site files', 'sites')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => {
+        write(`chamicore-compile init: ${text}`);
+      },
+    })
+    .action(async (name: string, opts: Record<string, unknown>) => {
+      const environment = ENVIRONMENTS.find((e) => e === opts['environment']) ?? 'staging';
+      exitCode = await init(name, environment, typeof opts['sitesDir'] === 'string' ? opts['sitesDir'] : 'sites', io);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -116,7 +138,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
 }
 
 /** The subcommands, for "did you mean" when a first argument that names no site is close to one. */
-const COMMANDS = ['validate', 'help'];
+const COMMANDS = ['validate', 'init', 'help'];
 
 /** A site argument that is no file but one typo away from a command (`valdate`) was meant as the command. */
 function mistypedCommand(e: unknown, first: string | undefined): unknown {

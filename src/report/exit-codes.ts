@@ -14,6 +14,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export const USAGE_CODES = [
   'option-conflict',
   'command-unknown',
+  'site-exists',
+  'site-name-invalid',
   'site-not-found',
   'site-ambiguous',
   'site-not-yaml',
