@@ -72,8 +72,20 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
         throw mistypedCommand(e, sites[0]);
       }
     });
-  program
-    .command('validate')
+  /** A subcommand that prints through io, owns its errors' prefix and ends with the exit codes. */
+  const subcommand = (name: string): Command =>
+    program
+      .command(name)
+      .addHelpText('after', EXIT_CODES_HELP)
+      .exitOverride()
+      .configureOutput({
+        writeOut: io.stdout,
+        writeErr: io.stderr,
+        outputError: (text, write) => {
+          write(`chamicore-compile ${name}: ${text}`);
+        },
+      });
+  subcommand('validate')
     .description('validate site files against the schema and the rules; write nothing')
     .argument('<site...>', 'site files, site paths or folders')
     .option('--strict', 'warnings fail the run too, except those the site allows in allowWarnings')
@@ -83,35 +95,16 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
         'how to print results and diagnostics: text, json, codequality (GitLab Code Quality JSON) or junit (JUnit XML), on stdout',
       ),
     )
-    .addHelpText('after', EXIT_CODES_HELP)
-    .exitOverride()
-    .configureOutput({
-      writeOut: io.stdout,
-      writeErr: io.stderr,
-      outputError: (text, write) => {
-        write(`chamicore-compile validate: ${text}`);
-      },
-    })
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
       exitCode = report(await validate(sites, options, io), options.format, io);
     });
 
-  program
-    .command('init')
+  subcommand('init')
     .description('write a new site file <sites-dir>/<name>.yaml that validates and compiles as it is; never overwrites')
     .argument('<name>', 'the site name, a DNS-1123 label (it names the file, the namespace and the Secrets)')
     .addOption(new Option('--environment <environment>', 'what the site is for').choices(ENVIRONMENTS).default('staging'))
     .option('--sites-dir <dir>', 'the folder of the site files', 'sites')
-    .addHelpText('after', EXIT_CODES_HELP)
-    .exitOverride()
-    .configureOutput({
-      writeOut: io.stdout,
-      writeErr: io.stderr,
-      outputError: (text, write) => {
-        write(`chamicore-compile init: ${text}`);
-      },
-    })
     .action(async (name: string, opts: Record<string, unknown>) => {
       const environment = ENVIRONMENTS.find((e) => e === opts['environment']) ?? 'staging';
       exitCode = await init(name, environment, typeof opts['sitesDir'] === 'string' ? opts['sitesDir'] : 'sites', io);
