@@ -1,6 +1,6 @@
 import type { Site } from '../generated/site.js';
 import { compareStrings } from '../report/diagnostic.js';
-import { SERVICES, type ServiceId, type ServiceInfo } from './catalog.js';
+import { serviceInfo, type ServiceId, type ServiceInfo } from './catalog.js';
 import { Defaults } from './defaults.js';
 import { required } from './required.js';
 import type { EnvVar, OidcProvider, ServiceModel, TextValue } from './site-model.js';
@@ -36,10 +36,6 @@ export const SHARED_ENV = new Set(['CHAMICORE_INTERNAL_TOKEN', 'CHAMICORE_NATS_U
 
 const AUTH_PORT = 3333;
 
-function tokenOf(id: ServiceId): string {
-  return SERVICES.find((s) => s.id === id)?.token ?? envToken(id);
-}
-
 export function serviceEnv(info: ServiceInfo, input: ServiceInput | undefined, ctx: EnvContext): { env: EnvVar[]; reserved: string[] } {
   const t = `CHAMICORE_${info.token}_`;
   const vars = new Map<string, EnvVar['value']>();
@@ -47,7 +43,7 @@ export function serviceEnv(info: ServiceInfo, input: ServiceInput | undefined, c
     vars.set(name, value);
   };
   const upstream = (id: ServiceId): TextValue => {
-    const port = SERVICES.find((s) => s.id === id)?.port ?? 0;
+    const port = required(serviceInfo(id).port, `the port of ${id}`);
     return url(id, port);
   };
 
@@ -108,7 +104,7 @@ export function serviceEnv(info: ServiceInfo, input: ServiceInput | undefined, c
     case 'ui': {
       set(`${t}SESSION_KEY`, secretRef('ui', 'session-key'));
       for (const id of ['auth', 'smd', 'bss', 'cloud-init', 'discovery', 'power'] as const) {
-        if (ctx.enabledIds.has(id)) set(`${t}${tokenOf(id)}_URL`, upstream(id));
+        if (ctx.enabledIds.has(id)) set(`${t}${serviceInfo(id).token}_URL`, upstream(id));
       }
       break;
     }
