@@ -4,10 +4,12 @@
  * a job needs exists; every site has its deploy job; the test command is the README's.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { deployPipeline, siteNames } from '../scripts/deploy-pipeline.mjs';
 import { cli, ROOT } from './helpers/cli.js';
 import { SITE_NAMES } from './helpers/sites.js';
 
@@ -58,11 +60,12 @@ function helpOf(args: string[]): { flags: Set<string>; choices: Map<string, stri
   return { flags, choices };
 }
 
-const HELP = { main: helpOf([]), validate: helpOf(['validate']) };
+const HELP = { main: helpOf([]), validate: helpOf(['validate']), diff: helpOf(['diff']) };
 
 it('reads the choices of --format from --help', () => {
   expect(HELP.main.choices.get('--format')).toEqual(['text', 'json']);
   expect(HELP.validate.choices.get('--format')).toEqual(['text', 'json', 'codequality', 'junit']);
+  expect(HELP.diff.choices.get('--format')).toEqual(['text', 'markdown', 'json']);
 });
 
 /** Checks one chamicore-compile invocation; returns what it ran, for the caller's records. */
@@ -71,7 +74,7 @@ function checkInvocation(line: string): string {
     .slice(line.indexOf('chamicore-compile') + 'chamicore-compile'.length)
     .trim()
     .split(/\s+/);
-  const command = words[0] === 'validate' ? 'validate' : 'main';
+  const command = words[0] === 'validate' ? 'validate' : words[0] === 'diff' ? 'diff' : 'main';
   const help = HELP[command];
   for (const [i, w] of words.entries()) {
     if (!w.startsWith('--')) continue;
@@ -144,14 +147,50 @@ describe('.gitlab-ci.yml', () => {
     expect(lines.some((l) => l.includes('--format junit') && l.includes(`> ${reports['junit']!}`))).toBe(true);
   });
 
-  it('has a manual deploy job for every site, and none for a site that does not exist', () => {
-    const deploys = jobs.filter(([, j]) => j['extends'] === '.deploy').map(([, j]) => (j['variables'] as { SITE: string }).SITE);
-    expect(deploys.sort()).toEqual([...SITE_NAMES].sort());
-    const template = pipeline['.deploy'] as Job;
-    expect(template['rules']).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: 'manual' }]);
+  it('deploys through a child pipeline generated from sites/: a manual job per site, default branch only', () => {
+    const trigger = pipeline['deploy'] as Job;
+    expect(trigger['rules']).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    expect(trigger['trigger']).toEqual({ include: [{ artifact: 'deploy-pipeline.yml', job: 'deploy-pipeline' }], strategy: 'depend' });
+    expect(linesOf(pipeline['deploy-pipeline'] as Job)).toContain('node scripts/deploy-pipeline.mjs sites > deploy-pipeline.yml');
+    const child = parse(deployPipeline(siteNames(join(ROOT, 'sites')))) as Record<string, Job>;
+    const deploys = Object.entries(child).filter(([, j]) => j['extends'] === '.deploy');
+    expect(deploys.map(([n, j]) => [n, (j['variables'] as { SITE: string }).SITE])).toEqual(SITE_NAMES.map((n) => [`deploy:${n}`, n]));
+    const template = child['.deploy']!;
+    expect(template['when']).toBe('manual');
+    expect(template['needs']).toEqual([{ pipeline: '$PARENT_PIPELINE_ID', job: 'install' }]);
+    expect((trigger['variables'] as Record<string, string>)['PARENT_PIPELINE_ID']).toBe('$CI_PIPELINE_ID');
     // The revealed tree never becomes an artifact.
     expect(template['artifacts']).toBeUndefined();
     expect(linesOf(template).join('\n')).toMatch(/--reveal --secrets-dir "\$work\/secrets" --out "\$work\/out"/);
+  });
+
+  it('gets a deploy job for a site added with init, with no other edit', () => {
+    const sites = mkdtempSync(join(tmpdir(), 'ci-sites-'));
+    try {
+      cpSync(join(ROOT, 'sites'), sites, { recursive: true });
+      expect(cli(['init', 'newsite', '--environment', 'production', '--sites-dir', sites]).code).toBe(0);
+      const child = parse(deployPipeline(siteNames(sites))) as Record<string, Job>;
+      expect(child['deploy:newsite']).toEqual({ extends: '.deploy', variables: { SITE: 'newsite' } });
+      expect(Object.keys(child).filter((n) => n.startsWith('deploy:'))).toHaveLength(SITE_NAMES.length + 1);
+      // A file name no job, environment or resource group may carry is refused, as the compiler refuses it.
+      writeFileSync(join(sites, 'Bad Name.yaml'), '');
+      expect(() => siteNames(sites)).toThrow(/"Bad Name" is no DNS-1123 label/);
+    } finally {
+      rmSync(sites, { recursive: true, force: true });
+    }
+  });
+
+  it('diffs every merge request against its base and keeps the Markdown as an artifact', () => {
+    const job = pipeline['diff'] as Job;
+    expect(job['rules']).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);
+    const lines = linesOf(job);
+    expect(
+      lines.some((l) =>
+        l.includes('chamicore-compile diff --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA" --format markdown sites > site-diff.md'),
+      ),
+    ).toBe(true);
+    expect((job['artifacts'] as { paths: string[] }).paths).toEqual(['site-diff.md']);
+    expect((job['variables'] as Record<string, string>)['GIT_DEPTH']).toBe('0');
   });
 });
 

@@ -1,11 +1,13 @@
 /** Shown by --help; the README's "Exit codes" section says the same. */
 export const EXIT_CODES_HELP = `
 Exit codes:
-  0   success: outputs written, out/ is current (--check), or sites valid (validate)
-  1   a site is invalid, or --check found differing, missing or extra files
+  0   success: outputs written, out/ is current (--check), sites valid (validate),
+      or the diff produced (diff)
+  1   a site is invalid (diff: at either ref), or --check found differing, missing
+      or extra files
   2   usage error or unreadable input (bad option, missing file, missing site key
       or secret in --reveal, --reveal into a git-tracked folder, an output
-      folder that cannot be written)
+      folder that cannot be written, diff outside git or with an unknown ref)
   70  internal error: a bug in chamicore-compile; please report it
 
 Secrets:
@@ -20,5 +22,6 @@ Examples:
   chamicore-compile --check sites           fail if out/ is not current
   chamicore-compile validate sites          validate only
   chamicore-compile validate --format codequality sites > gl-code-quality-report.json
+  chamicore-compile diff --base origin/main --format markdown > site-diff.md
   CHAMICORE_SITE_KEY=... chamicore-compile --reveal --out /secure/deploy sites/alps
 `;

@@ -4,6 +4,8 @@ import { oneLine, printable } from '../report/printable.js';
 import { VERSION, VERSION_TEXT } from '../version.js';
 import { check } from './commands/check.js';
 import { compile } from './commands/compile.js';
+import { diff } from './commands/diff.js';
+import { diffErrors, renderDiffJson, renderDiffMarkdown, renderDiffText } from '../diff/render.js';
 import { init } from './commands/init.js';
 import { validate } from './commands/validate.js';
 import { ENVIRONMENTS } from '../scaffold/site.js';
@@ -100,6 +102,24 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
       exitCode = report(await validate(sites, options, io), options.format, io);
     });
 
+  subcommand('diff')
+    .description(
+      'compile each site as it is at a git ref and as it is now, and print what the change does: values by path, Chart.yaml dependencies, .env variables, Secrets by name and key (never a value), and warnings for changes with consequences',
+    )
+    .argument('[site...]', 'site files, site paths or folders (default: the sites folder at the top of the work tree)')
+    .option('--base <ref>', 'the git ref to compare with (a branch, tag or commit; CI: the merge request target)', 'HEAD')
+    .addOption(new Option('--format <format>', 'text, json, or markdown for a merge-request comment').choices(DIFF_FORMATS).default('text'))
+    .action(async (sites: string[], opts: Record<string, unknown>) => {
+      const result = await diff(sites, typeof opts['base'] === 'string' ? opts['base'] : 'HEAD', io);
+      const format = DIFF_FORMATS.find((f) => f === opts['format']) ?? 'text';
+      if (format === 'text') {
+        const text = renderDiffText(result);
+        io.stderr(text.stderr);
+        io.stdout(text.stdout);
+      } else io.stdout(format === 'json' ? renderDiffJson(result) : renderDiffMarkdown(result));
+      exitCode = diffErrors(result).length > 0 ? ExitCode.invalid : ExitCode.ok;
+    });
+
   subcommand('init')
     .description('write a new site file <sites-dir>/<name>.yaml that validates and compiles as it is; never overwrites')
     .argument('<name>', 'the site name, a DNS-1123 label (it names the file, the namespace and the Secrets)')
@@ -131,7 +151,9 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
 }
 
 /** The subcommands, for "did you mean" when a first argument that names no site is close to one. */
-const COMMANDS = ['validate', 'init', 'help'];
+const COMMANDS = ['validate', 'diff', 'init', 'help'];
+
+const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
 
 /** A site argument that is no file but one typo away from a command (`valdate`) was meant as the command. */
 function mistypedCommand(e: unknown, first: string | undefined): unknown {

@@ -68,3 +68,69 @@ export async function findTrackablePath(
   }
   return undefined;
 }
+
+/** Runs git in `root` with the caller's environment; stdout as bytes, or undefined when git failed. */
+function git(
+  root: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  maxBuffer = 16 * 1024 * 1024,
+): { ok: true; stdout: Buffer } | { ok: false; stderr: string } {
+  const r = spawnSync('git', ['-C', root, ...args], { env, maxBuffer });
+  if (r.error !== undefined) return { ok: false, stderr: r.error.message };
+  if (r.status !== 0) return { ok: false, stderr: r.stderr.toString('utf8') };
+  return { ok: true, stdout: r.stdout };
+}
+
+/** The top of the git work tree `dir` is in (links resolved), or undefined outside one or without git. */
+export function gitTopLevel(dir: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const r = git(dir, ['rev-parse', '--show-toplevel'], env);
+  return r.ok ? r.stdout.toString('utf8').replace(/\n$/, '') : undefined;
+}
+
+/**
+ * The commit `ref` names, as 40 (or 64) hex digits; undefined when it names none. `--end-of-options`
+ * keeps a ref that starts with `-` (a CI variable an attacker set) from being read as an option.
+ */
+export function gitCommitOf(root: string, ref: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const r = git(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], env);
+  const sha = r.ok ? r.stdout.toString('utf8').trim() : '';
+  return /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(sha) ? sha : undefined;
+}
+
+/** One entry of a tree at a commit. */
+export interface GitEntry {
+  /** Path from the top of the work tree, `/`-separated. */
+  readonly path: string;
+  readonly type: 'blob' | 'tree' | 'link' | 'other';
+  readonly object: string;
+}
+
+/** The entries `git ls-tree` lists for `paths` at `commit` (a folder given as `dir/` lists its children). */
+export function gitListTree(
+  root: string,
+  commit: string,
+  paths: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): GitEntry[] {
+  const r = git(root, ['ls-tree', '-z', '--full-tree', commit, '--', ...paths], env);
+  if (!r.ok) throw new Error(`git ls-tree failed: ${r.stderr.trim()}`);
+  const entries: GitEntry[] = [];
+  for (const record of r.stdout.toString('utf8').split('\0')) {
+    const m = /^(\d{6}) (\w+) ([0-9a-f]+)\t(.*)$/s.exec(record);
+    if (m === null) continue;
+    const [, mode, type, object, path] = m as unknown as [string, string, string, string, string];
+    entries.push({ path, object, type: mode === '120000' ? 'link' : type === 'blob' ? 'blob' : type === 'tree' ? 'tree' : 'other' });
+  }
+  return entries;
+}
+
+/** A blob's bytes, at most `limit + 1` of them (a larger blob reads as `limit + 1` bytes: "too large" to the parser). */
+export function gitReadBlob(root: string, object: string, limit: number, env: Readonly<Record<string, string | undefined>>): Uint8Array {
+  const size = git(root, ['cat-file', '-s', object], env);
+  if (!size.ok) throw new Error(`git cat-file failed: ${size.stderr.trim()}`);
+  if (Number(size.stdout.toString('utf8').trim()) > limit) return new Uint8Array(limit + 1);
+  const r = git(root, ['cat-file', 'blob', object], env, limit + 1024);
+  if (!r.ok) throw new Error(`git cat-file failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}

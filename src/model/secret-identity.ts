@@ -20,19 +20,16 @@ function sourceIdentity(source: SecretSource): unknown {
 }
 
 /** For reviewers: where a secret's value comes from, in a few words, never the value. */
-function describeSource(spec: SecretSpec): string {
-  const s = spec.source;
-  const what =
-    s.kind === 'generate'
-      ? s.spec.kind === 'chars'
-        ? `generate ${s.spec.length} ${s.spec.alphabet} characters`
-        : `generate ${s.spec.bytes} bytes ${s.spec.encoding}`
-      : s.kind === 'env'
-        ? `fromEnv ${s.variable}`
-        : s.kind === 'file'
-          ? `fromFile ${s.file}`
-          : 'literal value';
-  return `${spec.name}: ${what}, rotation ${spec.rotation}`;
+export function describeSource(s: SecretSource): string {
+  return s.kind === 'generate'
+    ? s.spec.kind === 'chars'
+      ? `generate ${s.spec.length} ${s.spec.alphabet} characters`
+      : `generate ${s.spec.bytes} bytes ${s.spec.encoding}`
+    : s.kind === 'env'
+      ? `fromEnv ${s.variable}`
+      : s.kind === 'file'
+        ? `fromFile ${s.file}`
+        : 'literal value';
 }
 
 export function sha256(text: string): string {
@@ -65,5 +62,5 @@ export function exprIdentity(expr: SecretExpr, specs: ReadonlyMap<string, Secret
 /** For reviewers: a named secret's source and rotation. */
 export function describeSecret(name: string, specs: ReadonlyMap<string, SecretSpec>): string {
   const spec = specs.get(name);
-  return spec === undefined ? `${name}: undefined` : describeSource(spec);
+  return spec === undefined ? `${name}: undefined` : `${spec.name}: ${describeSource(spec.source)}, rotation ${spec.rotation}`;
 }

@@ -15,6 +15,8 @@ export const USAGE_CODES = [
   'option-conflict',
   'command-unknown',
   'site-exists',
+  'not-in-git',
+  'git-ref-unknown',
   'site-name-invalid',
   'site-not-found',
   'site-ambiguous',

@@ -1,0 +1,137 @@
+import { basename, dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { checkSite, type CheckedSite } from '../../compile.js';
+import { diffSite } from '../../diff/site-diff.js';
+import { gitCommitOf, gitListTree, gitReadBlob, gitTopLevel, realPathOf, type GitEntry } from '../../io/git.js';
+import { Limits } from '../../load/limits.js';
+import { displayPath, readSiteSource, resolveSiteArgs, siteStem } from '../../load/read-sites.js';
+import { compareStrings, hasErrors } from '../../report/diagnostic.js';
+import { UsageError } from '../../report/exit-codes.js';
+import { locateAll } from '../../report/format.js';
+import { printable } from '../../report/printable.js';
+import type { DiffEntry, DiffOutcome } from '../../diff/render.js';
+import type { CliIo } from '../io.js';
+
+/** One site of a diff: its semantic diff, or invalid at one ref or both (diagnostics in the report). */
+
+const SITE_EXTENSIONS = ['.yaml', '.yml'];
+const isSiteFile = (name: string) => SITE_EXTENSIONS.includes(extname(name)) && !name.startsWith('.');
+
+/**
+ * `chamicore-compile diff [--base <ref>] [site…]`: compiles each site as it is at the base ref (read
+ * through git: the working tree and out/ are not touched) and as it is now, and returns the
+ * semantic difference. Without sites: the `sites` folder at the top of the work tree.
+ */
+export async function diff(args: readonly string[], base: string, io: CliIo): Promise<DiffOutcome> {
+  const root = gitTopLevel(io.cwd, io.env);
+  if (root === undefined)
+    throw new UsageError('not-in-git', `${displayPath(io.cwd, io.cwd)}: not inside a git work tree; diff reads the base through git`);
+  const commit = gitCommitOf(root, base, io.env);
+  if (commit === undefined) throw new UsageError('git-ref-unknown', `--base ${base}: names no commit in this repository`);
+  const targets = args.length > 0 ? args : [displayPath(resolve(root, 'sites'), io.cwd)];
+  const pairs = new Map<string, { now?: string; then?: GitEntry }>();
+  const add = (stem: string, side: 'now' | 'then', value: string | GitEntry, shown: string) => {
+    const pair = pairs.get(stem) ?? {};
+    if (pair[side] !== undefined && (side === 'now' ? pair.now !== value : (pair.then as GitEntry).path !== (value as GitEntry).path))
+      throw new UsageError('site-name-collision', `${shown}: two site files${side === 'then' ? ` at ${base}` : ''} compile to out/${stem}`);
+    pairs.set(stem, side === 'now' ? { ...pair, now: value as string } : { ...pair, then: value as GitEntry });
+  };
+  for (const arg of targets) {
+    const now = await currentFiles(arg, io.cwd);
+    const rel = await repoPath(resolve(io.cwd, arg), root, arg);
+    const then = filesAt(root, commit, rel, base, arg, io.env);
+    if (now.length === 0 && then.length === 0)
+      throw new UsageError('site-not-found', `${arg}: no site file now nor at ${base} (tried ${arg}, ${arg}.yaml and ${arg}.yml)`);
+    for (const f of now) add(siteStem(f), 'now', f, arg);
+    for (const e of then) add(siteStem(e.path), 'then', e, arg);
+  }
+  const sites: DiffEntry[] = [];
+  for (const stem of [...pairs.keys()].sort(compareStrings)) {
+    const pair = pairs.get(stem)!;
+    const now = pair.now === undefined ? undefined : checkSite(await readSiteSource(pair.now, io.cwd));
+    const then = pair.then === undefined ? undefined : checkAt(root, pair.then, base, io);
+    const file = now?.source.file ?? then!.source.file;
+    const broken = [then, now].filter((c): c is CheckedSite => c !== undefined && hasErrors(c.diagnostics));
+    if (broken.length > 0) {
+      const errors = broken.flatMap((c) =>
+        locateAll(
+          c.diagnostics.filter((d) => d.severity === 'error'),
+          c.parsed,
+        ),
+      );
+      sites.push({ file, site: stem, status: 'invalid', diagnostics: errors });
+      continue;
+    }
+    sites.push({ file, ...diffSite(stem, then?.model, now?.model) });
+  }
+  return { base, commit, sites };
+}
+
+/** The site files an argument names in the working tree; none when nothing is there (it may exist at the base). */
+async function currentFiles(arg: string, cwd: string): Promise<string[]> {
+  try {
+    return (await resolveSiteArgs([arg], cwd)).files;
+  } catch (e) {
+    if (e instanceof UsageError && (e.code === 'site-not-found' || e.code === 'sites-folder-empty')) return [];
+    throw e;
+  }
+}
+
+/**
+ * `abs` as a `/`-separated path from the top of the work tree, the links of its folders resolved
+ * (not a link at the end: git tracks the link itself); refused outside the work tree.
+ */
+async function repoPath(abs: string, root: string, arg: string): Promise<string> {
+  const real = join(await realPathOf(dirname(abs)), basename(abs));
+  const rel = relative(root, real);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError('not-in-git', `${arg}: outside the git work tree ${root}`);
+  return rel.split(sep).join('/');
+}
+
+/** The site files `rel` names at the commit: a folder's *.yaml and *.yml, a file, or `rel` plus an extension. */
+function filesAt(
+  root: string,
+  commit: string,
+  rel: string,
+  base: string,
+  arg: string,
+  env: Readonly<Record<string, string | undefined>>,
+): GitEntry[] {
+  const refuse = (e: GitEntry): never => {
+    throw new UsageError(
+      'site-not-file',
+      `${base}:${e.path}: not a regular file at ${base} (a ${e.type === 'link' ? 'symbolic link' : e.type})`,
+    );
+  };
+  const exact = rel === '' ? [] : gitListTree(root, commit, [rel], env).filter((e) => e.path === rel);
+  if (rel === '' || exact[0]?.type === 'tree') {
+    const inside = gitListTree(root, commit, [rel === '' ? '.' : `${rel}/`], env).filter((e) => isSiteFile(posix.basename(e.path)));
+    for (const e of inside) if (e.type !== 'blob' && e.type !== 'tree') refuse(e);
+    return inside.filter((e) => e.type === 'blob');
+  }
+  if (exact[0] !== undefined) {
+    if (exact[0].type !== 'blob') refuse(exact[0]);
+    if (!isSiteFile(posix.basename(rel))) throw new UsageError('site-not-yaml', `${arg}: a site file ends in .yaml or .yml`);
+    return exact;
+  }
+  const found = gitListTree(
+    root,
+    commit,
+    SITE_EXTENSIONS.map((x) => rel + x),
+    env,
+  );
+  for (const e of found) if (e.type !== 'blob') refuse(e);
+  if (found.length > 1) throw new UsageError('site-ambiguous', `${arg}: both ${arg}.yaml and ${arg}.yml exist at ${base}; keep one`);
+  return found;
+}
+
+/** Checks the site file as it is at the commit; its diagnostics name `<ref>:<path>`. */
+function checkAt(root: string, entry: GitEntry, base: string, io: CliIo): CheckedSite {
+  const bytes = gitReadBlob(root, entry.object, Limits.maxFileBytes, io.env);
+  const folder = posix.basename(posix.dirname(entry.path));
+  return checkSite({
+    file: `${base}:${entry.path}`,
+    label: printable(`${folder === '.' || folder === '' ? basename(root) : folder}/${posix.basename(entry.path)}`),
+    stem: siteStem(entry.path),
+    bytes,
+  });
+}

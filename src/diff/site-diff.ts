@@ -1,0 +1,247 @@
+import { parse } from 'yaml';
+import { emitSite } from '../emit/registry.js';
+import { composeSections } from '../emit/compose-env.js';
+import { describeSource, exprIdentity } from '../model/secret-identity.js';
+import type { SecretSpec, SiteModel } from '../model/site-model.js';
+import { compareStrings } from '../report/diagnostic.js';
+import { plural } from '../report/format.js';
+import { REDACTED, SecretValue } from '../secrets/secret-value.js';
+
+/**
+ * The semantic difference between two compiles of one site (the site at a base ref and now): what
+ * a reviewer needs to know about a merge request, by output and path, never a secret value. Pure.
+ *
+ * Both sides are compiled with every secret replaced by the redaction placeholder, literal
+ * development values too: no secret value exists anywhere in a diff, so none can be printed.
+ */
+
+/** One changed leaf: a values path, a Chart.yaml dependency field or a .env variable. */
+export interface Change {
+  readonly path: string;
+  readonly kind: 'added' | 'removed' | 'changed';
+  /** JSON text of the old value (absent when added). */
+  readonly old?: string;
+  /** JSON text of the new value (absent when removed). */
+  readonly new?: string;
+}
+
+/** The changes in one output file (relative to out/<site>/). */
+export interface FileDiff {
+  readonly file: string;
+  readonly status: 'added' | 'removed' | 'changed';
+  readonly changes: readonly Change[];
+}
+
+/** What changed about one Secret or one named secret: names and keys, never a value. */
+export interface SecretChange {
+  /** The Kubernetes Secret (`alps-db`) or the named secret (`db-password`). */
+  readonly name: string;
+  readonly kind: 'secret' | 'key' | 'source';
+  /** `added`, `removed`, `key smd-dsn added`, `rotated 1 → 2`, `source changed: … → …`. */
+  readonly change: string;
+}
+
+export interface SiteDiff {
+  readonly site: string;
+  readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
+  readonly files: readonly FileDiff[];
+  readonly secrets: readonly SecretChange[];
+  /** Changes with consequences beyond the values: data, running services, credentials. */
+  readonly warnings: readonly string[];
+}
+
+/** One side of a diff: the site's model, or undefined when the site does not exist there. */
+export type DiffSide = SiteModel | undefined;
+
+/** The outputs of a model, every secret redacted (also literal values), by path. */
+export function redactedOutputs(model: SiteModel): Map<string, string> {
+  const secrets = new Map(model.secrets.map((s) => [s.name, new SecretValue(REDACTED)]));
+  return new Map(emitSite({ model, secrets, redacted: true }).map((f) => [f.path, f.contents]));
+}
+
+export function diffSite(site: string, before: DiffSide, after: DiffSide): SiteDiff {
+  const files = diffFiles(before, after);
+  const secrets = diffSecrets(before, after);
+  const warnings = consequences(before, after);
+  const status =
+    before === undefined
+      ? 'added'
+      : after === undefined
+        ? 'removed'
+        : files.length + secrets.length + warnings.length > 0
+          ? 'changed'
+          : 'unchanged';
+  return { site, status, files, secrets, warnings };
+}
+
+/** Every output file but the Secrets (diffed from the model, by name and key): YAML by path, .env by variable. */
+function diffFiles(before: DiffSide, after: DiffSide): FileDiff[] {
+  const old = before === undefined ? new Map<string, string>() : redactedOutputs(before);
+  const now = after === undefined ? new Map<string, string>() : redactedOutputs(after);
+  const paths = [...new Set([...old.keys(), ...now.keys()])].filter((p) => !p.startsWith('secrets/')).sort(compareStrings);
+  const out: FileDiff[] = [];
+  for (const path of paths) {
+    const a = old.get(path);
+    const b = now.get(path);
+    if (a === b) continue;
+    const documentOf = (model: SiteModel | undefined, text: string | undefined): unknown =>
+      text === undefined || model === undefined ? {} : path === 'compose/.env' ? envDocument(model) : (parse(text) as unknown);
+    const changes = diffValues(documentOf(before, a), documentOf(after, b));
+    // A file whose text differs only in comments (the header) has no change worth a line.
+    if (changes.length === 0 && a !== undefined && b !== undefined) continue;
+    out.push({ file: path, status: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', changes });
+  }
+  return out;
+}
+
+/** The .env as variables (from the same sections the emitter writes), by name. */
+function envDocument(model: SiteModel): Record<string, string> {
+  const secrets = new Map(model.secrets.map((s) => [s.name, new SecretValue(REDACTED)]));
+  const variables: Record<string, string> = {};
+  for (const section of composeSections(model, secrets)) for (const v of section.variables) variables[v.name] = v.value;
+  return variables;
+}
+
+const PLAIN_KEY = /^[A-Za-z_][\w-]*$/;
+/** Fields that name an entry of a list (Chart.yaml dependencies by name, Ingress paths by path). */
+const ENTRY_KEYS = ['name', 'path', 'host'];
+/** A subtree added or removed whole is shown as its JSON when it is at most this long. */
+const SHOWN_WHOLE = 80;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A list as a map from its entries' names when one field names each entry once, else by position. */
+function entries(value: unknown): [string, unknown][] | undefined {
+  if (Array.isArray(value)) {
+    for (const key of ENTRY_KEYS) {
+      const names = value.map((v: unknown) => (isRecord(v) && typeof v[key] === 'string' ? v[key] : undefined));
+      if (value.length > 0 && names.every((n) => n !== undefined) && new Set(names).size === names.length)
+        return value.map((v: unknown, i) => [`[${names[i]!}]`, v]);
+    }
+    return value.map((v: unknown, i) => [`[${i}]`, v]);
+  }
+  if (isRecord(value)) return Object.keys(value).map((k) => [PLAIN_KEY.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`, value[k]]);
+  return undefined;
+}
+
+function leafCount(value: unknown): number {
+  const e = entries(value);
+  return e === undefined || e.length === 0 ? 1 : e.reduce((n, [, v]) => n + leafCount(v), 0);
+}
+
+/** A value for a diff line: JSON, or for a large subtree its size. */
+function shown(value: unknown): string {
+  const json = JSON.stringify(value ?? null);
+  if (json.length <= SHOWN_WHOLE || entries(value) === undefined) return json;
+  return `${Array.isArray(value) ? '[…]' : '{…}'} (${plural(leafCount(value), 'value')})`;
+}
+
+/** The changes from `a` to `b` below `path`: leaves by path; a subtree only on one side is one change. */
+export function diffValues(a: unknown, b: unknown, path = ''): Change[] {
+  const ea = entries(a);
+  const eb = entries(b);
+  const at = (p: string) => (p.startsWith('.') && path === '' ? p.slice(1) : `${path}${p}`);
+  if (ea === undefined || eb === undefined || Array.isArray(a) !== Array.isArray(b) || (ea.length === 0) !== (eb.length === 0)) {
+    if (JSON.stringify(a) === JSON.stringify(b)) return [];
+    return [{ path: path === '' ? '(document)' : path, kind: 'changed', old: shown(a), new: shown(b) }];
+  }
+  const ma = new Map(ea);
+  const mb = new Map(eb);
+  const changes: Change[] = [];
+  for (const key of [...new Set([...ma.keys(), ...mb.keys()])]) {
+    if (!mb.has(key)) changes.push({ path: at(key), kind: 'removed', old: shown(ma.get(key)) });
+    else if (!ma.has(key)) changes.push({ path: at(key), kind: 'added', new: shown(mb.get(key)) });
+    else changes.push(...diffValues(ma.get(key), mb.get(key), at(key)));
+  }
+  return changes;
+}
+
+/** The Kubernetes Secrets by name and key, and the named secrets by source and rotation. */
+function diffSecrets(before: DiffSide, after: DiffSide): SecretChange[] {
+  const changes: SecretChange[] = [];
+  const helm = (m: DiffSide) => (m !== undefined && m.targets.helm ? m.secretGroups : []);
+  const specsOf = (m: DiffSide) => new Map<string, SecretSpec>((m?.secrets ?? []).map((s) => [s.name, s]));
+  const oldSpecs = specsOf(before);
+  const newSpecs = specsOf(after);
+  const oldGroups = new Map(helm(before).map((g) => [g.name, g]));
+  const newGroups = new Map(helm(after).map((g) => [g.name, g]));
+  for (const name of [...new Set([...oldGroups.keys(), ...newGroups.keys()])].sort(compareStrings)) {
+    const a = oldGroups.get(name);
+    const b = newGroups.get(name);
+    if (a === undefined || b === undefined) {
+      const keys = (a ?? b)!.keys.map((k) => k.key).join(', ');
+      changes.push({ name, kind: 'secret', change: `${a === undefined ? 'added' : 'removed'} (keys ${keys})` });
+      continue;
+    }
+    const oldKeys = new Map(a.keys.map((k) => [k.key, k.value]));
+    const newKeys = new Map(b.keys.map((k) => [k.key, k.value]));
+    for (const key of [...new Set([...oldKeys.keys(), ...newKeys.keys()])].sort(compareStrings)) {
+      const x = oldKeys.get(key);
+      const y = newKeys.get(key);
+      if (x === undefined) changes.push({ name, kind: 'key', change: `key ${key} added` });
+      else if (y === undefined) changes.push({ name, kind: 'key', change: `key ${key} removed` });
+      // The identity holds names, hosts, sources and rotations, never a value (literal values by hash).
+      else if (JSON.stringify(exprIdentity(x, oldSpecs)) !== JSON.stringify(exprIdentity(y, newSpecs)))
+        changes.push({ name, kind: 'key', change: `key ${key} changes value` });
+    }
+  }
+  for (const name of [...new Set([...oldSpecs.keys(), ...newSpecs.keys()])].sort(compareStrings)) {
+    const a = oldSpecs.get(name);
+    const b = newSpecs.get(name);
+    if (a === undefined) changes.push({ name, kind: 'source', change: `added (${describeSource(b!.source)}, rotation ${b!.rotation})` });
+    else if (b === undefined) changes.push({ name, kind: 'source', change: `removed (was ${describeSource(a.source)})` });
+    else {
+      const [x, y] = [describeSource(a.source), describeSource(b.source)];
+      if (x !== y) changes.push({ name, kind: 'source', change: `source changed: ${x} → ${y}` });
+      // Compared, never shown: a literal value counts as changed, nothing more.
+      else if (a.source.kind === 'value' && b.source.kind === 'value' && a.source.value !== b.source.value)
+        changes.push({ name, kind: 'source', change: 'literal value changed' });
+      if (a.rotation !== b.rotation) changes.push({ name, kind: 'source', change: `rotated ${a.rotation} → ${b.rotation}` });
+    }
+  }
+  return changes;
+}
+
+/** Changes a reviewer must not miss: data that stops being managed, services that stop, credentials that change. */
+function consequences(before: DiffSide, after: DiffSide): string[] {
+  if (before === undefined) return [];
+  if (after === undefined) return [`site removed: its release (namespace ${before.namespace}) is no longer compiled from this repository`];
+  const warnings: string[] = [];
+  if (before.namespace !== after.namespace)
+    warnings.push(`namespace ${before.namespace} → ${after.namespace}: the release moves; nothing is removed from the old namespace`);
+  for (const [target, label] of [
+    ['helm', 'Helm'],
+    ['compose', 'compose'],
+  ] as const) {
+    if (before.targets[target] && !after.targets[target]) warnings.push(`target ${label} removed: its outputs are no longer written`);
+  }
+  const bundledDb = (m: SiteModel, target: 'helm' | 'compose') => m.targets[target] && m.database.mode === 'bundled';
+  if (bundledDb(before, 'helm') && !bundledDb(after, 'helm'))
+    warnings.push(
+      'bundled PostgreSQL removed from the Helm release: its StatefulSet goes; its PersistentVolumeClaim stays but nothing manages it',
+    );
+  if (bundledDb(before, 'compose') && !bundledDb(after, 'compose'))
+    warnings.push('bundled PostgreSQL removed from compose: the postgres-data volume is no longer declared (down -v would not remove it)');
+  if (bundledDb(before, 'helm') && bundledDb(after, 'helm') && before.database.persistence.size !== after.database.persistence.size)
+    warnings.push(
+      `bundled PostgreSQL volume ${before.database.persistence.size} → ${after.database.persistence.size}: a StatefulSet's volume claim cannot change in place; the upgrade fails until the PVC is resized by hand`,
+    );
+  const bundledNats = (m: SiteModel) => m.events.enabled && m.events.mode === 'bundled';
+  if (bundledNats(before) && !bundledNats(after)) warnings.push('bundled NATS removed: its stream storage is no longer managed');
+  for (const s of before.services) {
+    const now = after.services.find((x) => x.id === s.id);
+    if (s.enabled && now?.enabled !== true) warnings.push(`service ${s.id} disabled: it stops on the next deploy`);
+  }
+  const newSpecs = new Map(after.secrets.map((s) => [s.name, s]));
+  for (const a of before.secrets) {
+    const b = newSpecs.get(a.name);
+    if (b === undefined || a.rotation === b.rotation) continue;
+    const restarted = after.services
+      .filter((s) => s.enabled && before.services.find((x) => x.id === s.id)?.secretsChecksum !== s.secretsChecksum)
+      .map((s) => s.id);
+    warnings.push(
+      `secret ${a.name} rotated ${a.rotation} → ${b.rotation}: a new value on the next deploy${restarted.length > 0 ? `; restarts ${restarted.join(', ')}` : ''}`,
+    );
+  }
+  return warnings;
+}

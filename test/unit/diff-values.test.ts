@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { diffValues } from '../../src/diff/site-diff.js';
+
+describe('diffValues', () => {
+  it('keys a list of named entries by name: Chart.yaml dependencies', () => {
+    const before = {
+      dependencies: [
+        { name: 'chamicore-smd', version: '1.4.2' },
+        { name: 'postgresql', version: '16.7.4' },
+      ],
+    };
+    const after = {
+      dependencies: [
+        { name: 'postgresql', version: '16.7.4' },
+        { name: 'chamicore-smd', version: '1.4.3' },
+      ],
+    };
+    expect(diffValues(before, after)).toEqual([
+      { path: 'dependencies[chamicore-smd].version', kind: 'changed', old: '"1.4.2"', new: '"1.4.3"' },
+    ]);
+  });
+
+  it('quotes keys that are not plain words, and indexes lists without names by position', () => {
+    expect(diffValues({ a: { 'x.io/y': 1, list: [1, 2] } }, { a: { 'x.io/y': 2, list: [1, 3, 4] } })).toEqual([
+      { path: 'a["x.io/y"]', kind: 'changed', old: '1', new: '2' },
+      { path: 'a.list[1]', kind: 'changed', old: '2', new: '3' },
+      { path: 'a.list[2]', kind: 'added', new: '4' },
+    ]);
+  });
+
+  it('shows a subtree added or removed whole as one change, by size when it is long', () => {
+    const env = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`CHAMICORE_VARIABLE_${i}`, 'a value']));
+    expect(diffValues({ s: { env, port: { n: 1 } } }, { s: {} })).toEqual([
+      { path: 's', kind: 'changed', old: '{…} (11 values)', new: '{}' },
+    ]);
+    expect(diffValues({ s: { env, port: { n: 1 } } }, { s: { x: 1 } })).toEqual([
+      { path: 's.env', kind: 'removed', old: '{…} (10 values)' },
+      { path: 's.port', kind: 'removed', old: '{"n":1}' },
+      { path: 's.x', kind: 'added', new: '1' },
+    ]);
+  });
+
+  it('reports a change of type at its path, and nothing for equal documents', () => {
+    expect(diffValues({ a: [1] }, { a: { 0: 1 } })).toEqual([{ path: 'a', kind: 'changed', old: '[1]', new: '{"0":1}' }]);
+    expect(diffValues({ a: [{ name: 'x' }] }, { a: [{ name: 'x' }] })).toEqual([]);
+  });
+});
