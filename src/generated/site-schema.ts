@@ -13,6 +13,7 @@ export const siteSchema: Record<string, unknown> = {
   ],
   "properties": {
     "site": {
+      "title": "site",
       "description": "Who and where the site is.",
       "type": "object",
       "additionalProperties": false,
@@ -23,57 +24,87 @@ export const siteSchema: Record<string, unknown> = {
       ],
       "properties": {
         "name": {
+          "title": "site.name",
           "$ref": "#/$defs/dnsLabel",
-          "description": "Site name, a DNS-1123 label equal to the file name (sites/<name>.yaml). Prefixes Secret names and the compose project."
+          "description": "Site name, a DNS-1123 label equal to the file name (sites/<name>.yaml). Prefixes Secret names and the compose project.",
+          "examples": [
+            "alps"
+          ],
+          "markdownDescription": "Site name, a DNS-1123 label equal to the file name (sites/<name>.yaml). Prefixes Secret names and the compose project.\n\nExample: `\"alps\"`"
         },
         "description": {
+          "title": "site.description",
           "description": "What the site is, for people.",
           "type": "string",
-          "maxLength": 500
+          "maxLength": 500,
+          "markdownDescription": "What the site is, for people."
         },
         "environment": {
+          "title": "site.environment",
           "description": "production, staging or development. Development alone allows dev mode and literal secret values.",
           "enum": [
             "production",
             "staging",
             "development"
-          ]
+          ],
+          "markdownDescription": "production, staging or development. Development alone allows dev mode and literal secret values."
         },
         "domain": {
+          "title": "site.domain",
           "$ref": "#/$defs/dnsName",
-          "description": "The site's DNS domain; the ingress host must lie under it."
+          "description": "The site's DNS domain; the ingress host must lie under it.",
+          "examples": [
+            "alps.cscs.ch"
+          ],
+          "markdownDescription": "The site's DNS domain; the ingress host must lie under it.\n\nExample: `\"alps.cscs.ch\"`"
         }
-      }
+      },
+      "markdownDescription": "Who and where the site is."
     },
     "kubernetes": {
+      "title": "kubernetes",
       "description": "The Kubernetes target.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "namespace": {
+          "title": "kubernetes.namespace",
           "$ref": "#/$defs/dnsLabel",
-          "description": "Namespace of the release and its Secrets. Default chamicore-<site name>."
+          "description": "Namespace of the release and its Secrets. Default chamicore-<site name>.",
+          "markdownDescription": "Namespace of the release and its Secrets. Default chamicore-<site name>."
         },
         "version": {
+          "title": "kubernetes.version",
           "description": "Kubernetes version of the cluster (MAJOR.MINOR.PATCH); becomes the chart's kubeVersion floor. Default 1.30.0.",
           "type": "string",
           "pattern": "^1\\.[0-9]{1,3}\\.[0-9]{1,3}$",
-          "x-expected": "a Kubernetes version such as 1.30.0 (quoted)"
+          "x-expected": "a Kubernetes version such as 1.30.0 (quoted)",
+          "default": "1.30.0",
+          "examples": [
+            "1.30.0"
+          ],
+          "markdownDescription": "Kubernetes version of the cluster (MAJOR.MINOR.PATCH); becomes the chart's kubeVersion floor. Default 1.30.0.\n\nDefault: `\"1.30.0\"`\n\nExample: `\"1.30.0\"`"
         },
         "storageClass": {
+          "title": "kubernetes.storageClass",
           "$ref": "#/$defs/dnsName",
-          "description": "Storage class of persistent volumes (PostgreSQL, NATS). Default: the cluster default."
+          "description": "Storage class of persistent volumes (PostgreSQL, NATS). Default: the cluster default.",
+          "markdownDescription": "Storage class of persistent volumes (PostgreSQL, NATS). Default: the cluster default."
         },
         "imagePullSecrets": {
+          "title": "kubernetes.imagePullSecrets",
           "description": "Existing Secrets used to pull images from the registry.",
           "type": "array",
           "uniqueItems": true,
           "maxItems": 10,
           "items": {
+            "title": "kubernetes.imagePullSecrets[]",
             "$ref": "#/$defs/dnsName"
-          }
+          },
+          "markdownDescription": "Existing Secrets used to pull images from the registry."
         },
         "ingress": {
+          "title": "kubernetes.ingress",
           "description": "The HTTP(S) entry point in front of every service.",
           "type": "object",
           "additionalProperties": false,
@@ -82,37 +113,56 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "kubernetes.ingress.enabled",
               "description": "Whether an Ingress is rendered. Default true.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": true,
+              "markdownDescription": "Whether an Ingress is rendered. Default true.\n\nDefault: `true`"
             },
             "className": {
+              "title": "kubernetes.ingress.className",
               "$ref": "#/$defs/dnsName",
-              "description": "IngressClass name. Default: the cluster default."
+              "description": "IngressClass name. Default: the cluster default.",
+              "markdownDescription": "IngressClass name. Default: the cluster default."
             },
             "host": {
+              "title": "kubernetes.ingress.host",
               "$ref": "#/$defs/dnsName",
-              "description": "Public host name; must lie under site.domain."
+              "description": "Public host name; must lie under site.domain.",
+              "examples": [
+                "chamicore.alps.cscs.ch"
+              ],
+              "markdownDescription": "Public host name; must lie under site.domain.\n\nExample: `\"chamicore.alps.cscs.ch\"`"
             },
             "tls": {
+              "title": "kubernetes.ingress.tls",
               "description": "TLS for the ingress host: a cert-manager issuer or an existing Secret. Omit for plain HTTP.",
               "type": "object",
               "additionalProperties": false,
               "properties": {
                 "certManagerIssuer": {
+                  "title": "kubernetes.ingress.tls.certManagerIssuer",
                   "$ref": "#/$defs/dnsName",
-                  "description": "cert-manager ClusterIssuer that issues the certificate."
+                  "description": "cert-manager ClusterIssuer that issues the certificate.",
+                  "markdownDescription": "cert-manager ClusterIssuer that issues the certificate."
                 },
                 "secretName": {
+                  "title": "kubernetes.ingress.tls.secretName",
                   "$ref": "#/$defs/dnsName",
-                  "description": "Existing kubernetes.io/tls Secret; with certManagerIssuer, the Secret cert-manager writes. Default <site>-tls."
+                  "description": "Existing kubernetes.io/tls Secret; with certManagerIssuer, the Secret cert-manager writes. Default <site>-tls.",
+                  "markdownDescription": "Existing kubernetes.io/tls Secret; with certManagerIssuer, the Secret cert-manager writes. Default <site>-tls."
                 }
-              }
+              },
+              "markdownDescription": "TLS for the ingress host: a cert-manager issuer or an existing Secret. Omit for plain HTTP."
             }
-          }
+          },
+          "markdownDescription": "The HTTP(S) entry point in front of every service."
         }
-      }
+      },
+      "markdownDescription": "The Kubernetes target."
     },
     "release": {
+      "title": "release",
       "description": "Which Chamicore release to deploy and where its charts come from.",
       "type": "object",
       "additionalProperties": false,
@@ -121,85 +171,120 @@ export const siteSchema: Record<string, unknown> = {
       ],
       "properties": {
         "version": {
+          "title": "release.version",
           "$ref": "#/$defs/semver",
-          "description": "Chamicore release version: pins every chamicore subchart and, as v<version>, the image tag."
+          "description": "Chamicore release version: pins every chamicore subchart and, as v<version>, the image tag.",
+          "examples": [
+            "1.4.2"
+          ],
+          "markdownDescription": "Chamicore release version: pins every chamicore subchart and, as v<version>, the image tag.\n\nExample: `\"1.4.2\"`"
         },
         "chartRepository": {
+          "title": "release.chartRepository",
           "description": "Repository of the chamicore subcharts (oci:// or https://). Default oci://registry.cscs.ch/openchami/charts.",
           "type": "string",
           "pattern": "^(oci|https)://[^\\s]+$",
           "maxLength": 1024,
-          "x-expected": "an oci:// or https:// chart repository"
+          "x-expected": "an oci:// or https:// chart repository",
+          "default": "oci://registry.cscs.ch/openchami/charts",
+          "markdownDescription": "Repository of the chamicore subcharts (oci:// or https://). Default oci://registry.cscs.ch/openchami/charts.\n\nDefault: `\"oci://registry.cscs.ch/openchami/charts\"`"
         },
         "postgresqlChart": {
+          "title": "release.postgresqlChart",
           "description": "Pin of the Bitnami postgresql subchart (bundled database).",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "version": {
+              "title": "release.postgresqlChart.version",
               "$ref": "#/$defs/semver",
-              "description": "Exact chart version."
+              "description": "Exact chart version.",
+              "markdownDescription": "Exact chart version."
             },
             "repository": {
+              "title": "release.postgresqlChart.repository",
               "description": "Chart repository.",
               "type": "string",
               "pattern": "^(oci|https)://[^\\s]+$",
-              "maxLength": 1024
+              "maxLength": 1024,
+              "markdownDescription": "Chart repository."
             }
-          }
+          },
+          "markdownDescription": "Pin of the Bitnami postgresql subchart (bundled database)."
         },
         "natsChart": {
+          "title": "release.natsChart",
           "description": "Pin of the NATS subchart (bundled events).",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "version": {
+              "title": "release.natsChart.version",
               "$ref": "#/$defs/semver",
-              "description": "Exact chart version."
+              "description": "Exact chart version.",
+              "markdownDescription": "Exact chart version."
             },
             "repository": {
+              "title": "release.natsChart.repository",
               "description": "Chart repository.",
               "type": "string",
               "pattern": "^(oci|https)://[^\\s]+$",
-              "maxLength": 1024
+              "maxLength": 1024,
+              "markdownDescription": "Chart repository."
             }
-          }
+          },
+          "markdownDescription": "Pin of the NATS subchart (bundled events)."
         }
-      }
+      },
+      "markdownDescription": "Which Chamicore release to deploy and where its charts come from."
     },
     "images": {
+      "title": "images",
       "description": "Where images come from.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "registry": {
+          "title": "images.registry",
           "$ref": "#/$defs/registry",
-          "description": "Registry and path of the chamicore-<service> images (read by the chamicore charts only). Default registry.cscs.ch/openchami; set a mirror for air-gapped sites."
+          "description": "Registry and path of the chamicore-<service> images (read by the chamicore charts only). Default registry.cscs.ch/openchami; set a mirror for air-gapped sites.",
+          "default": "registry.cscs.ch/openchami",
+          "markdownDescription": "Registry and path of the chamicore-<service> images (read by the chamicore charts only). Default registry.cscs.ch/openchami; set a mirror for air-gapped sites.\n\nDefault: `\"registry.cscs.ch/openchami\"`"
         },
         "tag": {
+          "title": "images.tag",
           "$ref": "#/$defs/imageTag",
-          "description": "Image tag of every service. Default v<release.version>. latest is refused in production."
+          "description": "Image tag of every service. Default v<release.version>. latest is refused in production.",
+          "markdownDescription": "Image tag of every service. Default v<release.version>. latest is refused in production."
         },
         "pullPolicy": {
+          "title": "images.pullPolicy",
           "description": "Image pull policy. Default IfNotPresent.",
           "enum": [
             "Always",
             "IfNotPresent",
             "Never"
-          ]
+          ],
+          "default": "IfNotPresent",
+          "markdownDescription": "Image pull policy. Default IfNotPresent.\n\nDefault: `\"IfNotPresent\"`"
         },
         "mirror": {
+          "title": "images.mirror",
           "$ref": "#/$defs/registry",
-          "description": "Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io)."
+          "description": "Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io).",
+          "markdownDescription": "Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io)."
         }
-      }
+      },
+      "markdownDescription": "Where images come from."
     },
     "services": {
+      "title": "services",
       "description": "Per-service settings. auth, smd, bss, cloud-init, kea-sync and ui are on unless disabled; discovery, power and mcp are off unless enabled.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "auth": {
+          "title": "services.auth",
           "description": "chamicore-auth: tokens, JWKS, policies and device credentials (port 3333, schema auth).",
           "type": "object",
           "allOf": [
@@ -209,17 +294,30 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.auth.enabled",
               "description": "Whether the service is deployed. Default true.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": true,
+              "markdownDescription": "Whether the service is deployed. Default true.\n\nDefault: `true`"
             },
             "database": {
+              "title": "services.auth.database",
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings (services with a database only)."
+              "description": "Connection pool settings. Default maxOpenConns 40, maxIdleConns 10 (the ADR-014 connection budget).",
+              "default": {
+                "maxOpenConns": 40,
+                "maxIdleConns": 10,
+                "connMaxLifetime": "5m",
+                "connMaxIdleTime": "1m"
+              },
+              "markdownDescription": "Connection pool settings. Default maxOpenConns 40, maxIdleConns 10 (the ADR-014 connection budget).\n\nDefault: `{\"maxOpenConns\":40,\"maxIdleConns\":10,\"connMaxLifetime\":\"5m\",\"connMaxIdleTime\":\"1m\"}`"
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-auth: tokens, JWKS, policies and device credentials (port 3333, schema auth)."
         },
         "smd": {
+          "title": "services.smd",
           "description": "chamicore-smd: the hardware inventory every other service reads (port 27779, schema smd).",
           "type": "object",
           "allOf": [
@@ -229,17 +327,30 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.smd.enabled",
               "description": "Whether the service is deployed. Default true.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": true,
+              "markdownDescription": "Whether the service is deployed. Default true.\n\nDefault: `true`"
             },
             "database": {
+              "title": "services.smd.database",
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings (services with a database only)."
+              "description": "Connection pool settings. Default maxOpenConns 80, maxIdleConns 20 (the ADR-014 connection budget).",
+              "default": {
+                "maxOpenConns": 80,
+                "maxIdleConns": 20,
+                "connMaxLifetime": "5m",
+                "connMaxIdleTime": "1m"
+              },
+              "markdownDescription": "Connection pool settings. Default maxOpenConns 80, maxIdleConns 20 (the ADR-014 connection budget).\n\nDefault: `{\"maxOpenConns\":80,\"maxIdleConns\":20,\"connMaxLifetime\":\"5m\",\"connMaxIdleTime\":\"1m\"}`"
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-smd: the hardware inventory every other service reads (port 27779, schema smd)."
         },
         "bss": {
+          "title": "services.bss",
           "description": "chamicore-bss: boot scripts (port 27778, schema bss).",
           "type": "object",
           "allOf": [
@@ -249,25 +360,43 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.bss.enabled",
               "description": "Whether the service is deployed. Default true.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": true,
+              "markdownDescription": "Whether the service is deployed. Default true.\n\nDefault: `true`"
             },
             "database": {
+              "title": "services.bss.database",
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings (services with a database only)."
+              "description": "Connection pool settings. Default maxOpenConns 100, maxIdleConns 20 (the ADR-014 connection budget).",
+              "default": {
+                "maxOpenConns": 100,
+                "maxIdleConns": 20,
+                "connMaxLifetime": "5m",
+                "connMaxIdleTime": "1m"
+              },
+              "markdownDescription": "Connection pool settings. Default maxOpenConns 100, maxIdleConns 20 (the ADR-014 connection budget).\n\nDefault: `{\"maxOpenConns\":100,\"maxIdleConns\":20,\"connMaxLifetime\":\"5m\",\"connMaxIdleTime\":\"1m\"}`"
             },
             "sync": {
+              "title": "services.bss.sync",
               "$ref": "#/$defs/sync",
-              "description": "SMD sync loop."
+              "description": "SMD sync loop.",
+              "markdownDescription": "SMD sync loop."
             },
             "bootscriptDebug": {
+              "title": "services.bss.bootscriptDebug",
               "description": "Add iPXE debug markers to generated boot scripts. Default false.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": false,
+              "markdownDescription": "Add iPXE debug markers to generated boot scripts. Default false.\n\nDefault: `false`"
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-bss: boot scripts (port 27778, schema bss)."
         },
         "cloud-init": {
+          "title": "services.cloud-init",
           "description": "chamicore-cloud-init: cloud-init payloads (port 27777, schema cloudinit).",
           "type": "object",
           "allOf": [
@@ -277,21 +406,36 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.cloud-init.enabled",
               "description": "Whether the service is deployed. Default true.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": true,
+              "markdownDescription": "Whether the service is deployed. Default true.\n\nDefault: `true`"
             },
             "database": {
+              "title": "services.cloud-init.database",
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings (services with a database only)."
+              "description": "Connection pool settings. Default maxOpenConns 100, maxIdleConns 20 (the ADR-014 connection budget).",
+              "default": {
+                "maxOpenConns": 100,
+                "maxIdleConns": 20,
+                "connMaxLifetime": "5m",
+                "connMaxIdleTime": "1m"
+              },
+              "markdownDescription": "Connection pool settings. Default maxOpenConns 100, maxIdleConns 20 (the ADR-014 connection budget).\n\nDefault: `{\"maxOpenConns\":100,\"maxIdleConns\":20,\"connMaxLifetime\":\"5m\",\"connMaxIdleTime\":\"1m\"}`"
             },
             "sync": {
+              "title": "services.cloud-init.sync",
               "$ref": "#/$defs/sync",
-              "description": "SMD sync loop."
+              "description": "SMD sync loop.",
+              "markdownDescription": "SMD sync loop."
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-cloud-init: cloud-init payloads (port 27777, schema cloudinit)."
         },
         "kea-sync": {
+          "title": "services.kea-sync",
           "description": "chamicore-kea-sync: pushes SMD reservations into Kea DHCP (headless). Needs dhcp.kea.url.",
           "type": "object",
           "allOf": [
@@ -301,17 +445,24 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.kea-sync.enabled",
               "description": "Whether the service is deployed. Default true.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": true,
+              "markdownDescription": "Whether the service is deployed. Default true.\n\nDefault: `true`"
             },
             "sync": {
+              "title": "services.kea-sync.sync",
               "$ref": "#/$defs/sync",
-              "description": "SMD to Kea sync loop."
+              "description": "SMD to Kea sync loop.",
+              "markdownDescription": "SMD to Kea sync loop."
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-kea-sync: pushes SMD reservations into Kea DHCP (headless). Needs dhcp.kea.url."
         },
         "ui": {
+          "title": "services.ui",
           "description": "chamicore-ui: web UI and its backend (port 8080).",
           "type": "object",
           "allOf": [
@@ -321,13 +472,18 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.ui.enabled",
               "description": "Whether the service is deployed. Default true.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": true,
+              "markdownDescription": "Whether the service is deployed. Default true.\n\nDefault: `true`"
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-ui: web UI and its backend (port 8080)."
         },
         "discovery": {
+          "title": "services.discovery",
           "description": "chamicore-discovery: Redfish discovery (port 27776, schema discovery). Optional.",
           "type": "object",
           "allOf": [
@@ -337,40 +493,64 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.discovery.enabled",
               "description": "Whether the service is deployed. Default false.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": false,
+              "markdownDescription": "Whether the service is deployed. Default false.\n\nDefault: `false`"
             },
             "database": {
+              "title": "services.discovery.database",
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings (services with a database only)."
+              "description": "Connection pool settings. Default maxOpenConns 30, maxIdleConns 10 (the ADR-014 connection budget).",
+              "default": {
+                "maxOpenConns": 30,
+                "maxIdleConns": 10,
+                "connMaxLifetime": "5m",
+                "connMaxIdleTime": "1m"
+              },
+              "markdownDescription": "Connection pool settings. Default maxOpenConns 30, maxIdleConns 10 (the ADR-014 connection budget).\n\nDefault: `{\"maxOpenConns\":30,\"maxIdleConns\":10,\"connMaxLifetime\":\"5m\",\"connMaxIdleTime\":\"1m\"}`"
             },
             "scan": {
+              "title": "services.discovery.scan",
               "description": "Scan tuning.",
               "type": "object",
               "additionalProperties": false,
               "properties": {
                 "concurrency": {
+                  "title": "services.discovery.scan.concurrency",
                   "description": "Concurrent BMC connections per scan. Default 50.",
                   "type": "integer",
                   "minimum": 1,
-                  "maximum": 1000
+                  "maximum": 1000,
+                  "default": 50,
+                  "markdownDescription": "Concurrent BMC connections per scan. Default 50.\n\nDefault: `50`"
                 },
                 "timeout": {
+                  "title": "services.discovery.scan.timeout",
                   "$ref": "#/$defs/duration",
-                  "description": "Per-BMC timeout. Default 30s."
+                  "description": "Per-BMC timeout. Default 30s.",
+                  "default": "30s",
+                  "markdownDescription": "Per-BMC timeout. Default 30s.\n\nDefault: `\"30s\"`"
                 },
                 "retryMax": {
+                  "title": "services.discovery.scan.retryMax",
                   "description": "Retries per BMC. Default 3.",
                   "type": "integer",
                   "minimum": 0,
-                  "maximum": 20
+                  "maximum": 20,
+                  "default": 3,
+                  "markdownDescription": "Retries per BMC. Default 3.\n\nDefault: `3`"
                 }
-              }
+              },
+              "markdownDescription": "Scan tuning."
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-discovery: Redfish discovery (port 27776, schema discovery). Optional."
         },
         "power": {
+          "title": "services.power",
           "description": "chamicore-power: power control through Redfish (port 27775, schema power). Optional.",
           "type": "object",
           "allOf": [
@@ -380,43 +560,71 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.power.enabled",
               "description": "Whether the service is deployed. Default false.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": false,
+              "markdownDescription": "Whether the service is deployed. Default false.\n\nDefault: `false`"
             },
             "database": {
+              "title": "services.power.database",
               "$ref": "#/$defs/dbPool",
-              "description": "Connection pool settings (services with a database only)."
+              "description": "Connection pool settings. Default maxOpenConns 30, maxIdleConns 10 (the ADR-014 connection budget).",
+              "default": {
+                "maxOpenConns": 30,
+                "maxIdleConns": 10,
+                "connMaxLifetime": "5m",
+                "connMaxIdleTime": "1m"
+              },
+              "markdownDescription": "Connection pool settings. Default maxOpenConns 30, maxIdleConns 10 (the ADR-014 connection budget).\n\nDefault: `{\"maxOpenConns\":30,\"maxIdleConns\":10,\"connMaxLifetime\":\"5m\",\"connMaxIdleTime\":\"1m\"}`"
             },
             "mappingSyncInterval": {
+              "title": "services.power.mappingSyncInterval",
               "$ref": "#/$defs/duration",
-              "description": "SMD node-to-BMC mapping sync interval. Default 5m."
+              "description": "SMD node-to-BMC mapping sync interval. Default 5m.",
+              "default": "5m",
+              "markdownDescription": "SMD node-to-BMC mapping sync interval. Default 5m.\n\nDefault: `\"5m\"`"
             },
             "bulkMaxNodes": {
+              "title": "services.power.bulkMaxNodes",
               "description": "Most nodes in one request. Default 20.",
               "type": "integer",
               "minimum": 1,
-              "maximum": 10000
+              "maximum": 10000,
+              "default": 20,
+              "markdownDescription": "Most nodes in one request. Default 20.\n\nDefault: `20`"
             },
             "globalConcurrency": {
+              "title": "services.power.globalConcurrency",
               "description": "Worker pool size. Default 20.",
               "type": "integer",
               "minimum": 1,
-              "maximum": 1000
+              "maximum": 1000,
+              "default": 20,
+              "markdownDescription": "Worker pool size. Default 20.\n\nDefault: `20`"
             },
             "perBmcConcurrency": {
+              "title": "services.power.perBmcConcurrency",
               "description": "Concurrent operations per BMC. Default 1.",
               "type": "integer",
               "minimum": 1,
-              "maximum": 16
+              "maximum": 16,
+              "default": 1,
+              "markdownDescription": "Concurrent operations per BMC. Default 1.\n\nDefault: `1`"
             },
             "transitionDeadline": {
+              "title": "services.power.transitionDeadline",
               "$ref": "#/$defs/duration",
-              "description": "Deadline of one power transition. Default 90s."
+              "description": "Deadline of one power transition. Default 90s.",
+              "default": "90s",
+              "markdownDescription": "Deadline of one power transition. Default 90s.\n\nDefault: `\"90s\"`"
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-power: power control through Redfish (port 27775, schema power). Optional."
         },
         "mcp": {
+          "title": "services.mcp",
           "description": "chamicore-mcp: Model Context Protocol server over HTTP (port 27774). Optional.",
           "type": "object",
           "allOf": [
@@ -426,110 +634,156 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "enabled": {
+              "title": "services.mcp.enabled",
               "description": "Whether the service is deployed. Default false.",
-              "type": "boolean"
+              "type": "boolean",
+              "default": false,
+              "markdownDescription": "Whether the service is deployed. Default false.\n\nDefault: `false`"
             },
             "mode": {
+              "title": "services.mcp.mode",
               "description": "read-only, or read-write (which also sets CHAMICORE_MCP_ENABLE_WRITE). Default read-only.",
               "enum": [
                 "read-only",
                 "read-write"
-              ]
+              ],
+              "default": "read-only",
+              "markdownDescription": "read-only, or read-write (which also sets CHAMICORE_MCP_ENABLE_WRITE). Default read-only.\n\nDefault: `\"read-only\"`"
             }
           },
-          "unevaluatedProperties": false
+          "unevaluatedProperties": false,
+          "markdownDescription": "chamicore-mcp: Model Context Protocol server over HTTP (port 27774). Optional."
         }
-      }
+      },
+      "markdownDescription": "Per-service settings. auth, smd, bss, cloud-init, kea-sync and ui are on unless disabled; discovery, power and mcp are off unless enabled."
     },
     "database": {
+      "title": "database",
       "description": "The one PostgreSQL database (chamicore, one schema per service).",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "mode": {
+          "title": "database.mode",
           "description": "bundled: the Bitnami postgresql subchart (compose: the postgres container). external: a database the site runs. Default bundled.",
           "enum": [
             "bundled",
             "external"
-          ]
+          ],
+          "default": "bundled",
+          "markdownDescription": "bundled: the Bitnami postgresql subchart (compose: the postgres container). external: a database the site runs. Default bundled.\n\nDefault: `\"bundled\"`"
         },
         "host": {
+          "title": "database.host",
           "$ref": "#/$defs/dnsName",
-          "description": "Host of the external database (required with mode external)."
+          "description": "Host of the external database (required with mode external).",
+          "markdownDescription": "Host of the external database (required with mode external)."
         },
         "port": {
+          "title": "database.port",
           "$ref": "#/$defs/port",
-          "description": "Port. Default 5432."
+          "description": "Port. Default 5432.",
+          "default": 5432,
+          "markdownDescription": "Port. Default 5432.\n\nDefault: `5432`"
         },
         "name": {
+          "title": "database.name",
           "$ref": "#/$defs/dnsLabel",
-          "description": "Database name. Default chamicore."
+          "description": "Database name. Default chamicore.",
+          "default": "chamicore",
+          "markdownDescription": "Database name. Default chamicore.\n\nDefault: `\"chamicore\"`"
         },
         "user": {
+          "title": "database.user",
           "description": "Application role. Default chamicore.",
           "type": "string",
           "pattern": "^[a-z_][a-z0-9_]{0,62}$",
-          "x-expected": "a PostgreSQL role name (lowercase letters, digits, _)"
+          "x-expected": "a PostgreSQL role name (lowercase letters, digits, _)",
+          "default": "chamicore",
+          "markdownDescription": "Application role. Default chamicore.\n\nDefault: `\"chamicore\"`"
         },
         "sslMode": {
+          "title": "database.sslMode",
           "description": "libpq sslmode. Default disable for bundled, verify-full for external.",
           "enum": [
             "disable",
             "require",
             "verify-ca",
             "verify-full"
-          ]
+          ],
+          "markdownDescription": "libpq sslmode. Default disable for bundled, verify-full for external."
         },
         "persistence": {
+          "title": "database.persistence",
           "description": "Volume of the bundled database.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "size": {
+              "title": "database.persistence.size",
               "$ref": "#/$defs/memoryQuantity",
-              "description": "Volume size. Default 8Gi."
+              "description": "Volume size. Default 8Gi.",
+              "default": "8Gi",
+              "markdownDescription": "Volume size. Default 8Gi.\n\nDefault: `\"8Gi\"`"
             },
             "storageClass": {
+              "title": "database.persistence.storageClass",
               "$ref": "#/$defs/dnsName",
-              "description": "Storage class. Default kubernetes.storageClass."
+              "description": "Storage class. Default kubernetes.storageClass.",
+              "markdownDescription": "Storage class. Default kubernetes.storageClass."
             }
-          }
+          },
+          "markdownDescription": "Volume of the bundled database."
         },
         "maxConnections": {
+          "title": "database.maxConnections",
           "description": "PostgreSQL max_connections. Bundled: default is the pool budget (the sum of maxOpenConns x replicas over the services) plus headroom, and the compiler sets it. External: required, the server's limit; the budget must fit in it.",
           "type": "integer",
           "minimum": 10,
-          "maximum": 100000
+          "maximum": 100000,
+          "markdownDescription": "PostgreSQL max_connections. Bundled: default is the pool budget (the sum of maxOpenConns x replicas over the services) plus headroom, and the compiler sets it. External: required, the server's limit; the budget must fit in it."
         },
         "image": {
+          "title": "database.image",
           "$ref": "#/$defs/thirdPartyImage",
-          "description": "PostgreSQL image of the bundled database (Helm). Default docker.io/bitnamilegacy/postgresql at the pinned chart's tag."
+          "description": "PostgreSQL image of the bundled database (Helm). Default docker.io/bitnamilegacy/postgresql at the pinned chart's tag.",
+          "markdownDescription": "PostgreSQL image of the bundled database (Helm). Default docker.io/bitnamilegacy/postgresql at the pinned chart's tag."
         },
         "values": {
+          "title": "database.values",
           "$ref": "#/$defs/chartValues",
-          "description": "Extra values for the Bitnami postgresql chart (bundled database only)."
+          "description": "Extra values for the Bitnami postgresql chart (bundled database only).",
+          "markdownDescription": "Extra values for the Bitnami postgresql chart (bundled database only)."
         }
-      }
+      },
+      "markdownDescription": "The one PostgreSQL database (chamicore, one schema per service)."
     },
     "auth": {
+      "title": "auth",
       "description": "Authentication.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "devMode": {
+          "title": "auth.devMode",
           "description": "Turn off token checks in every service. Development sites only. Default false.",
-          "type": "boolean"
+          "type": "boolean",
+          "default": false,
+          "markdownDescription": "Turn off token checks in every service. Development sites only. Default false.\n\nDefault: `false`"
         },
         "oidc": {
+          "title": "auth.oidc",
           "description": "External identity providers whose tokens chamicore-auth accepts (RFC 8693 token exchange).",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "providers": {
+              "title": "auth.oidc.providers",
               "description": "Identity providers.",
               "type": "array",
               "maxItems": 20,
               "items": {
+                "title": "auth.oidc.providers[]",
                 "description": "One identity provider.",
                 "type": "object",
                 "additionalProperties": false,
@@ -539,44 +793,60 @@ export const siteSchema: Record<string, unknown> = {
                 ],
                 "properties": {
                   "name": {
+                    "title": "auth.oidc.providers[].name",
                     "$ref": "#/$defs/dnsLabel",
-                    "description": "Short name, unique within the site."
+                    "description": "Short name, unique within the site.",
+                    "markdownDescription": "Short name, unique within the site."
                   },
                   "issuerUrl": {
+                    "title": "auth.oidc.providers[].issuerUrl",
                     "$ref": "#/$defs/httpUrl",
-                    "description": "OIDC issuer URL."
+                    "description": "OIDC issuer URL.",
+                    "markdownDescription": "OIDC issuer URL."
                   },
                   "audience": {
+                    "title": "auth.oidc.providers[].audience",
                     "description": "Expected audience of the provider's tokens.",
                     "type": "string",
                     "minLength": 1,
-                    "maxLength": 256
+                    "maxLength": 256,
+                    "markdownDescription": "Expected audience of the provider's tokens."
                   },
                   "clientId": {
+                    "title": "auth.oidc.providers[].clientId",
                     "description": "OAuth client id for browser login.",
                     "type": "string",
                     "minLength": 1,
-                    "maxLength": 256
+                    "maxLength": 256,
+                    "markdownDescription": "OAuth client id for browser login."
                   },
                   "clientSecret": {
+                    "title": "auth.oidc.providers[].clientSecret",
                     "description": "Name of the entry in secrets that holds the OAuth client secret.",
                     "type": "string",
                     "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
-                    "maxLength": 63
+                    "maxLength": 63,
+                    "markdownDescription": "Name of the entry in secrets that holds the OAuth client secret."
                   }
-                }
-              }
+                },
+                "markdownDescription": "One identity provider."
+              },
+              "markdownDescription": "Identity providers."
             }
-          }
+          },
+          "markdownDescription": "External identity providers whose tokens chamicore-auth accepts (RFC 8693 token exchange)."
         }
-      }
+      },
+      "markdownDescription": "Authentication."
     },
     "dhcp": {
+      "title": "dhcp",
       "description": "DHCP through Kea, for chamicore-kea-sync.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "kea": {
+          "title": "dhcp.kea",
           "description": "The Kea control agent.",
           "type": "object",
           "additionalProperties": false,
@@ -585,91 +855,131 @@ export const siteSchema: Record<string, unknown> = {
           ],
           "properties": {
             "url": {
+              "title": "dhcp.kea.url",
               "$ref": "#/$defs/httpUrl",
-              "description": "Kea control-agent URL (CHAMICORE_KEASYNC_KEA_URL)."
+              "description": "Kea control-agent URL (CHAMICORE_KEASYNC_KEA_URL).",
+              "markdownDescription": "Kea control-agent URL (CHAMICORE_KEASYNC_KEA_URL)."
             }
-          }
+          },
+          "markdownDescription": "The Kea control agent."
         }
-      }
+      },
+      "markdownDescription": "DHCP through Kea, for chamicore-kea-sync."
     },
     "events": {
+      "title": "events",
       "description": "NATS JetStream events.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "enabled": {
+          "title": "events.enabled",
           "description": "Publish and consume events. Default false: services poll.",
-          "type": "boolean"
+          "type": "boolean",
+          "default": false,
+          "markdownDescription": "Publish and consume events. Default false: services poll.\n\nDefault: `false`"
         },
         "nats": {
+          "title": "events.nats",
           "description": "The NATS server.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "mode": {
+              "title": "events.nats.mode",
               "description": "bundled: the NATS subchart (compose: the nats container); external: give url. Default bundled.",
               "enum": [
                 "bundled",
                 "external"
-              ]
+              ],
+              "default": "bundled",
+              "markdownDescription": "bundled: the NATS subchart (compose: the nats container); external: give url. Default bundled.\n\nDefault: `\"bundled\"`"
             },
             "url": {
+              "title": "events.nats.url",
               "description": "NATS URL of an external server.",
               "type": "string",
               "pattern": "^(nats|tls)://[^\\s]+$",
               "maxLength": 1024,
-              "x-expected": "a nats:// or tls:// URL"
+              "x-expected": "a nats:// or tls:// URL",
+              "markdownDescription": "NATS URL of an external server."
             },
             "replicas": {
+              "title": "events.nats.replicas",
               "description": "Bundled NATS cluster size. Default 3 in production, 1 otherwise.",
               "type": "integer",
               "minimum": 1,
-              "maximum": 9
+              "maximum": 9,
+              "markdownDescription": "Bundled NATS cluster size. Default 3 in production, 1 otherwise."
             },
             "storageSize": {
+              "title": "events.nats.storageSize",
               "$ref": "#/$defs/memoryQuantity",
-              "description": "JetStream volume size. Default 10Gi."
+              "description": "JetStream volume size. Default 10Gi.",
+              "default": "10Gi",
+              "markdownDescription": "JetStream volume size. Default 10Gi.\n\nDefault: `\"10Gi\"`"
             },
             "image": {
+              "title": "events.nats.image",
               "$ref": "#/$defs/thirdPartyImage",
-              "description": "NATS server image of the bundled events (Helm and compose). Default docker.io/library/nats at the pinned chart's tag."
+              "description": "NATS server image of the bundled events (Helm and compose). Default docker.io/library/nats at the pinned chart's tag.",
+              "markdownDescription": "NATS server image of the bundled events (Helm and compose). Default docker.io/library/nats at the pinned chart's tag."
             },
             "values": {
+              "title": "events.nats.values",
               "$ref": "#/$defs/chartValues",
-              "description": "Extra values for the NATS chart (bundled events only)."
+              "description": "Extra values for the NATS chart (bundled events only).",
+              "markdownDescription": "Extra values for the NATS chart (bundled events only)."
             }
-          }
+          },
+          "markdownDescription": "The NATS server."
         }
-      }
+      },
+      "markdownDescription": "NATS JetStream events."
     },
     "observability": {
+      "title": "observability",
       "description": "Logs, metrics and traces defaults for every service.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "logLevel": {
+          "title": "observability.logLevel",
           "$ref": "#/$defs/logLevel",
-          "description": "Default log level. Default info."
+          "description": "Default log level. Default info.",
+          "default": "info",
+          "markdownDescription": "Default log level. Default info.\n\nDefault: `\"info\"`"
         },
         "metrics": {
+          "title": "observability.metrics",
           "description": "Serve Prometheus metrics. Default true.",
-          "type": "boolean"
+          "type": "boolean",
+          "default": true,
+          "markdownDescription": "Serve Prometheus metrics. Default true.\n\nDefault: `true`"
         },
         "traces": {
+          "title": "observability.traces",
           "description": "Export traces. Default false.",
-          "type": "boolean"
+          "type": "boolean",
+          "default": false,
+          "markdownDescription": "Export traces. Default false.\n\nDefault: `false`"
         },
         "otlpEndpoint": {
+          "title": "observability.otlpEndpoint",
           "$ref": "#/$defs/httpUrl",
-          "description": "OTLP gRPC endpoint (OTEL_EXPORTER_OTLP_ENDPOINT)."
+          "description": "OTLP gRPC endpoint (OTEL_EXPORTER_OTLP_ENDPOINT).",
+          "markdownDescription": "OTLP gRPC endpoint (OTEL_EXPORTER_OTLP_ENDPOINT)."
         }
-      }
+      },
+      "markdownDescription": "Logs, metrics and traces defaults for every service."
     },
     "allowWarnings": {
+      "title": "allowWarnings",
       "description": "Warnings this site accepts, each for one path and with a reason that is shown with it. With --strict (as CI runs), every other warning fails the run.",
       "type": "array",
       "maxItems": 100,
       "items": {
+        "title": "allowWarnings[]",
         "type": "object",
         "additionalProperties": false,
         "required": [
@@ -679,28 +989,36 @@ export const siteSchema: Record<string, unknown> = {
         ],
         "properties": {
           "code": {
+            "title": "allowWarnings[].code",
             "description": "The code of a warning (the README rule table), such as prod-replicas.",
             "type": "string",
             "pattern": "^[a-z][a-z0-9-]*$",
             "maxLength": 64,
-            "x-expected": "a warning code such as prod-replicas"
+            "x-expected": "a warning code such as prod-replicas",
+            "markdownDescription": "The code of a warning (the README rule table), such as prod-replicas."
           },
           "path": {
+            "title": "allowWarnings[].path",
             "description": "The path the warning points at, as diagnostics print it, such as services.smd.replicas.",
             "type": "string",
             "minLength": 1,
-            "maxLength": 512
+            "maxLength": 512,
+            "markdownDescription": "The path the warning points at, as diagnostics print it, such as services.smd.replicas."
           },
           "reason": {
+            "title": "allowWarnings[].reason",
             "description": "Why the site accepts this warning, for reviewers; shown with it.",
             "type": "string",
             "minLength": 10,
-            "maxLength": 500
+            "maxLength": 500,
+            "markdownDescription": "Why the site accepts this warning, for reviewers; shown with it."
           }
         }
-      }
+      },
+      "markdownDescription": "Warnings this site accepts, each for one path and with a reason that is shown with it. With --strict (as CI runs), every other warning fails the run."
     },
     "secrets": {
+      "title": "secrets",
       "description": "Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets are named here.",
       "type": "object",
       "maxProperties": 100,
@@ -710,20 +1028,28 @@ export const siteSchema: Record<string, unknown> = {
         "x-expected": "a secret name (lowercase letters, digits and '-')"
       },
       "additionalProperties": {
+        "title": "secrets.<name>",
         "$ref": "#/$defs/secret"
-      }
+      },
+      "markdownDescription": "Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets are named here."
     },
     "targets": {
+      "title": "targets",
       "description": "Outputs the site wants: helm (chart, values, Secrets) and compose (.env, docker-compose.yml; development sites). Default [helm].",
       "type": "array",
       "minItems": 1,
       "uniqueItems": true,
       "items": {
+        "title": "targets[]",
         "enum": [
           "helm",
           "compose"
         ]
-      }
+      },
+      "default": [
+        "helm"
+      ],
+      "markdownDescription": "Outputs the site wants: helm (chart, values, Secrets) and compose (.env, docker-compose.yml; development sites). Default [helm].\n\nDefault: `[\"helm\"]`"
     }
   },
   "$defs": {
@@ -732,74 +1058,115 @@ export const siteSchema: Record<string, unknown> = {
       "type": "string",
       "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
       "maxLength": 63,
-      "x-expected": "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)"
+      "x-expected": "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
+      "examples": [
+        "alps"
+      ],
+      "markdownDescription": "A DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.\n\nExample: `\"alps\"`"
     },
     "dnsName": {
       "description": "A DNS name: dot-separated DNS-1123 labels, lowercase, at most 253 characters.",
       "type": "string",
       "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
       "maxLength": 253,
-      "x-expected": "a lowercase DNS name such as alps.cscs.ch"
+      "x-expected": "a lowercase DNS name such as alps.cscs.ch",
+      "examples": [
+        "chamicore.alps.cscs.ch"
+      ],
+      "markdownDescription": "A DNS name: dot-separated DNS-1123 labels, lowercase, at most 253 characters.\n\nExample: `\"chamicore.alps.cscs.ch\"`"
     },
     "semver": {
       "description": "A SemVer 2.0.0 version without a leading 'v', such as 1.4.2.",
       "type": "string",
       "pattern": "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
-      "x-expected": "a SemVer version such as 1.4.2 (no leading 'v'; quote it in YAML)"
+      "x-expected": "a SemVer version such as 1.4.2 (no leading 'v'; quote it in YAML)",
+      "examples": [
+        "1.4.2"
+      ],
+      "markdownDescription": "A SemVer 2.0.0 version without a leading 'v', such as 1.4.2.\n\nExample: `\"1.4.2\"`"
     },
     "duration": {
       "description": "A Go duration such as 30s, 5m or 1h30m.",
       "type": "string",
       "pattern": "^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$",
       "maxLength": 32,
-      "x-expected": "a Go duration such as 30s, 5m or 1h30m"
+      "x-expected": "a Go duration such as 30s, 5m or 1h30m",
+      "examples": [
+        "30s",
+        "5m"
+      ],
+      "markdownDescription": "A Go duration such as 30s, 5m or 1h30m.\n\nExample: `\"30s\"`"
     },
     "httpUrl": {
       "description": "An http:// or https:// URL.",
       "type": "string",
       "pattern": "^https?://([A-Za-z0-9._~!$&'()*+,;=:@\\[\\]-]|%[0-9A-Fa-f]{2})+([/?#]([A-Za-z0-9._~!$&'()*+,;=:@/?#\\[\\]-]|%[0-9A-Fa-f]{2})*)?$",
       "maxLength": 2048,
-      "x-expected": "an http:// or https:// URL"
+      "x-expected": "an http:// or https:// URL",
+      "examples": [
+        "https://kea.alps.cscs.ch:8000"
+      ],
+      "markdownDescription": "An http:// or https:// URL.\n\nExample: `\"https://kea.alps.cscs.ch:8000\"`"
     },
     "imageTag": {
       "description": "A container image tag: vX.Y.Z, a commit SHA or latest.",
       "type": "string",
       "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
-      "x-expected": "a container image tag such as v1.4.2, a commit SHA or latest"
+      "x-expected": "a container image tag such as v1.4.2, a commit SHA or latest",
+      "examples": [
+        "v1.4.2"
+      ],
+      "markdownDescription": "A container image tag: vX.Y.Z, a commit SHA or latest.\n\nExample: `\"v1.4.2\"`"
     },
     "imageRepository": {
       "description": "An image repository path below the registry, such as chamicore-smd.",
       "type": "string",
       "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$",
       "maxLength": 255,
-      "x-expected": "an image repository path such as chamicore-smd"
+      "x-expected": "an image repository path such as chamicore-smd",
+      "markdownDescription": "An image repository path below the registry, such as chamicore-smd."
     },
     "registry": {
       "description": "A container registry host with an optional port and path, such as registry.cscs.ch/openchami.",
       "type": "string",
       "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$",
       "maxLength": 255,
-      "x-expected": "a registry such as registry.cscs.ch/openchami"
+      "x-expected": "a registry such as registry.cscs.ch/openchami",
+      "examples": [
+        "registry.cscs.ch/openchami"
+      ],
+      "markdownDescription": "A container registry host with an optional port and path, such as registry.cscs.ch/openchami.\n\nExample: `\"registry.cscs.ch/openchami\"`"
     },
     "cpuQuantity": {
       "description": "A Kubernetes CPU quantity such as 500m or 2.",
       "type": "string",
       "pattern": "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",
       "maxLength": 16,
-      "x-expected": "a CPU quantity such as 500m or 2"
+      "x-expected": "a CPU quantity such as 500m or 2",
+      "examples": [
+        "250m",
+        "2"
+      ],
+      "markdownDescription": "A Kubernetes CPU quantity such as 500m or 2.\n\nExample: `\"250m\"`"
     },
     "memoryQuantity": {
       "description": "A Kubernetes memory or storage quantity such as 512Mi or 10Gi.",
       "type": "string",
       "pattern": "^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$",
       "maxLength": 16,
-      "x-expected": "a quantity such as 512Mi or 10Gi"
+      "x-expected": "a quantity such as 512Mi or 10Gi",
+      "examples": [
+        "512Mi",
+        "1Gi"
+      ],
+      "markdownDescription": "A Kubernetes memory or storage quantity such as 512Mi or 10Gi.\n\nExample: `\"512Mi\"`"
     },
     "port": {
       "description": "A TCP port number.",
       "type": "integer",
       "minimum": 1,
-      "maximum": 65535
+      "maximum": 65535,
+      "markdownDescription": "A TCP port number."
     },
     "logLevel": {
       "description": "Log level (zerolog).",
@@ -809,7 +1176,8 @@ export const siteSchema: Record<string, unknown> = {
         "info",
         "warn",
         "error"
-      ]
+      ],
+      "markdownDescription": "Log level (zerolog)."
     },
     "resourceSet": {
       "description": "CPU and memory amounts.",
@@ -818,13 +1186,16 @@ export const siteSchema: Record<string, unknown> = {
       "properties": {
         "cpu": {
           "$ref": "#/$defs/cpuQuantity",
-          "description": "CPU amount, such as 250m."
+          "description": "CPU amount, such as 250m.",
+          "markdownDescription": "CPU amount, such as 250m."
         },
         "memory": {
           "$ref": "#/$defs/memoryQuantity",
-          "description": "Memory amount, such as 256Mi."
+          "description": "Memory amount, such as 256Mi.",
+          "markdownDescription": "Memory amount, such as 256Mi."
         }
-      }
+      },
+      "markdownDescription": "CPU and memory amounts."
     },
     "resources": {
       "description": "Container resource requests and limits.",
@@ -833,13 +1204,16 @@ export const siteSchema: Record<string, unknown> = {
       "properties": {
         "requests": {
           "$ref": "#/$defs/resourceSet",
-          "description": "What the scheduler reserves for each replica."
+          "description": "What the scheduler reserves for each replica.",
+          "markdownDescription": "What the scheduler reserves for each replica."
         },
         "limits": {
           "$ref": "#/$defs/resourceSet",
-          "description": "The most each replica may use."
+          "description": "The most each replica may use.",
+          "markdownDescription": "The most each replica may use."
         }
-      }
+      },
+      "markdownDescription": "Container resource requests and limits."
     },
     "imageOverride": {
       "description": "Replaces the image repository or tag of this one service.",
@@ -848,13 +1222,16 @@ export const siteSchema: Record<string, unknown> = {
       "properties": {
         "repository": {
           "$ref": "#/$defs/imageRepository",
-          "description": "Repository below images.registry. Defaults to chamicore-<service>."
+          "description": "Repository below images.registry. Defaults to chamicore-<service>.",
+          "markdownDescription": "Repository below images.registry. Defaults to chamicore-<service>."
         },
         "tag": {
           "$ref": "#/$defs/imageTag",
-          "description": "Image tag. Defaults to images.tag."
+          "description": "Image tag. Defaults to images.tag.",
+          "markdownDescription": "Image tag. Defaults to images.tag."
         }
-      }
+      },
+      "markdownDescription": "Replaces the image repository or tag of this one service."
     },
     "extraEnv": {
       "description": "Extra environment variables for this service, by name. Values are strings; they may not override variables the compiler sets.",
@@ -868,8 +1245,10 @@ export const siteSchema: Record<string, unknown> = {
       "additionalProperties": {
         "type": "string",
         "maxLength": 4096,
-        "description": "The variable's value."
-      }
+        "description": "The variable's value.",
+        "markdownDescription": "The variable's value."
+      },
+      "markdownDescription": "Extra environment variables for this service, by name. Values are strings; they may not override variables the compiler sets."
     },
     "dbPool": {
       "description": "Database connection pool (CHAMICORE_<SVC>_DB_*) of a service with a database: auth, smd, bss, cloud-init, discovery, power. Defaults follow the ADR-014 connection budget.",
@@ -880,23 +1259,30 @@ export const siteSchema: Record<string, unknown> = {
           "description": "Most open connections.",
           "type": "integer",
           "minimum": 1,
-          "maximum": 1000
+          "maximum": 1000,
+          "markdownDescription": "Most open connections."
         },
         "maxIdleConns": {
           "description": "Most idle connections.",
           "type": "integer",
           "minimum": 0,
-          "maximum": 1000
+          "maximum": 1000,
+          "markdownDescription": "Most idle connections."
         },
         "connMaxLifetime": {
           "$ref": "#/$defs/duration",
-          "description": "Longest a connection is reused."
+          "description": "Longest a connection is reused. Default 5m.",
+          "default": "5m",
+          "markdownDescription": "Longest a connection is reused. Default 5m.\n\nDefault: `\"5m\"`"
         },
         "connMaxIdleTime": {
           "$ref": "#/$defs/duration",
-          "description": "Longest a connection stays idle."
+          "description": "Longest a connection stays idle. Default 1m.",
+          "default": "1m",
+          "markdownDescription": "Longest a connection stays idle. Default 1m.\n\nDefault: `\"1m\"`"
         }
-      }
+      },
+      "markdownDescription": "Database connection pool (CHAMICORE_<SVC>_DB_*) of a service with a database: auth, smd, bss, cloud-init, discovery, power. Defaults follow the ADR-014 connection budget."
     },
     "service": {
       "description": "Settings every service accepts. Each service's own entry adds its keys (database pool, sync, …) and says whether it is on by default.",
@@ -904,39 +1290,49 @@ export const siteSchema: Record<string, unknown> = {
       "properties": {
         "enabled": {
           "description": "Whether the service is deployed. Default true for auth, smd, bss, cloud-init, kea-sync and ui; false for discovery, power and mcp.",
-          "type": "boolean"
+          "type": "boolean",
+          "markdownDescription": "Whether the service is deployed. Default true for auth, smd, bss, cloud-init, kea-sync and ui; false for discovery, power and mcp."
         },
         "replicas": {
           "description": "Number of replicas. Default 1; production sites should run at least 2.",
           "type": "integer",
           "minimum": 0,
-          "maximum": 100
+          "maximum": 100,
+          "default": 1,
+          "markdownDescription": "Number of replicas. Default 1; production sites should run at least 2.\n\nDefault: `1`"
         },
         "resources": {
           "$ref": "#/$defs/resources",
-          "description": "CPU and memory requests and limits."
+          "description": "CPU and memory requests and limits.",
+          "markdownDescription": "CPU and memory requests and limits."
         },
         "logLevel": {
           "$ref": "#/$defs/logLevel",
-          "description": "Log level. Defaults to observability.logLevel."
+          "description": "Log level. Defaults to observability.logLevel.",
+          "markdownDescription": "Log level. Defaults to observability.logLevel."
         },
         "metrics": {
           "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
-          "type": "boolean"
+          "type": "boolean",
+          "markdownDescription": "Serve Prometheus metrics. Defaults to observability.metrics."
         },
         "traces": {
           "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
-          "type": "boolean"
+          "type": "boolean",
+          "markdownDescription": "Export OpenTelemetry traces. Defaults to observability.traces."
         },
         "image": {
           "$ref": "#/$defs/imageOverride",
-          "description": "Per-service image override."
+          "description": "Per-service image override.",
+          "markdownDescription": "Per-service image override."
         },
         "env": {
           "$ref": "#/$defs/extraEnv",
-          "description": "Extra environment variables."
+          "description": "Extra environment variables.",
+          "markdownDescription": "Extra environment variables."
         }
-      }
+      },
+      "markdownDescription": "Settings every service accepts. Each service's own entry adds its keys (database pool, sync, …) and says whether it is on by default."
     },
     "sync": {
       "description": "Polling sync with SMD.",
@@ -945,13 +1341,18 @@ export const siteSchema: Record<string, unknown> = {
       "properties": {
         "interval": {
           "$ref": "#/$defs/duration",
-          "description": "Time between two syncs. Default 30s."
+          "description": "Time between two syncs. Default 30s.",
+          "default": "30s",
+          "markdownDescription": "Time between two syncs. Default 30s.\n\nDefault: `\"30s\"`"
         },
         "onStartup": {
           "description": "Sync fully before reporting ready. Default true.",
-          "type": "boolean"
+          "type": "boolean",
+          "default": true,
+          "markdownDescription": "Sync fully before reporting ready. Default true.\n\nDefault: `true`"
         }
-      }
+      },
+      "markdownDescription": "Polling sync with SMD."
     },
     "secret": {
       "description": "One secret value and where it comes from: exactly one of generate, fromEnv, fromFile or value.",
@@ -967,7 +1368,8 @@ export const siteSchema: Record<string, unknown> = {
               "description": "Number of characters.",
               "type": "integer",
               "minimum": 16,
-              "maximum": 1024
+              "maximum": 1024,
+              "markdownDescription": "Number of characters."
             },
             "alphabet": {
               "description": "Characters to draw from (with length). Default alphanumeric.",
@@ -975,13 +1377,16 @@ export const siteSchema: Record<string, unknown> = {
                 "alphanumeric",
                 "hex",
                 "lowercase-alphanumeric"
-              ]
+              ],
+              "default": "alphanumeric",
+              "markdownDescription": "Characters to draw from (with length). Default alphanumeric.\n\nDefault: `\"alphanumeric\"`"
             },
             "bytes": {
               "description": "Number of random bytes.",
               "type": "integer",
               "minimum": 16,
-              "maximum": 512
+              "maximum": 512,
+              "markdownDescription": "Number of random bytes."
             },
             "encoding": {
               "description": "How the bytes are written (with bytes). Default base64.",
@@ -989,7 +1394,9 @@ export const siteSchema: Record<string, unknown> = {
                 "base64",
                 "base64url",
                 "hex"
-              ]
+              ],
+              "default": "base64",
+              "markdownDescription": "How the bytes are written (with bytes). Default base64.\n\nDefault: `\"base64\"`"
             }
           },
           "oneOf": [
@@ -1031,39 +1438,46 @@ export const siteSchema: Record<string, unknown> = {
                 ]
               }
             }
-          ]
+          ],
+          "markdownDescription": "Derive the value from the site key (HKDF-SHA256 over the site name, the secret name and rotation). Give either length (characters from alphabet) or bytes (random bytes in encoding)."
         },
         "fromEnv": {
           "description": "Read the value from this environment variable at --reveal time.",
           "type": "string",
           "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
           "maxLength": 128,
-          "x-expected": "an environment variable name"
+          "x-expected": "an environment variable name",
+          "markdownDescription": "Read the value from this environment variable at --reveal time."
         },
         "fromFile": {
           "description": "Read the value from this file in the --secrets-dir folder at --reveal time (a plain file name; one trailing newline is removed).",
           "type": "string",
           "pattern": "^(?!\\.\\.?$)[A-Za-z0-9._-]+$",
           "maxLength": 255,
-          "x-expected": "a plain file name inside the secrets folder (letters, digits, '.', '_', '-'; no '/' and not '..')"
+          "x-expected": "a plain file name inside the secrets folder (letters, digits, '.', '_', '-'; no '/' and not '..')",
+          "markdownDescription": "Read the value from this file in the --secrets-dir folder at --reveal time (a plain file name; one trailing newline is removed)."
         },
         "value": {
           "description": "A literal value, allowed only in development sites.",
           "type": "string",
           "minLength": 1,
-          "maxLength": 8192
+          "maxLength": 8192,
+          "markdownDescription": "A literal value, allowed only in development sites."
         },
         "rotation": {
           "description": "Rotation counter: bump it to derive a new generated value for this secret only. Default 0.",
           "type": "integer",
           "minimum": 0,
-          "maximum": 1000000
+          "maximum": 1000000,
+          "default": 0,
+          "markdownDescription": "Rotation counter: bump it to derive a new generated value for this secret only. Default 0.\n\nDefault: `0`"
         },
         "acknowledgeRotation": {
           "description": "For secrets whose rotation breaks a running site (db-password and db-admin-password with the bundled database, auth-encryption-key): set it equal to rotation once the manual step the README names for that secret is done.",
           "type": "integer",
           "minimum": 0,
-          "maximum": 1000000
+          "maximum": 1000000,
+          "markdownDescription": "For secrets whose rotation breaks a running site (db-password and db-admin-password with the bundled database, auth-encryption-key): set it equal to rotation once the manual step the README names for that secret is done."
         }
       },
       "oneOf": [
@@ -1087,7 +1501,8 @@ export const siteSchema: Record<string, unknown> = {
             "value"
           ]
         }
-      ]
+      ],
+      "markdownDescription": "One secret value and where it comes from: exactly one of generate, fromEnv, fromFile or value."
     },
     "thirdPartyImage": {
       "description": "A third-party image: registry, repository and tag, each defaulting to what the compiler pins for the chart.",
@@ -1096,17 +1511,21 @@ export const siteSchema: Record<string, unknown> = {
       "properties": {
         "registry": {
           "$ref": "#/$defs/registry",
-          "description": "Registry host (with an optional port and path)."
+          "description": "Registry host (with an optional port and path).",
+          "markdownDescription": "Registry host (with an optional port and path)."
         },
         "repository": {
           "$ref": "#/$defs/imageRepository",
-          "description": "Repository below the registry."
+          "description": "Repository below the registry.",
+          "markdownDescription": "Repository below the registry."
         },
         "tag": {
           "$ref": "#/$defs/imageTag",
-          "description": "Image tag."
+          "description": "Image tag.",
+          "markdownDescription": "Image tag."
         }
-      }
+      },
+      "markdownDescription": "A third-party image: registry, repository and tag, each defaulting to what the compiler pins for the chart."
     },
     "chartValues": {
       "description": "Extra values passed as they are to a third-party chart. Keys the compiler sets, global, and password-like keys are refused; the chart's own values.schema.json applies when Helm renders it.",
@@ -1116,7 +1535,9 @@ export const siteSchema: Record<string, unknown> = {
         "maxLength": 128
       },
       "additionalProperties": true,
-      "x-expected": "a map of chart values"
+      "x-expected": "a map of chart values",
+      "markdownDescription": "Extra values passed as they are to a third-party chart. Keys the compiler sets, global, and password-like keys are refused; the chart's own values.schema.json applies when Helm renders it."
     }
-  }
+  },
+  "markdownDescription": "One Chamicore site: what chamicore-compile turns into an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets."
 };

@@ -638,7 +638,7 @@ export interface ExtraEnv {
   [k: string]: string | undefined;
 }
 /**
- * Connection pool settings (services with a database only).
+ * Connection pool settings. Default maxOpenConns 40, maxIdleConns 10 (the ADR-014 connection budget).
  */
 export interface DbPool {
   /**
@@ -650,16 +650,16 @@ export interface DbPool {
    */
   maxIdleConns?: number;
   /**
-   * Longest a connection is reused.
+   * Longest a connection is reused. Default 5m.
    */
   connMaxLifetime?: string;
   /**
-   * Longest a connection stays idle.
+   * Longest a connection stays idle. Default 1m.
    */
   connMaxIdleTime?: string;
 }
 /**
- * Connection pool settings (services with a database only).
+ * Connection pool settings. Default maxOpenConns 80, maxIdleConns 20 (the ADR-014 connection budget).
  */
 export interface DbPool1 {
   /**
@@ -671,16 +671,16 @@ export interface DbPool1 {
    */
   maxIdleConns?: number;
   /**
-   * Longest a connection is reused.
+   * Longest a connection is reused. Default 5m.
    */
   connMaxLifetime?: string;
   /**
-   * Longest a connection stays idle.
+   * Longest a connection stays idle. Default 1m.
    */
   connMaxIdleTime?: string;
 }
 /**
- * Connection pool settings (services with a database only).
+ * Connection pool settings. Default maxOpenConns 100, maxIdleConns 20 (the ADR-014 connection budget).
  */
 export interface DbPool2 {
   /**
@@ -692,11 +692,11 @@ export interface DbPool2 {
    */
   maxIdleConns?: number;
   /**
-   * Longest a connection is reused.
+   * Longest a connection is reused. Default 5m.
    */
   connMaxLifetime?: string;
   /**
-   * Longest a connection stays idle.
+   * Longest a connection stays idle. Default 1m.
    */
   connMaxIdleTime?: string;
 }
@@ -714,7 +714,7 @@ export interface Sync {
   onStartup?: boolean;
 }
 /**
- * Connection pool settings (services with a database only).
+ * Connection pool settings. Default maxOpenConns 100, maxIdleConns 20 (the ADR-014 connection budget).
  */
 export interface DbPool3 {
   /**
@@ -726,11 +726,11 @@ export interface DbPool3 {
    */
   maxIdleConns?: number;
   /**
-   * Longest a connection is reused.
+   * Longest a connection is reused. Default 5m.
    */
   connMaxLifetime?: string;
   /**
-   * Longest a connection stays idle.
+   * Longest a connection stays idle. Default 1m.
    */
   connMaxIdleTime?: string;
 }
@@ -761,7 +761,7 @@ export interface Sync2 {
   onStartup?: boolean;
 }
 /**
- * Connection pool settings (services with a database only).
+ * Connection pool settings. Default maxOpenConns 30, maxIdleConns 10 (the ADR-014 connection budget).
  */
 export interface DbPool4 {
   /**
@@ -773,16 +773,16 @@ export interface DbPool4 {
    */
   maxIdleConns?: number;
   /**
-   * Longest a connection is reused.
+   * Longest a connection is reused. Default 5m.
    */
   connMaxLifetime?: string;
   /**
-   * Longest a connection stays idle.
+   * Longest a connection stays idle. Default 1m.
    */
   connMaxIdleTime?: string;
 }
 /**
- * Connection pool settings (services with a database only).
+ * Connection pool settings. Default maxOpenConns 30, maxIdleConns 10 (the ADR-014 connection budget).
  */
 export interface DbPool5 {
   /**
@@ -794,11 +794,11 @@ export interface DbPool5 {
    */
   maxIdleConns?: number;
   /**
-   * Longest a connection is reused.
+   * Longest a connection is reused. Default 5m.
    */
   connMaxLifetime?: string;
   /**
-   * Longest a connection stays idle.
+   * Longest a connection stays idle. Default 1m.
    */
   connMaxIdleTime?: string;
 }

@@ -17,7 +17,7 @@ function validator(): ValidateFunction<Site> {
       verbose: true,
       coerceTypes: false,
       useDefaults: false,
-      keywords: ['x-expected'],
+      keywords: ['x-expected', 'markdownDescription'],
     });
     compiled = ajv.compile<Site>(siteSchema);
   }
