@@ -29,7 +29,20 @@ export interface CheckedSite {
 export function checkSite(source: SiteSource): CheckedSite {
   const parsed = parseSite(source.file, source.bytes);
   if (parsed.diagnostics.length > 0) return { source, parsed, site: undefined, model: undefined, diagnostics: parsed.diagnostics };
-  const { site, diagnostics } = validateSchema(source.file, parsed.data, (path) => scalarSource(parsed, path));
+  return checkParsed(source, parsed, parsed.data, (path) => scalarSource(parsed, path));
+}
+
+/**
+ * The stages after parsing, on data: for a site file that parsed, and for `explain`'s trials, which
+ * change one value of a parsed site (its scalars' sources then describe the original).
+ */
+export function checkParsed(
+  source: SiteSource,
+  parsed: ParsedSite,
+  data: unknown,
+  sourceOf: (path: readonly (string | number)[]) => string | undefined = () => undefined,
+): CheckedSite {
+  const { site, diagnostics } = validateSchema(source.file, data, sourceOf);
   if (site === undefined) return { source, parsed, site: undefined, model: undefined, diagnostics };
   const context = { site, file: source.file, fileStem: source.stem };
   const inputDiagnostics = applyAllowances(site, source.file, runInputRules(context), WARNING_CODES);

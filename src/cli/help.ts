@@ -23,5 +23,7 @@ Examples:
   chamicore-compile validate sites          validate only
   chamicore-compile validate --format codequality sites > gl-code-quality-report.json
   chamicore-compile diff --base origin/main --format markdown > site-diff.md
+  chamicore-compile explain sites/alps services.bss.database.maxOpenConns
+  chamicore-compile explain sites/alps values.yaml:chamicore-smd.replicaCount
   CHAMICORE_SITE_KEY=... chamicore-compile --reveal --out /secure/deploy sites/alps
 `;

@@ -5,6 +5,8 @@ import { VERSION, VERSION_TEXT } from '../version.js';
 import { check } from './commands/check.js';
 import { compile } from './commands/compile.js';
 import { diff } from './commands/diff.js';
+import { errorsText, explain } from './commands/explain.js';
+import { renderExplainJson, renderExplainText } from '../explain/render.js';
 import { diffErrors, renderDiffJson, renderDiffMarkdown, renderDiffText } from '../diff/render.js';
 import { init } from './commands/init.js';
 import { validate } from './commands/validate.js';
@@ -120,6 +122,23 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
       exitCode = diffErrors(result).length > 0 ? ExitCode.invalid : ExitCode.ok;
     });
 
+  subcommand('explain')
+    .description(
+      'explain a key of a site (services.bss.database.maxOpenConns): its meaning, type, default, value and where it was set, and what it becomes in the outputs; or a generated value (values.yaml:chamicore-smd.replicaCount): the keys of the site that produce it',
+    )
+    .argument('<site>', 'one site file or site path (sites/alps)')
+    .argument('<path>', 'a key path (services.smd.replicas, auth.oidc.providers[0].issuerUrl) or <output file>:<path> as diff prints it')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .action(async (site: string, path: string, opts: Record<string, unknown>) => {
+      const r = await explain(site, path, io);
+      if ('errors' in r) {
+        io.stderr(`${errorsText(r.errors)}chamicore-compile explain: ${r.file} is invalid; fix it first\n`);
+        exitCode = ExitCode.invalid;
+        return;
+      }
+      io.stdout(opts['format'] === 'json' ? renderExplainJson(r.explanation, r.file) : renderExplainText(r.explanation, r.file));
+    });
+
   subcommand('init')
     .description('write a new site file <sites-dir>/<name>.yaml that validates and compiles as it is; never overwrites')
     .argument('<name>', 'the site name, a DNS-1123 label (it names the file, the namespace and the Secrets)')
@@ -151,7 +170,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
 }
 
 /** The subcommands, for "did you mean" when a first argument that names no site is close to one. */
-const COMMANDS = ['validate', 'diff', 'init', 'help'];
+const COMMANDS = ['validate', 'diff', 'explain', 'init', 'help'];
 
 const DIFF_FORMATS = ['text', 'markdown', 'json'] as const;
 

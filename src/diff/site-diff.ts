@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { emitSite } from '../emit/registry.js';
+import { EMITTERS, emitSite, type OutputKind } from '../emit/registry.js';
 import { composeSections } from '../emit/compose-env.js';
 import { describeSource, exprIdentity } from '../model/secret-identity.js';
 import type { SecretSpec, SiteModel } from '../model/site-model.js';
@@ -50,13 +50,20 @@ export interface SiteDiff {
   readonly warnings: readonly string[];
 }
 
+/** The output kind that writes each file of a model (`helm/values.yaml` → `values`). */
+export function kindsOfFiles(model: SiteModel): Map<string, OutputKind> {
+  const kinds = new Map<string, OutputKind>();
+  for (const kind of Object.keys(EMITTERS) as OutputKind[]) for (const path of redactedOutputs(model, [kind]).keys()) kinds.set(path, kind);
+  return kinds;
+}
+
 /** One side of a diff: the site's model, or undefined when the site does not exist there. */
 export type DiffSide = SiteModel | undefined;
 
 /** The outputs of a model, every secret redacted (also literal values), by path. */
-export function redactedOutputs(model: SiteModel): Map<string, string> {
+export function redactedOutputs(model: SiteModel, kinds?: readonly OutputKind[]): Map<string, string> {
   const secrets = new Map(model.secrets.map((s) => [s.name, new SecretValue(REDACTED)]));
-  return new Map(emitSite({ model, secrets, redacted: true }).map((f) => [f.path, f.contents]));
+  return new Map(emitSite({ model, secrets, redacted: true }, kinds).map((f) => [f.path, f.contents]));
 }
 
 export function diffSite(site: string, before: DiffSide, after: DiffSide): SiteDiff {
@@ -76,22 +83,32 @@ export function diffSite(site: string, before: DiffSide, after: DiffSide): SiteD
 
 /** Every output file but the Secrets (diffed from the model, by name and key): YAML by path, .env by variable. */
 function diffFiles(before: DiffSide, after: DiffSide): FileDiff[] {
-  const old = before === undefined ? new Map<string, string>() : redactedOutputs(before);
-  const now = after === undefined ? new Map<string, string>() : redactedOutputs(after);
-  const paths = [...new Set([...old.keys(), ...now.keys()])].filter((p) => !p.startsWith('secrets/')).sort(compareStrings);
+  const old = before === undefined ? new Map<string, unknown>() : outputDocuments(before);
+  const now = after === undefined ? new Map<string, unknown>() : outputDocuments(after);
+  const paths = [...new Set([...old.keys(), ...now.keys()])].sort(compareStrings);
   const out: FileDiff[] = [];
   for (const path of paths) {
     const a = old.get(path);
     const b = now.get(path);
-    if (a === b) continue;
-    const documentOf = (model: SiteModel | undefined, text: string | undefined): unknown =>
-      text === undefined || model === undefined ? {} : path === 'compose/.env' ? envDocument(model) : (parse(text) as unknown);
-    const changes = diffValues(documentOf(before, a), documentOf(after, b));
+    const changes = diffValues(a ?? {}, b ?? {});
     // A file whose text differs only in comments (the header) has no change worth a line.
     if (changes.length === 0 && a !== undefined && b !== undefined) continue;
     out.push({ file: path, status: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', changes });
   }
   return out;
+}
+
+/**
+ * The outputs of a model as documents, by path relative to out/<site>/: each YAML file as data, the
+ * compose .env as its variables. Secrets are left out: they are compared by name and key only.
+ */
+export function outputDocuments(model: SiteModel, kinds?: readonly OutputKind[]): Map<string, unknown> {
+  const documents = new Map<string, unknown>();
+  for (const [path, text] of redactedOutputs(model, kinds)) {
+    if (path.startsWith('secrets/')) continue;
+    documents.set(path, path === 'compose/.env' ? envDocument(model) : (parse(text) as unknown));
+  }
+  return documents;
 }
 
 /** The .env as variables (from the same sections the emitter writes), by name. */
@@ -134,6 +151,14 @@ function shown(value: unknown): string {
   const json = JSON.stringify(value ?? null);
   if (json.length <= SHOWN_WHOLE || entries(value) === undefined) return json;
   return `${Array.isArray(value) ? '[…]' : '{…}'} (${plural(leafCount(value), 'value')})`;
+}
+
+/** Every leaf of a document, by the path diffValues prints for it, its value as JSON text. */
+export function leavesOf(value: unknown, path = '', into = new Map<string, string>()): Map<string, string> {
+  const e = entries(value);
+  if (e === undefined || e.length === 0) into.set(path, JSON.stringify(value ?? null));
+  else for (const [key, v] of e) leavesOf(v, key.startsWith('.') && path === '' ? key.slice(1) : `${path}${key}`, into);
+  return into;
 }
 
 /** The changes from `a` to `b` below `path`: leaves by path; a subtree only on one side is one change. */

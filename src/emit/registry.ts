@@ -22,9 +22,11 @@ export const EMITTERS = {
 
 export type OutputKind = keyof typeof EMITTERS;
 
-/** Runs every emitter that applies to the site; files sorted by path. */
-export function emitSite(input: EmitInput): OutputFile[] {
-  return Object.values(EMITTERS)
+/** Runs every emitter that applies to the site (or only those of `kinds`); files sorted by path. */
+export function emitSite(input: EmitInput, kinds?: readonly OutputKind[]): OutputFile[] {
+  return Object.entries(EMITTERS)
+    .filter(([kind]) => kinds === undefined || kinds.includes(kind as OutputKind))
+    .map(([, e]) => e)
     .filter((e: Emitter) => e.applies(input.model))
     .flatMap((e) => e.emit(input))
     .sort((a, b) => compareStrings(a.path, b.path));

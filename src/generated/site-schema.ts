@@ -1104,9 +1104,9 @@ export const siteSchema: Record<string, unknown> = {
       "maxLength": 2048,
       "x-expected": "an http:// or https:// URL",
       "examples": [
-        "https://kea.alps.cscs.ch:8000"
+        "https://service.alps.cscs.ch"
       ],
-      "markdownDescription": "An http:// or https:// URL.\n\nExample: `\"https://kea.alps.cscs.ch:8000\"`"
+      "markdownDescription": "An http:// or https:// URL.\n\nExample: `\"https://service.alps.cscs.ch\"`"
     },
     "imageTag": {
       "description": "A container image tag: vX.Y.Z, a commit SHA or latest.",

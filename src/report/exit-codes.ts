@@ -17,6 +17,7 @@ export const USAGE_CODES = [
   'site-exists',
   'not-in-git',
   'git-ref-unknown',
+  'path-unknown',
   'site-name-invalid',
   'site-not-found',
   'site-ambiguous',

@@ -10,7 +10,7 @@ export interface Position {
  * Resolves a diagnostic to a 1-based line and column: the offset if it has one, else the node
  * at its path (the key for unknown keys), else the deepest part of the path that exists.
  */
-export function locate(d: Diagnostic, doc: Document | undefined, lineCounter: LineCounter): Position {
+export function locate(d: Pick<Diagnostic, 'path' | 'offset' | 'onKey'>, doc: Document | undefined, lineCounter: LineCounter): Position {
   if (d.offset !== undefined) return lineCounter.linePos(d.offset);
   if (doc === undefined) return { line: 1, col: 1 };
   let node: unknown = doc.contents;

@@ -1,0 +1,317 @@
+import { checkParsed, type CheckedSite } from '../compile.js';
+import { diffSite, diffValues, kindsOfFiles, leavesOf, outputDocuments } from '../diff/site-diff.js';
+import type { OutputKind } from '../emit/registry.js';
+import { allFields, childrenOf, fieldAt, keysAt, type Field } from '../docs/schema-fields.js';
+import type { SiteModel } from '../model/site-model.js';
+import { formatPath, type PathSegment } from '../report/diagnostic.js';
+import { locate } from '../report/locate.js';
+import { suggest } from '../validate/suggest.js';
+
+/**
+ * `explain`: what a key of a site file means, what it is, where its value came from and what it
+ * becomes in the outputs; or, for an output path, which keys of the site produce it. Pure.
+ *
+ * What a key feeds is found by trying: the site is compiled again with the key set to another
+ * valid value, and every output that changes is one the key feeds. Nothing is hard-coded, so the
+ * answer is what the compiler does. Secrets are redacted on both sides; no value is ever shown.
+ */
+
+/** One output place a key feeds, with its current value (JSON text). */
+export interface Feed {
+  /** Output file relative to out/<site>/, or `Secret <name>` for a key of a Secret. */
+  readonly file: string;
+  readonly path: string;
+  readonly value: string | undefined;
+}
+
+export type Origin =
+  | { readonly kind: 'set'; readonly line: number; readonly column: number }
+  /** `of`: the enclosing key whose default holds this one. */
+  | { readonly kind: 'default'; readonly value: string; readonly of?: string }
+  | { readonly kind: 'derived' };
+
+export interface KeyExplanation {
+  readonly kind: 'key';
+  readonly path: string;
+  readonly field: Pick<Field, 'path' | 'description' | 'type' | 'required'> & { readonly default?: string; readonly example?: string };
+  /** The value as the site sets it, or the default (JSON text); undefined when derived or a secret. */
+  readonly value: string | undefined;
+  readonly origin: Origin;
+  /** The keys below it, for a key that holds a map or an object. */
+  readonly keys: readonly string[];
+  readonly feeds: readonly Feed[];
+  /** Whether the feeds could be traced (a value another valid value could replace). */
+  readonly traced: boolean;
+}
+
+export interface OutputExplanation {
+  readonly kind: 'output';
+  readonly file: string;
+  readonly path: string;
+  readonly value: string;
+  /** The site keys whose change changes this output value. */
+  readonly sources: readonly { readonly path: string; readonly value: string | undefined; readonly origin: Origin }[];
+}
+
+export type Explanation = KeyExplanation | OutputExplanation;
+
+/** An explain request that names no key or output: the message says what exists instead. */
+export class ExplainError extends Error {
+  override readonly name = 'ExplainError';
+}
+
+/** `services.bss.database.maxOpenConns`, `auth.oidc.providers[0].name`, `secrets["a.b"]` → segments. */
+export function parseKeyPath(text: string): PathSegment[] {
+  const segments: PathSegment[] = [];
+  const re = /(^|\.)([^.[\]"]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/y;
+  while (re.lastIndex < text.length) {
+    const at = re.lastIndex;
+    const m = re.exec(text);
+    // A name starts the path or follows a dot; nothing else may come between segments.
+    if (m === null || (m[2] !== undefined && (m[1] === '') !== (at === 0)))
+      throw new ExplainError(`${text}: not a key path (write it as services.smd.replicas or auth.oidc.providers[0].name)`);
+    if (m[2] !== undefined) segments.push(/^\d+$/.test(m[2]) && at > 0 ? Number(m[2]) : m[2]);
+    else if (m[3] !== undefined) segments.push(Number(m[3]));
+    else segments.push(JSON.parse(`"${m[4]!}"`) as string);
+  }
+  if (segments.length === 0) throw new ExplainError('the key path is empty (write it as services.smd.replicas)');
+  return segments;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function getIn(data: unknown, path: readonly PathSegment[]): unknown {
+  let node = data;
+  for (const s of path) {
+    if (Array.isArray(node) && typeof s === 'number') node = node[s] as unknown;
+    else if (isRecord(node) && typeof s === 'string') node = node[s];
+    else return undefined;
+  }
+  return node;
+}
+
+function setIn(data: unknown, path: readonly PathSegment[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path as [PathSegment, ...PathSegment[]];
+  if (typeof head === 'number') {
+    const list = Array.isArray(data) ? [...(data as unknown[])] : [];
+    list[head] = setIn(list[head], rest, value);
+    return list;
+  }
+  const record = isRecord(data) ? { ...data } : {};
+  record[head] = setIn(record[head], rest, value);
+  return record;
+}
+
+/** The key path is secret material: its value is never shown. */
+const isSecretPath = (path: readonly PathSegment[]): boolean => path[0] === 'secrets' && path.length >= 3 && path[2] === 'value';
+
+/** Other valid values to try for a key, first the likeliest to be accepted. */
+function candidates(field: Field, current: unknown): unknown[] {
+  const node = field.node;
+  const out: unknown[] = [];
+  if (Array.isArray(node['enum'])) out.push(...(node['enum'] as unknown[]));
+  if (node['type'] === 'boolean') out.push(current !== true, current === true);
+  if (node['type'] === 'integer' || node['type'] === 'number') {
+    const n = typeof current === 'number' ? current : typeof field.default === 'number' ? field.default : 1;
+    out.push(n + 1, n - 1, n * 2);
+  }
+  if (node['type'] === 'string' || out.length === 0) {
+    for (const base of [current, field.default, ...(field.examples ?? [])]) {
+      if (typeof base !== 'string') continue;
+      out.push(...(field.examples ?? []));
+      // The last number in it, one up: durations (30s), quantities (250m), versions (1.4.2).
+      const m = /(\d+)(?!.*\d)/.exec(base);
+      if (m !== null) out.push(`${base.slice(0, m.index)}${Number(m[1]) + 1}${base.slice(m.index + m[1]!.length)}`);
+      out.push(`${base}x`, `${base}-x`);
+    }
+  }
+  return out.filter(
+    (v, i) => JSON.stringify(v) !== JSON.stringify(current) && out.findIndex((w) => JSON.stringify(w) === JSON.stringify(v)) === i,
+  );
+}
+
+/** The site compiled with `value` at `path` (from its data: no YAML text in between); undefined when not valid. */
+function compileWith(checked: CheckedSite, path: readonly PathSegment[], value: unknown): SiteModel | undefined {
+  return checkParsed(checked.source, checked.parsed, setIn(checked.parsed.data, path, value)).model;
+}
+
+/** What a trial changes: every output value (by the paths diff prints), and the Secret keys by name. */
+function feedsOf(base: Baseline, other: SiteModel, only?: string): Feed[] {
+  const feeds: Feed[] = [];
+  const documents = outputDocuments(other, only === undefined ? undefined : [base.kinds.get(only)!]);
+  for (const file of new Set([...base.documents.keys(), ...documents.keys()])) {
+    if (only !== undefined && file !== only) continue;
+    for (const c of diffValues(base.documents.get(file) ?? {}, documents.get(file) ?? {})) feeds.push({ file, path: c.path, value: c.old });
+  }
+  if (only !== undefined) return feeds;
+  for (const s of diffSite(base.model.name, base.model, other).secrets)
+    if (s.kind !== 'source')
+      feeds.push({
+        file: `Secret ${s.name}`,
+        path: s.change.replace(/^key (\S+) .*$/, '$1').replace(/^(added|removed) .*$/, '(the whole Secret)'),
+        value: undefined,
+      });
+  return feeds;
+}
+
+/** The site as it compiles now: what every trial is compared with. */
+interface Baseline {
+  readonly checked: CheckedSite;
+  readonly model: SiteModel;
+  readonly documents: ReadonlyMap<string, unknown>;
+  readonly kinds: ReadonlyMap<string, OutputKind>;
+}
+
+const baselineOf = (checked: CheckedSite): Baseline => ({
+  checked,
+  model: checked.model!,
+  documents: outputDocuments(checked.model!),
+  kinds: kindsOfFiles(checked.model!),
+});
+
+/** The default of a key: its own, or the part of an enclosing key's default (`services.bss.database`) it names. */
+function defaultAt(path: readonly PathSegment[]): { value: unknown; of: string | undefined } | undefined {
+  for (let i = path.length; i >= 1; i--) {
+    const field = fieldAt(path.slice(0, i));
+    if (field?.default === undefined) continue;
+    const value = getIn(field.default, path.slice(i));
+    if (value !== undefined) return { value, of: i < path.length ? formatPath(path.slice(0, i)) : undefined };
+  }
+  return undefined;
+}
+
+/** The value the compiler uses: as set in the site, else the default; undefined when derived. */
+function effectiveValue(checked: CheckedSite, path: readonly PathSegment[]): unknown {
+  return getIn(checked.parsed.data, path) ?? defaultAt(path)?.value;
+}
+
+function originOf(checked: CheckedSite, path: readonly PathSegment[]): Origin {
+  if (getIn(checked.parsed.data, path) !== undefined) {
+    const pos = locate({ path }, checked.parsed.doc, checked.parsed.lineCounter);
+    return { kind: 'set', line: pos.line, column: pos.col };
+  }
+  const d = defaultAt(path);
+  return d !== undefined
+    ? { kind: 'default', value: JSON.stringify(d.value), ...(d.of !== undefined ? { of: d.of } : {}) }
+    : { kind: 'derived' };
+}
+
+/**
+ * Finds another valid value that changes the outputs, and what it changes (only in `only`, when
+ * given). Undefined when no candidate is valid or changes anything.
+ */
+function trace(base: Baseline, path: readonly PathSegment[], field: Field, only?: string): Feed[] | undefined {
+  const current = effectiveValue(base.checked, path);
+  for (const value of candidates(field, current)) {
+    const other = compileWith(base.checked, path, value);
+    if (other === undefined) continue;
+    const feeds = feedsOf(base, other, only);
+    // Tracing back from one output: the first valid value decides (a key that feeds it changes it).
+    if (feeds.length > 0 || only !== undefined) return feeds;
+  }
+  return undefined;
+}
+
+function unknownKey(path: readonly PathSegment[]): never {
+  for (let i = 0; i < path.length; i++) {
+    if (fieldAt(path.slice(0, i + 1)) !== undefined) continue;
+    const keys = keysAt(path.slice(0, i));
+    const near = typeof path[i] === 'string' ? suggest(path[i] as string, keys) : undefined;
+    const where = i === 0 ? 'at the top of a site file' : `under ${formatPath(path.slice(0, i))}`;
+    throw new ExplainError(
+      `${formatPath(path)}: no key ${JSON.stringify(path[i])} ${where}${near !== undefined ? ` (did you mean ${near}?)` : ''}; keys there: ${keys.join(', ') || 'none'}`,
+    );
+  }
+  throw new ExplainError(`${formatPath(path)}: no such key`);
+}
+
+/** Explains a key of the site. `checked` must hold a model (a valid site). */
+export function explainKey(checked: CheckedSite, path: readonly PathSegment[]): KeyExplanation {
+  const field = fieldAt(path) ?? unknownKey(path);
+  const set = getIn(checked.parsed.data, path);
+  const isLeaf = childrenOf(field.node).length === 0 || Array.isArray(field.node['enum']);
+  // A secret's literal value, or anything holding one, is never shown.
+  const secret = isSecretPath(path) || (path[0] === 'secrets' && !isLeaf);
+  const effective = effectiveValue(checked, path);
+  const value = secret || effective === undefined ? undefined : JSON.stringify(effective);
+  const keys = isLeaf
+    ? []
+    : isRecord(set)
+      ? Object.keys(set)
+      : childrenOf(field.node)
+          .filter((c) => c.kind === 'property')
+          .map((c) => c.key);
+  const feeds = isLeaf && !secret ? trace(baselineOf(checked), path, field) : undefined;
+  return {
+    kind: 'key',
+    path: formatPath(path),
+    field: {
+      path: field.path,
+      description: field.description,
+      type: field.type,
+      required: field.required,
+      ...(field.default !== undefined ? { default: JSON.stringify(field.default) } : {}),
+      ...(field.examples?.[0] !== undefined ? { example: JSON.stringify(field.examples[0]) } : {}),
+    },
+    value,
+    origin: originOf(checked, path),
+    keys,
+    feeds: feeds ?? [],
+    traced: feeds !== undefined,
+  };
+}
+
+/** Every scalar key a site could set, as concrete paths: maps over the site's own entries, every service. */
+function leafPaths(checked: CheckedSite): PathSegment[][] {
+  const out: PathSegment[][] = [];
+  for (const f of allFields()) {
+    if (childrenOf(f.node).length > 0 && !Array.isArray(f.node['enum'])) continue;
+    if (f.node['type'] === 'array' || f.node['type'] === 'object') continue;
+    let paths: PathSegment[][] = [[]];
+    for (const segment of f.path.replace(/\[\]/g, '.[]').split('.')) {
+      paths = paths.flatMap((p) => {
+        if (segment !== '<name>' && segment !== '[]') return [[...p, segment]];
+        const node = getIn(checked.parsed.data, p);
+        if (segment === '[]') return Array.isArray(node) ? node.map((_, i) => [...p, i]) : [];
+        return isRecord(node) ? Object.keys(node).map((k) => [...p, k]) : [];
+      });
+    }
+    out.push(...paths.filter((p) => !isSecretPath(p)));
+  }
+  return out;
+}
+
+/** Whether a change at `changed` touches the output value at `path` (itself, or a subtree holding it). */
+const touches = (changed: string, path: string): boolean =>
+  changed === path || path.startsWith(`${changed}.`) || path.startsWith(`${changed}[`);
+
+/** Explains a generated value: which keys of the site change it. */
+export function explainOutput(checked: CheckedSite, file: string, path: string): OutputExplanation {
+  const base = baselineOf(checked);
+  const model = base.model;
+  const documents = base.documents;
+  const names = [...documents.keys()];
+  const target = names.find((n) => n === file) ?? names.find((n) => n.endsWith(`/${file}`));
+  if (target === undefined) throw new ExplainError(`${file}: no such output of site ${model.name}; its outputs: ${names.join(', ')}`);
+  const leaves = leavesOf(documents.get(target));
+  const value = leaves.get(path);
+  if (value === undefined) {
+    const near = suggest(path, [...leaves.keys()]);
+    throw new ExplainError(`${target}:${path}: no such value${near !== undefined ? ` (did you mean ${near}?)` : ''}`);
+  }
+  const sources: OutputExplanation['sources'][number][] = [];
+  for (const p of leafPaths(checked)) {
+    const field = fieldAt(p);
+    if (field === undefined) continue;
+    const feeds = trace(base, p, field, target);
+    if (feeds?.some((f) => touches(f.path, path)) !== true) continue;
+    const effective = effectiveValue(checked, p);
+    sources.push({
+      path: formatPath(p),
+      value: effective === undefined ? undefined : JSON.stringify(effective),
+      origin: originOf(checked, p),
+    });
+  }
+  return { kind: 'output', file: target, path, value, sources };
+}
