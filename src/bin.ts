@@ -14,6 +14,8 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: (text) => void process.stderr.write(text),
   env: process.env,
   cwd: process.cwd(),
+  stderrIsTerminal: process.stderr.isTTY,
+  now: () => performance.now(),
   lock: {
     pid: process.pid,
     alive: (pid) => {

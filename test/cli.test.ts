@@ -20,7 +20,8 @@ afterEach(removeTemps);
 describe('chamicore-compile', () => {
   it('finds the committed out/ current: chamicore-compile --check sites', () => {
     const r = cli(['--check', 'sites']);
-    expect(r.stderr).toBe('');
+    // A multi-site run ends with one summary line on stderr, with its time.
+    expect(r.stderr).toMatch(/^chamicore-compile: 3 sites: 3 current \(\d+\.\d\d s\)\n$/);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('out/alps: current\nout/dev: current\nout/eiger: current\n');
   });
@@ -385,6 +386,23 @@ describe('finding your way', () => {
       'chamicore-compile: error: command-unknown: valdate: no such command or site file (did you mean the command "validate"?)\n',
     );
     expect(cli(['sites/nosuch']).stderr).toMatch(/^chamicore-compile: error: site-not-found: /);
+  });
+
+  it('without --out writes to out/ at the top of the git work tree from any folder of it; an explicit --out is relative to the working directory', () => {
+    const repo = workspace();
+    execFileSync('git', ['init', '-q', repo]);
+    const fromSites = cli(['alps.yaml'], { cwd: join(repo, 'sites') });
+    expect(fromSites.code, fromSites.stderr).toBe(0);
+    expect(existsSync(join(repo, 'out/alps/helm/Chart.yaml'))).toBe(true);
+    expect(existsSync(join(repo, 'sites/out'))).toBe(false);
+    const explicit = cli(['--out', 'out', 'alps.yaml'], { cwd: join(repo, 'sites') });
+    expect(explicit.stdout).toBe('alps.yaml: wrote out/alps (9 files)\n');
+    expect(existsSync(join(repo, 'sites/out/alps/helm/Chart.yaml'))).toBe(true);
+    // Outside a work tree: ./out, as before.
+    const plain = workspace();
+    expect(cli(['sites/alps'], { cwd: plain, env: { GIT_CEILING_DIRECTORIES: plain } }).stdout).toBe(
+      'sites/alps.yaml: wrote out/alps (9 files)\n',
+    );
   });
 });
 

@@ -29,7 +29,8 @@ export async function checkSites(args: readonly string[], io: CliIo): Promise<Ch
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
   // One site at a time: memory does not grow with the parsed documents of every site.
-  for (const path of files) {
+  for (const [i, path] of files.entries()) {
+    io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
     const c = checkSite(await readSiteSource(path, io.cwd));
     sites.push({
       path,

@@ -8,7 +8,8 @@ export type OutputFormat = (typeof FORMATS)[number];
 export type Command = 'compile' | 'check' | 'validate';
 
 export interface SiteOptions {
-  readonly out: string;
+  /** --out as given; undefined: `out` at the top of the git work tree (or of the working directory outside one). */
+  readonly out: string | undefined;
   readonly check: boolean;
   readonly reveal: boolean;
   readonly siteKeyFile: string | undefined;
@@ -21,7 +22,7 @@ export interface SiteOptions {
 /** commander's parsed options, typed; refuses combinations that cannot mean anything. */
 export function readOptions(opts: Record<string, unknown>): SiteOptions {
   const options: SiteOptions = {
-    out: typeof opts['out'] === 'string' ? opts['out'] : 'out',
+    out: typeof opts['out'] === 'string' ? opts['out'] : undefined,
     check: opts['check'] === true,
     reveal: opts['reveal'] === true,
     siteKeyFile: typeof opts['siteKeyFile'] === 'string' ? opts['siteKeyFile'] : undefined,

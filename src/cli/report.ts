@@ -29,6 +29,8 @@ export interface RunReport {
   /** compile: such folders removed, and those left alone because chamicore-compile did not write them. */
   readonly removedSites: readonly string[];
   readonly keptSites: readonly string[];
+  /** How long the run took (set by run() when it has a clock), for the text summary line only. */
+  readonly elapsedMs?: number;
 }
 
 /** Errors that are missing or unusable reveal inputs (key, variable, file): unreadable input, exit 2. */
@@ -87,7 +89,9 @@ function reportText(r: RunReport, io: CliIo): void {
   const outShown = oneLine(r.outShown);
   if (failed(r)) {
     const strictly = errors === 0 ? ' (--strict: warnings fail the run unless the site allows them in allowWarnings)' : '';
-    io.stderr(`chamicore-compile: ${countSummary(errors, warnings)}; nothing was written${strictly}\n`);
+    const invalid = r.sites.filter((s) => s.status === 'invalid').length;
+    const which = r.sites.length > 1 ? `${invalid} of ${r.sites.length} sites invalid: ` : '';
+    io.stderr(`chamicore-compile: ${which}${countSummary(errors, warnings)}; nothing was written${strictly}${took(r)}\n`);
     return;
   }
   for (const s of r.sites) {
@@ -120,4 +124,19 @@ function reportText(r: RunReport, io: CliIo): void {
   for (const s of r.removedSites) io.stdout(`${outShown}/${s}: removed (no site file compiles to it)\n`);
   for (const s of r.keptSites)
     io.stderr(`chamicore-compile: ${outShown}/${s} has no site file but holds files chamicore-compile did not write; left alone\n`);
+  if (r.sites.length > 1) io.stderr(`chamicore-compile: ${summaryOf(r)}${took(r)}\n`);
+}
+
+/** ` (0.41 s)` when a multi-site run was timed. */
+const took = (r: RunReport): string => (r.elapsedMs === undefined || r.sites.length < 2 ? '' : ` (${(r.elapsedMs / 1000).toFixed(2)} s)`);
+
+/** `3 sites: 1 written, 2 unchanged`: one line that ends a multi-site run. */
+function summaryOf(r: RunReport): string {
+  const counts = new Map<string, number>();
+  for (const s of r.sites) {
+    const word = s.status === 'written' ? 'written' : s.status;
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  if (r.removedSites.length > 0) counts.set('removed', r.removedSites.length);
+  return `${plural(r.sites.length, 'site')}: ${[...counts].map(([word, n]) => `${n} ${word}`).join(', ')}`;
 }

@@ -13,6 +13,7 @@ import { validate } from './commands/validate.js';
 import { ENVIRONMENTS } from '../scaffold/site.js';
 import { suggest } from '../validate/suggest.js';
 import { EXIT_CODES_HELP } from './help.js';
+import { colourise, progressLine, useColour } from './terminal.js';
 import type { CliIo } from './io.js';
 import { FORMATS, readOptions, type OutputFormat } from './options.js';
 import { exitCodeOf, REPORTERS, type RunReport } from './report.js';
@@ -29,15 +30,21 @@ import { exitCodeOf, REPORTERS, type RunReport } from './report.js';
 export async function run(argv: readonly string[], rawIo: CliIo): Promise<number> {
   // File names, arguments and site text reach the terminal only through printable(): a CR or an
   // ESC in a folder name cannot forge a CI log line.
+  const colour = useColour(argv, rawIo.env, rawIo.stderrIsTerminal === true);
+  const progress = rawIo.stderrIsTerminal === true && rawIo.now !== undefined ? progressLine(rawIo.stderr, rawIo.now) : undefined;
   const io: CliIo = {
     ...rawIo,
     stdout: (text) => {
+      progress?.end();
       rawIo.stdout(printable(text));
     },
     stderr: (text) => {
-      rawIo.stderr(printable(text));
+      progress?.end();
+      rawIo.stderr(colour ? colourise(printable(text)) : printable(text));
     },
+    ...(progress !== undefined ? { progress: progress.step } : {}),
   };
+  const started = rawIo.now?.();
   let exitCode: number = ExitCode.ok;
   const program = new Command('chamicore-compile');
   const formatOption = (choices: readonly OutputFormat[], help: string) =>
@@ -47,13 +54,14 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
       'Compile Chamicore site files (sites/<name>.yaml) into out/<name>/: an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets.',
     )
     .argument('<site...>', 'a site file (sites/alps.yaml), a site path without extension (sites/alps), or a folder of site files')
-    .option('--out <dir>', 'output folder; each site goes to <dir>/<name>/', 'out')
+    .option('--out <dir>', 'output folder; each site goes to <dir>/<name>/ (default: out/ at the top of the git work tree, else ./out)')
     .option('--check', 'compile in memory and compare with the output folder; list differing, missing and extra files; write nothing')
     .option('--reveal', 'write real secret values (files 0600); refused into a folder git tracks')
     .option('--strict', 'warnings fail the run too, except those the site allows in allowWarnings (CI runs with it)')
     .option('--site-key-file <path>', 'file holding the site key for generated secrets (default: $CHAMICORE_SITE_KEY)')
     .option('--secrets-dir <path>', 'folder holding the fromFile secrets (outside any git work tree)')
     .addOption(formatOption(['text', 'json'], 'how to print results and diagnostics'))
+    .option('--no-color', 'no colour on a terminal (NO_COLOR=1 does the same)')
     .version(VERSION_TEXT, '-V, --version', 'print the compiler version and the site schema version')
     .helpCommand('help [command]', 'show the help of a command (help validate)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -71,7 +79,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
       try {
-        exitCode = report(await (options.check ? check(sites, options, io) : compile(sites, options, io)), options.format, io);
+        exitCode = report(await (options.check ? check(sites, options, io) : compile(sites, options, io)), options.format, io, started);
       } catch (e) {
         throw mistypedCommand(e, sites[0]);
       }
@@ -80,6 +88,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
   const subcommand = (name: string): Command =>
     program
       .command(name)
+      .option('--no-color', 'no colour on a terminal (NO_COLOR=1 does the same)')
       .addHelpText('after', EXIT_CODES_HELP)
       .exitOverride()
       .configureOutput({
@@ -101,7 +110,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     )
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
-      exitCode = report(await validate(sites, options, io), options.format, io);
+      exitCode = report(await validate(sites, options, io), options.format, io, started);
     });
 
   subcommand('diff')
@@ -184,8 +193,8 @@ function mistypedCommand(e: unknown, first: string | undefined): unknown {
 }
 
 /** Prints a command's report in the chosen format; returns the run's exit code. */
-function report(r: RunReport, format: OutputFormat, io: CliIo): number {
-  REPORTERS[format](r, io);
+function report(r: RunReport, format: OutputFormat, io: CliIo, started: number | undefined): number {
+  REPORTERS[format]({ ...r, ...(started !== undefined && io.now !== undefined ? { elapsedMs: io.now() - started } : {}) }, io);
   return exitCodeOf(r);
 }
 

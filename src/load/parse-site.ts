@@ -112,7 +112,7 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   const diagnostics: Diagnostic[] = duplicateKeys(doc, file);
   for (const e of [...doc.errors, ...doc.warnings]) {
     const code = YAML_ERROR_CODES[e.code] ?? 'yaml-syntax';
-    const opened = unclosedAt(e.code, e.message, e.pos[0], scan);
+    const opened = unclosedAt(e.code, e.message, e.pos[0], scan) ?? misindented(e.code, e.pos[0], text);
     const tag = e.code === 'TAG_RESOLVE_FAILED' ? /^![^\s[\]{},]*/.exec(text.slice(e.pos[0], e.pos[0] + 200))?.[0] : undefined;
     const message = opened?.message ?? (tag === undefined ? yamlMessage(e.code, e.message) : tagMessage(tag));
     diagnostics.push(error(code, file, [], message, { offset: opened?.offset ?? e.pos[0] }));
@@ -143,6 +143,53 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   if (diagnostics.length > 0) return { file, text, doc, lineCounter, data: undefined, diagnostics };
   text = text.replace(/^\uFEFF/, '');
   return { file, text, doc, lineCounter, data: doc.toJS({ maxAliasCount: 0 }), diagnostics };
+}
+
+const spaces = (n: number): string => `${n} space${n === 1 ? '' : 's'}`;
+
+/** The line holding `offset`: its start, its indentation and its text. */
+function lineAt(text: string, offset: number): { start: number; indent: number; text: string } {
+  const start = text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
+  const end = text.indexOf('\n', start);
+  const line = text.slice(start, end < 0 ? text.length : end);
+  return { start, indent: line.length - line.trimStart().length, text: line };
+}
+
+/**
+ * An indentation mistake, placed on the line that is wrong. The yaml library reports a key indented
+ * deeper than its siblings at the line above it (whose value it then reads as a multi-line key), and
+ * a key indented less than its siblings at column 1; both become "this key is not in the column of
+ * the keys beside it", at the key.
+ */
+function misindented(code: string, offset: number, text: string): { offset: number; message: string } | undefined {
+  const keyOf = (line: string) => /^\s*(?:- )?([^:#\s][^:#]*?):(?:\s|$)/.exec(line)?.[1];
+  if (code === 'BAD_INDENT') {
+    const line = lineAt(text, offset);
+    const key = keyOf(line.text);
+    if (key === undefined) return undefined;
+    return {
+      offset: line.start + line.indent,
+      message: `"${key}" is indented by ${spaces(line.indent)}, unlike the keys above it in the same mapping: indent it like them`,
+    };
+  }
+  if (code !== 'MULTILINE_IMPLICIT_KEY' && code !== 'BLOCK_AS_IMPLICIT_KEY') return undefined;
+  const above = lineAt(text, offset);
+  const aboveKey = keyOf(above.text);
+  let next = above.start + above.text.length + 1;
+  while (next < text.length) {
+    const line = lineAt(text, next);
+    const trimmed = line.text.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) {
+      const key = keyOf(line.text);
+      if (key === undefined || aboveKey === undefined || line.indent <= above.indent) return undefined;
+      return {
+        offset: line.start + line.indent,
+        message: `"${key}" is indented by ${spaces(line.indent)}, deeper than "${aboveKey}" above it (${spaces(above.indent)}), which has a value already: indent it like "${aboveKey}" if it belongs beside it`,
+      };
+    }
+    next = line.start + line.text.length + 1;
+  }
+  return undefined;
 }
 
 function yamlMessage(code: string, message: string): string {

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { findGitWorkTree } from '../../io/git.js';
 import type { OutputFile } from '../../emit/output.js';
 import { listSiteFolders } from '../../write/out-tree.js';
 import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun } from '../check-sites.js';
@@ -26,7 +27,8 @@ export async function checkAndEmit(
   io: CliIo,
 ): Promise<OutRun | RunReport> {
   const run = await checkSites(args, io);
-  const outDir = resolve(io.cwd, opts.out);
+  // Without --out: the repository's out/, from any folder of it (an explicit --out is relative to the working directory).
+  const outDir = opts.out !== undefined ? resolve(io.cwd, opts.out) : join((await findGitWorkTree(io.cwd)) ?? io.cwd, 'out');
   const outShown = outShownOf(outDir, io);
   const refused = (): RunReport => ({
     command,
