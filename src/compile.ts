@@ -5,7 +5,7 @@ import { parseSite, scalarSource, type ParsedSite } from './load/parse-site.js';
 import type { SiteSource } from './load/site-source.js';
 import { buildModel } from './model/build-model.js';
 import type { SiteModel } from './model/site-model.js';
-import { hasErrors, type Diagnostic } from './report/diagnostic.js';
+import { formatPath, hasErrors, type Diagnostic } from './report/diagnostic.js';
 import { resolveSecrets, type SecretInputs } from './secrets/resolve.js';
 import { applyAllowances } from './validate/allowances.js';
 import { RULE_CODES, runInputRules, runModelRules } from './validate/rules/index.js';
@@ -46,10 +46,39 @@ export function checkParsed(
   if (site === undefined) return { source, parsed, site: undefined, model: undefined, diagnostics };
   const context = { site, file: source.file, fileStem: source.stem };
   const inputDiagnostics = applyAllowances(site, source.file, runInputRules(context), WARNING_CODES);
-  if (hasErrors(inputDiagnostics)) return { source, parsed, site, model: undefined, diagnostics: inputDiagnostics };
+  if (hasErrors(inputDiagnostics)) {
+    // One pass where the site can still be read: the model rules run too when a model can be built
+    // despite the input errors. The model asserts what the input rules guarantee, so building it may
+    // fail here; the input errors are then the whole report (the site is invalid either way).
+    let more: Diagnostic[] = [];
+    try {
+      more = runModelRules({ ...context, model: buildModel(site, source.label) });
+    } catch {
+      more = [];
+    }
+    // A key an input rule already refuses gets no second finding (a typo'd secret name is not also unused).
+    const refused = new Set(inputDiagnostics.filter((d) => d.severity === 'error').map((d) => formatPath(d.path)));
+    const extra = more.filter((d) => !refused.has(formatPath(d.path)));
+    const all = applyAllowances(site, source.file, [...inputDiagnostics, ...extra], WARNING_CODES);
+    return { source, parsed, site, model: undefined, diagnostics: all };
+  }
   const model = buildModel(site, source.label);
   const all = applyAllowances(site, source.file, [...inputDiagnostics, ...runModelRules({ ...context, model })], WARNING_CODES);
   return { source, parsed, site, model: hasErrors(all) ? undefined : model, diagnostics: all };
+}
+
+/**
+ * The model of a checked site even when rules found errors (for `explain`, which reads a site as
+ * the compiler does while the operator is fixing it); undefined when the schema refused the site or
+ * the model cannot be built without what the rules guarantee.
+ */
+export function readModel(checked: CheckedSite): SiteModel | undefined {
+  if (checked.model !== undefined || checked.site === undefined) return checked.model;
+  try {
+    return buildModel(checked.site, checked.source.label);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resolves secrets and renders every output file of a checked site. Pure. */

@@ -1,7 +1,7 @@
 /** `chamicore-compile explain` on the real example sites, through the built CLI. */
 import { describe, expect, it } from 'vitest';
 import { cli, workspace } from './helpers/cli.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 describe('explain a key', () => {
@@ -110,13 +110,31 @@ describe('explain a generated value', () => {
 });
 
 describe('explain failures', () => {
-  it('an invalid site: exit 1 with its located errors', () => {
+  it('a site the schema refuses: exit 1 with its located errors', () => {
     const dir = workspace();
     writeFileSync(join(dir, 'sites/alps.yaml'), 'site: {name: alps, environment: prod, domain: a.b}\nrelease: {version: 1.4.2}\n');
     const r = cli(['explain', 'sites/alps', 'services.smd.replicas'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^sites\/alps\.yaml:1:33: schema-enum: /m);
-    expect(r.stderr).toContain('chamicore-compile explain: sites/alps.yaml is invalid; fix it first\n');
+    expect(r.stderr).toContain('chamicore-compile explain: sites/alps.yaml cannot be read as a site; fix it first\n');
+  });
+
+  it('a site with rule errors is explained as the compiler reads it: the env-reserved hint names a command that works', () => {
+    const dir = workspace();
+    const file = join(dir, 'sites/alps.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  smd:\n', '  smd:\n    env:\n      CHAMICORE_SMD_LOG_LEVEL: debug\n'));
+    const v = cli(['validate', 'sites/alps'], { cwd: dir });
+    expect(v.code).toBe(1);
+    const hint = /hint: remove it from env and set the site key it comes from; (chamicore-compile explain \S+ \S+) names that key/.exec(
+      v.stderr,
+    );
+    expect(hint?.[1]).toBe('chamicore-compile explain sites/alps.yaml helm/values.yaml:chamicore-smd.env.CHAMICORE_SMD_LOG_LEVEL');
+    const r = cli(hint![1]!.split(' ').slice(1), { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'chamicore-compile explain: sites/alps.yaml has 1 error (validate shows them); explained as the compiler reads it\n',
+    );
+    expect(r.stdout).toContain('  observability.logLevel = "info" (set at sites/alps.yaml:');
   });
 
   it('prints JSON with --format json', () => {

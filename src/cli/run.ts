@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from '../report/exit-codes.js';
 import { oneLine, printable } from '../report/printable.js';
+import { plural } from '../report/format.js';
 import { VERSION, VERSION_TEXT } from '../version.js';
 import { check } from './commands/check.js';
 import { compile } from './commands/compile.js';
@@ -140,12 +141,17 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(async (site: string, path: string, opts: Record<string, unknown>) => {
       const r = await explain(site, path, io);
-      if ('errors' in r) {
-        io.stderr(`${errorsText(r.errors)}chamicore-compile explain: ${r.file} is invalid; fix it first\n`);
+      if (r.explanation === undefined) {
+        io.stderr(`${errorsText(r.errors)}chamicore-compile explain: ${r.file} cannot be read as a site; fix it first\n`);
         exitCode = ExitCode.invalid;
         return;
       }
+      if (r.errors.length > 0)
+        io.stderr(
+          `chamicore-compile explain: ${r.file} has ${plural(r.errors.length, 'error')} (validate shows them); explained as the compiler reads it\n`,
+        );
       io.stdout(opts['format'] === 'json' ? renderExplainJson(r.explanation, r.file) : renderExplainText(r.explanation, r.file));
+      if (r.errors.length > 0) exitCode = ExitCode.invalid;
     });
 
   subcommand('init')

@@ -1,9 +1,9 @@
-import { checkParsed, type CheckedSite } from '../compile.js';
+import { checkParsed, readModel, type CheckedSite } from '../compile.js';
 import { diffSite, diffValues, kindsOfFiles, leavesOf, outputDocuments } from '../diff/site-diff.js';
 import type { OutputKind } from '../emit/registry.js';
 import { allFields, childrenOf, fieldAt, keysAt, type Field } from '../docs/schema-fields.js';
 import type { SiteModel } from '../model/site-model.js';
-import { formatPath, type PathSegment } from '../report/diagnostic.js';
+import { formatPath, hasErrors, type PathSegment } from '../report/diagnostic.js';
 import { locate } from '../report/locate.js';
 import { suggest } from '../validate/suggest.js';
 
@@ -133,7 +133,9 @@ function candidates(field: Field, current: unknown): unknown[] {
 
 /** The site compiled with `value` at `path` (from its data: no YAML text in between); undefined when not valid. */
 function compileWith(checked: CheckedSite, path: readonly PathSegment[], value: unknown): SiteModel | undefined {
-  return checkParsed(checked.source, checked.parsed, setIn(checked.parsed.data, path, value)).model;
+  const trial = checkParsed(checked.source, checked.parsed, setIn(checked.parsed.data, path, value));
+  // A site with rule errors is explained as the compiler reads it: trials need not fix those errors.
+  return hasErrors(checked.diagnostics) ? readModel(trial) : trial.model;
 }
 
 /** What a trial changes: every output value (by the paths diff prints), and the Secret keys by name. */
@@ -163,12 +165,11 @@ interface Baseline {
   readonly kinds: ReadonlyMap<string, OutputKind>;
 }
 
-const baselineOf = (checked: CheckedSite): Baseline => ({
-  checked,
-  model: checked.model!,
-  documents: outputDocuments(checked.model!),
-  kinds: kindsOfFiles(checked.model!),
-});
+function baselineOf(checked: CheckedSite): Baseline {
+  const model = readModel(checked);
+  if (model === undefined) throw new Error('internal: explain needs a site the compiler can read');
+  return { checked, model, documents: outputDocuments(model), kinds: kindsOfFiles(model) };
+}
 
 /** The default of a key: its own, or the part of an enclosing key's default (`services.bss.database`) it names. */
 function defaultAt(path: readonly PathSegment[]): { value: unknown; of: string | undefined } | undefined {
@@ -290,6 +291,7 @@ const touches = (changed: string, path: string): boolean =>
 export function explainOutput(checked: CheckedSite, file: string, path: string): OutputExplanation {
   const base = baselineOf(checked);
   const model = base.model;
+
   const documents = base.documents;
   const names = [...documents.keys()];
   const target = names.find((n) => n === file) ?? names.find((n) => n.endsWith(`/${file}`));

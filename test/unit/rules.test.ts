@@ -324,3 +324,20 @@ describe('rule stages', () => {
     }
   });
 });
+
+describe('one pass', () => {
+  it('reports model-rule findings beside input-rule errors when the model can still be built', () => {
+    const checked = checkData(
+      minimalSite({
+        site: { name: 'mini', environment: 'production', domain: 'mini.example.org' },
+        images: { tag: 'latest' },
+        services: { 'kea-sync': { enabled: false }, smd: { env: { CHAMICORE_SMD_LOG_LEVEL: 'debug' } } },
+        secrets: { 'left-over': { generate: { length: 20 } } },
+      }),
+    );
+    expect(checked.model).toBeUndefined();
+    expect(codes(checked).filter((c) => c !== 'prod-replicas' && c !== 'prod-ingress-tls')).toEqual(
+      expect.arrayContaining(['prod-latest-tag', 'env-reserved', 'secret-unused']),
+    );
+  });
+});

@@ -1,7 +1,6 @@
-import { checkSite } from '../../compile.js';
+import { checkSite, readModel } from '../../compile.js';
 import { ExplainError, explainKey, explainOutput, parseKeyPath, type Explanation } from '../../explain/explain.js';
 import { readSiteSource, resolveSiteArgs } from '../../load/read-sites.js';
-import { hasErrors } from '../../report/diagnostic.js';
 import { UsageError } from '../../report/exit-codes.js';
 import { formatText, locateAll, type LocatedDiagnostic } from '../../report/format.js';
 import type { CliIo } from '../io.js';
@@ -15,25 +14,23 @@ export async function explain(
   siteArg: string,
   pathArg: string,
   io: CliIo,
-): Promise<{ file: string; explanation: Explanation } | { file: string; errors: LocatedDiagnostic[] }> {
+): Promise<{ file: string; explanation?: Explanation; errors: LocatedDiagnostic[] }> {
   const { files } = await resolveSiteArgs([siteArg], io.cwd);
   if (files.length !== 1)
     throw new UsageError('site-not-found', `${siteArg}: explain takes one site file, not a folder of ${files.length}`);
   const checked = checkSite(await readSiteSource(files[0]!, io.cwd));
   const file = checked.source.file;
-  if (hasErrors(checked.diagnostics) || checked.model === undefined)
-    return {
-      file,
-      errors: locateAll(
-        checked.diagnostics.filter((d) => d.severity === 'error'),
-        checked.parsed,
-      ),
-    };
+  const errors = locateAll(
+    checked.diagnostics.filter((d) => d.severity === 'error'),
+    checked.parsed,
+  );
+  // A site with rule errors is still explained (as the compiler reads it); one it cannot read is not.
+  if (readModel(checked) === undefined) return { file, errors };
   try {
     const colon = pathArg.indexOf(':');
     const explanation =
       colon > 0 ? explainOutput(checked, pathArg.slice(0, colon), pathArg.slice(colon + 1)) : explainKey(checked, parseKeyPath(pathArg));
-    return { file, explanation };
+    return { file, explanation, errors };
   } catch (e) {
     if (e instanceof ExplainError) throw new UsageError('path-unknown', e.message);
     throw e;

@@ -33,8 +33,15 @@ export const extraEnvNotReserved = defineRule(
       for (const name of Object.keys(env).sort(compareStrings)) {
         const path = ['services', s.id, 'env', name];
         if (reserved.has(name) || PROJECT_ENV.test(name)) {
+          // Which site key sets it, the compiler can say: explain traces the output back to its keys.
+          const owner = model.services.find((x) => x.enabled && x.reservedEnv.includes(name));
+          const output =
+            owner !== undefined && model.targets.helm ? `helm/values.yaml:${owner.info.chart}.env.${name}` : `compose/.env:${name}`;
           out.push(
-            error('env-reserved', file, path, `${name} is set by chamicore-compile and cannot be overridden in env`, { onKey: true }),
+            error('env-reserved', file, path, `${name} is set by chamicore-compile and cannot be overridden in env`, {
+              onKey: true,
+              hint: `remove it from env and set the site key it comes from; chamicore-compile explain ${file} ${output} names that key`,
+            }),
           );
           continue;
         }
