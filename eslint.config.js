@@ -1,4 +1,4 @@
-// ESLint: type-checked rules from typescript-eslint over src/, test/ and scripts/.
+// ESLint: type-checked rules from typescript-eslint over src/, test/, scripts/ and bench/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -11,7 +11,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['scripts/*.mjs', 'test/conformance/*.mjs', 'test/helpers/*.mjs', 'eslint.config.js'] },
+        projectService: {
+          allowDefaultProject: ['bench/*.mjs', 'scripts/*.mjs', 'test/conformance/*.mjs', 'test/helpers/*.mjs', 'eslint.config.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -37,11 +39,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/bin.ts', 'scripts/**', 'test/**', 'vitest.config.ts', 'eslint.config.js'],
+    files: ['src/bin.ts', 'scripts/**', 'bench/**', 'test/**', 'vitest.config.ts', 'eslint.config.js'],
     rules: { 'no-restricted-globals': 'off', 'no-console': 'off' },
   },
-  { files: ['scripts/**', 'test/**/*.mjs', 'eslint.config.js'], ...tseslint.configs.disableTypeChecked },
-  { files: ['scripts/**'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  { files: ['scripts/**', 'bench/**', 'test/**/*.mjs', 'eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ['scripts/**', 'bench/**'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', structuredClone: 'readonly' } },
+  },
   {
     files: ['test/**'],
     rules: {

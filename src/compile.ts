@@ -1,12 +1,9 @@
-import { emitSite } from './emit/registry.js';
-import type { OutputFile } from './emit/output.js';
 import type { Site } from './generated/site.js';
 import { parseSite, scalarSource, type ParsedSite } from './load/parse-site.js';
 import type { SiteSource } from './load/site-source.js';
 import { buildModel } from './model/build-model.js';
 import type { SiteModel } from './model/site-model.js';
 import { formatPath, hasErrors, type Diagnostic } from './report/diagnostic.js';
-import { resolveSecrets, type SecretInputs } from './secrets/resolve.js';
 import { applyAllowances } from './validate/allowances.js';
 import { RULE_CODES, runInputRules, runModelRules } from './validate/rules/index.js';
 
@@ -79,18 +76,6 @@ export function readModel(checked: CheckedSite): SiteModel | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Resolves secrets and renders every output file of a checked site. Pure. */
-export function emitCheckedSite(
-  model: SiteModel,
-  file: string,
-  reveal: boolean,
-  inputs: SecretInputs | undefined,
-): { files: OutputFile[] | undefined; diagnostics: Diagnostic[] } {
-  const { values, diagnostics } = resolveSecrets(model, reveal, inputs, file);
-  if (hasErrors(diagnostics)) return { files: undefined, diagnostics };
-  return { files: emitSite({ model, secrets: values, redacted: !reveal }), diagnostics };
 }
 
 export type { SiteSource };

@@ -1,4 +1,4 @@
-import { emitCheckedSite } from '../compile.js';
+import { emitCheckedSite } from '../emit-site.js';
 import type { OutputFile } from '../emit/output.js';
 import { findTrackablePath } from '../io/git.js';
 import { checkSecretsDir, readSecretFiles, readSiteKeyFile } from '../load/read-secrets.js';

@@ -1,23 +1,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, UsageError } from '../report/exit-codes.js';
 import { oneLine, printable } from '../report/printable.js';
-import { plural } from '../report/format.js';
 import { VERSION, VERSION_TEXT } from '../version.js';
-import { check } from './commands/check.js';
-import { compile } from './commands/compile.js';
-import { diff } from './commands/diff.js';
-import { errorsText, explain } from './commands/explain.js';
-import { renderExplainJson, renderExplainText } from '../explain/render.js';
-import { diffErrors, renderDiffJson, renderDiffMarkdown, renderDiffText } from '../diff/render.js';
-import { init } from './commands/init.js';
-import { validate } from './commands/validate.js';
 import { ENVIRONMENTS } from '../scaffold/site.js';
 import { suggest } from '../validate/suggest.js';
 import { EXIT_CODES_HELP } from './help.js';
 import { colourise, progressLine, useColour } from './terminal.js';
 import type { CliIo } from './io.js';
 import { FORMATS, readOptions, type OutputFormat } from './options.js';
-import { exitCodeOf, REPORTERS, type RunReport } from './report.js';
+import type { RunReport } from './report.js';
+
+// Each command's code (ajv, the YAML library, the emitters and their templates) is imported when
+// that command runs: --help and --version load none of it (test/startup.test.ts).
 
 /**
  * The command line: parses the arguments, runs one command (src/cli/commands/), prints its report
@@ -80,7 +74,10 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
       try {
-        exitCode = report(await (options.check ? check(sites, options, io) : compile(sites, options, io)), options.format, io, started);
+        const result = options.check
+          ? await (await import('./commands/check.js')).check(sites, options, io)
+          : await (await import('./commands/compile.js')).compile(sites, options, io);
+        exitCode = await report(result, options.format, io, started);
       } catch (e) {
         throw mistypedCommand(e, sites[0]);
       }
@@ -111,7 +108,8 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     )
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
-      exitCode = report(await validate(sites, options, io), options.format, io, started);
+      const { validate } = await import('./commands/validate.js');
+      exitCode = await report(await validate(sites, options, io), options.format, io, started);
     });
 
   subcommand('diff')
@@ -122,6 +120,8 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .option('--base <ref>', 'the git ref to compare with (a branch, tag or commit; CI: the merge request target)', 'HEAD')
     .addOption(new Option('--format <format>', 'text, json, or markdown for a merge-request comment').choices(DIFF_FORMATS).default('text'))
     .action(async (sites: string[], opts: Record<string, unknown>) => {
+      const { diff } = await import('./commands/diff.js');
+      const { diffErrors, renderDiffJson, renderDiffMarkdown, renderDiffText } = await import('../diff/render.js');
       const result = await diff(sites, typeof opts['base'] === 'string' ? opts['base'] : 'HEAD', io);
       const format = DIFF_FORMATS.find((f) => f === opts['format']) ?? 'text';
       if (format === 'text') {
@@ -140,6 +140,8 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .argument('<path>', 'a key path (services.smd.replicas, auth.oidc.providers[0].issuerUrl) or <output file>:<path> as diff prints it')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action(async (site: string, path: string, opts: Record<string, unknown>) => {
+      const { errorsText, explain } = await import('./commands/explain.js');
+      const { renderExplainJson, renderExplainText } = await import('../explain/render.js');
       const r = await explain(site, path, io);
       if (r.explanation === undefined) {
         io.stderr(`${errorsText(r.errors)}chamicore-compile explain: ${r.file} cannot be read as a site; fix it first\n`);
@@ -148,7 +150,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
       }
       if (r.errors.length > 0)
         io.stderr(
-          `chamicore-compile explain: ${r.file} has ${plural(r.errors.length, 'error')} (validate shows them); explained as the compiler reads it\n`,
+          `chamicore-compile explain: ${r.file} has ${r.errors.length} error${r.errors.length === 1 ? '' : 's'} (validate shows them); explained as the compiler reads it\n`,
         );
       io.stdout(opts['format'] === 'json' ? renderExplainJson(r.explanation, r.file) : renderExplainText(r.explanation, r.file));
       if (r.errors.length > 0) exitCode = ExitCode.invalid;
@@ -161,6 +163,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .option('--sites-dir <dir>', 'the folder of the site files', 'sites')
     .action(async (name: string, opts: Record<string, unknown>) => {
       const environment = ENVIRONMENTS.find((e) => e === opts['environment']) ?? 'staging';
+      const { init } = await import('./commands/init.js');
       exitCode = await init(name, environment, typeof opts['sitesDir'] === 'string' ? opts['sitesDir'] : 'sites', io);
     });
 
@@ -199,7 +202,8 @@ function mistypedCommand(e: unknown, first: string | undefined): unknown {
 }
 
 /** Prints a command's report in the chosen format; returns the run's exit code. */
-function report(r: RunReport, format: OutputFormat, io: CliIo, started: number | undefined): number {
+async function report(r: RunReport, format: OutputFormat, io: CliIo, started: number | undefined): Promise<number> {
+  const { exitCodeOf, REPORTERS } = await import('./report.js');
   REPORTERS[format]({ ...r, ...(started !== undefined && io.now !== undefined ? { elapsedMs: io.now() - started } : {}) }, io);
   return exitCodeOf(r);
 }

@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
-import { checkSite, emitCheckedSite, type CheckedSite, type SiteSource } from '../../src/compile.js';
+import { checkSite, type CheckedSite, type SiteSource } from '../../src/compile.js';
+import { emitCheckedSite } from '../../src/emit-site.js';
 import type { OutputFile } from '../../src/emit/output.js';
 
 /** The smallest valid site, as plain data; tests spread their changes over it. */

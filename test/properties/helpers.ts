@@ -1,4 +1,4 @@
-import { emitCheckedSite } from '../../src/compile.js';
+import { emitCheckedSite } from '../../src/emit-site.js';
 import type { OutputFile } from '../../src/emit/output.js';
 import type { SiteModel } from '../../src/model/site-model.js';
 import type { SecretInputs } from '../../src/secrets/resolve.js';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ROOT } from '../helpers/cli.js';
-import { emitCheckedSite } from '../../src/compile.js';
+import { emitCheckedSite } from '../../src/emit-site.js';
 import { deriveSecret } from '../../src/secrets/derive.js';
 import { evaluateSecret } from '../../src/secrets/evaluate.js';
 import { resolveSecrets, type SecretInputs } from '../../src/secrets/resolve.js';

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// The performance benchmark (`npm run bench`): measurements and targets live here, never in a timed
+// unit test. It generates N distinct valid sites from the examples in a temporary folder and runs
+// each case several times, interleaved with its baseline, through the built CLI (dist/bin.js).
+//   node bench/bench.mjs [--sites 1000] [--runs 5] [--large]     (--large adds 10,000 sites)
+// Prints a table and writes bench/results.json.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(root, 'dist/bin.js');
+const AJV = join(root, 'node_modules/ajv-cli/dist/index.js');
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+};
+const N = arg('--sites', 1000);
+const RUNS = arg('--runs', 5);
+const LARGE = process.argv.includes('--large');
+
+const work = mkdtempSync(join(tmpdir(), 'chamicore-bench-'));
+const usageFile = join(work, 'usage.json');
+// Loaded into measured processes: reports the process's own CPU time and peak RSS at exit.
+const preload = join(work, 'usage.mjs');
+writeFileSync(
+  preload,
+  `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => { const u = process.resourceUsage(); writeFileSync(${JSON.stringify(usageFile)}, JSON.stringify({ cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, maxRssKiB: u.maxRSS })); });\n`,
+);
+
+/** N distinct valid sites from the examples: own name, domain, ingress host and description. */
+function generateSites(n, folder) {
+  mkdirSync(folder, { recursive: true });
+  const examples = readdirSync(join(root, 'sites'))
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => parse(readFileSync(join(root, 'sites', f), 'utf8')));
+  const width = String(n - 1).length;
+  for (let i = 0; i < n; i++) {
+    const site = structuredClone(examples[i % examples.length]);
+    const name = `site${String(i).padStart(width, '0')}`;
+    site.site.name = name;
+    site.site.domain = `${name}.example.org`;
+    site.site.description = `benchmark site ${i}`;
+    if (site.kubernetes?.namespace !== undefined) site.kubernetes.namespace = `chamicore-${name}`;
+    if (site.kubernetes?.ingress?.host !== undefined) site.kubernetes.ingress.host = `chamicore.${name}.example.org`;
+    writeFileSync(join(folder, `${name}.yaml`), stringify(site));
+  }
+}
+
+/** Runs a command once: wall time, and with `usage` the process's CPU time and peak RSS. */
+function once(argv, { cwd = root, usage = false, expect = [0] } = {}) {
+  rmSync(usageFile, { force: true });
+  const env = { ...process.env, NODE_OPTIONS: usage ? `--import=${preload}` : '' };
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, argv, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
+  if (!expect.includes(r.status)) throw new Error(`${argv.join(' ')}: exit ${r.status}\n${r.stderr.slice(0, 2000)}`);
+  const measured = usage ? JSON.parse(readFileSync(usageFile, 'utf8')) : {};
+  return { wallMs, status: r.status, stderr: r.stderr, ...measured };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** A case and its baseline, `runs` times each, interleaved; medians and the ratio. */
+function pair(name, caseArgv, baseArgv, options = {}) {
+  const c = [];
+  const b = [];
+  for (let i = 0; i < RUNS; i++) {
+    b.push(once(baseArgv, options.base ?? {}));
+    c.push(once(caseArgv, options.case ?? {}));
+  }
+  const caseMs = median(c.map((x) => x.wallMs));
+  const baseMs = median(b.map((x) => x.wallMs));
+  return {
+    name,
+    caseMs,
+    baseMs,
+    ratio: caseMs / baseMs,
+    target: options.target,
+    refused: c[0].status === 2 ? firstLine(c[0].stderr) : undefined,
+  };
+}
+
+const firstLine = (text) => text.split('\n').find((l) => l.includes('error')) ?? text.split('\n')[0];
+
+/** Compile of many sites into a fresh folder: wall time, CPU time and peak RSS (median of the runs). */
+function many(name, folder, runs, target) {
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const out = join(work, `out-${name}-${i}`);
+    results.push(once([BIN, folder, '--out', out], { usage: true, expect: [0, 2] }));
+    rmSync(out, { recursive: true, force: true });
+  }
+  const refused = results[0].status === 2 ? firstLine(results[0].stderr) : undefined;
+  return {
+    name,
+    wallMs: median(results.map((r) => r.wallMs)),
+    cpuMs: median(results.map((r) => r.cpuMs)),
+    maxRssMiB: Math.max(...results.map((r) => r.maxRssKiB)) / 1024,
+    target,
+    refused,
+  };
+}
+
+const nodeFloor = ['-e', '0'];
+const sitesDir = join(work, 'sites');
+generateSites(N, sitesDir);
+const one = join(sitesDir, readdirSync(sitesDir).sort()[0]);
+const cases = [];
+cases.push(pair('cold compile of one site', [BIN, one, '--out', join(work, 'out-one')], nodeFloor, { target: 1.5 }));
+cases.push(pair('cold validate of one site', [BIN, 'validate', one], nodeFloor, { target: 1.3 }));
+cases.push(pair('--help', [BIN, '--help'], nodeFloor, { target: 1.3 }));
+cases.push(
+  pair(
+    `validate of ${N} sites against ajv-cli (YAML read by ajv-cli's js-yaml)`,
+    [BIN, 'validate', sitesDir],
+    [AJV, 'validate', '--spec=draft2020', '--strict=false', '-s', join(root, 'schema/site.schema.json'), '-d', `${sitesDir}/*.yaml`],
+    { target: 0.5, case: { expect: [0, 2] } },
+  ),
+);
+cases.push(pair('--check of the committed sites', [BIN, '--check', 'sites'], nodeFloor, {}));
+const bulk = [many(`compile of ${N} sites`, sitesDir, Math.min(RUNS, 3), { wallMs: 3000, maxRssMiB: 256 })];
+if (LARGE) {
+  const large = join(work, 'sites-10000');
+  generateSites(10_000, large);
+  bulk.push(many('compile of 10000 sites', large, 1, { wallMs: 11 * bulk[0].wallMs, maxRssMiB: 256 }));
+}
+
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+const ms = (x) => `${Math.round(x)} ms`;
+const rows = [
+  '| case | chamicore-compile | baseline | ratio | target |',
+  '|---|---|---|---|---|',
+  ...cases.map(
+    (c) =>
+      `| ${c.name} | ${c.refused ?? ms(c.caseMs)} | ${ms(c.baseMs)} | ${c.refused ? '-' : `${c.ratio.toFixed(2)}×`} | ${c.target === undefined ? '' : `≤ ${c.target}×`} |`,
+  ),
+  '',
+  '| case | wall | CPU | peak RSS | target |',
+  '|---|---|---|---|---|',
+  ...bulk.map((b) =>
+    b.refused
+      ? `| ${b.name} | refused: ${b.refused} | | | ≤ ${ms(b.target.wallMs)}, ≤ ${b.target.maxRssMiB} MiB |`
+      : `| ${b.name} | ${ms(b.wallMs)} | ${ms(b.cpuMs)} | ${b.maxRssMiB.toFixed(0)} MiB | ≤ ${ms(b.target.wallMs)}, ≤ ${b.target.maxRssMiB} MiB |`,
+  ),
+];
+console.log(`${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; ${RUNS} runs, medians\n`);
+console.log(rows.join('\n'));
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, sites: N, runs: RUNS, cases, bulk }, null, 2)}\n`);
+rmSync(work, { recursive: true, force: true });
