@@ -12,7 +12,10 @@ export interface SiteRun {
   readonly path: string;
   readonly file: string;
   readonly stem: string;
+  /** The model, when the run keeps models (see checkSites). */
   readonly model: SiteModel | undefined;
+  /** The site checked without an error. */
+  readonly valid: boolean;
   readonly diagnostics: Diagnostic[];
   located: LocatedDiagnostic[];
 }
@@ -24,8 +27,12 @@ export interface CheckedRun {
   readonly folders: readonly string[];
 }
 
-/** Step one of every command: resolve the arguments, then read, check and locate one site at a time. */
-export async function checkSites(args: readonly string[], io: CliIo): Promise<CheckedRun> {
+/**
+ * Step one of every command: resolve the arguments, then read, check and locate one site at a time.
+ * Without `keepModels` no model is kept (a model is about 50 KiB): memory then grows only with the
+ * diagnostics, and the emit step checks each site again as it writes it.
+ */
+export async function checkSites(args: readonly string[], io: CliIo, keepModels = true): Promise<CheckedRun> {
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
   // One site at a time: memory does not grow with the parsed documents of every site.
@@ -36,7 +43,8 @@ export async function checkSites(args: readonly string[], io: CliIo): Promise<Ch
       path,
       file: c.source.file,
       stem: c.source.stem,
-      model: c.model,
+      model: keepModels ? c.model : undefined,
+      valid: c.model !== undefined,
       diagnostics: [...c.diagnostics],
       located: locateAll(c.diagnostics, c.parsed),
     });

@@ -9,6 +9,4 @@ export const Limits = {
    * work and memory (1 MiB of `[],` took 630 MB); a large real site has under a thousand.
    */
   maxNodes: 40_000,
-  /** Most site files in one run. */
-  maxSites: 500,
 } as const;

@@ -55,8 +55,6 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
     }
   }
   const unique = [...new Set(files)];
-  if (unique.length > Limits.maxSites)
-    throw new UsageError('too-many-sites', `${unique.length} site files; at most ${Limits.maxSites} per run`);
   const byStem = new Map<string, string>();
   for (const f of unique) {
     const stem = siteStem(f);

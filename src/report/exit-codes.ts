@@ -26,7 +26,7 @@ export const USAGE_CODES = [
   'site-unreadable',
   'site-name-collision',
   'sites-folder-empty',
-  'too-many-sites',
+  'site-changed',
   'site-key-unreadable',
   'secrets-dir-missing',
   'secrets-dir-in-git',

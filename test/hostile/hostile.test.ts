@@ -130,14 +130,6 @@ function builtCases(): HostileCase[] {
       build: (ws) => mkdirSync(join(ws, 'sites/file-is-a-directory.yaml'), { recursive: true }),
       expect: { ...expectation(2, 'sites-folder-empty'), args: ['sites/file-is-a-directory.yaml'] },
     },
-    {
-      name: 'too-many-sites',
-      bytes: undefined,
-      build: (ws) => {
-        for (let i = 0; i < 501; i += 1) writeFileSync(join(ws, 'sites', `s${i}.yaml`), BASE(`s${i}`));
-      },
-      expect: { ...expectation(2, 'too-many-sites'), args: ['sites'] },
-    },
   ];
 }
 

@@ -10,15 +10,16 @@ import { checkAndEmit, orphanFolders } from './out-sites.js';
 /** `chamicore-compile --check <site…>`: compiles in memory and compares with out/; writes and deletes nothing. */
 export async function check(args: readonly string[], opts: SiteOptions, io: CliIo): Promise<RunReport> {
   const r = await checkAndEmit('check', args, opts, io);
-  if (!('emitted' in r)) return r;
-  const { run, emitted, outDir, outShown } = r;
+  if (!('filesOf' in r)) return r;
+  const { run, filesOf, outDir, outShown } = r;
   return withOutLock(outDir, outShown, false, io, async () => {
     for (const s of run.sites) await assertPlainFolder(join(outDir, s.stem), `${outShown}/${s.stem}`);
     const extraSites = await orphanFolders(r);
     const sites: SiteReport[] = [];
     for (const [i, s] of run.sites.entries()) {
       const out = `${outShown}/${s.stem}`;
-      const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, s.stem, emitted[i]!));
+      const files = await filesOf(i);
+      const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, s.stem, files));
       const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
       sites.push({ file: s.file, site: s.stem, status: stale ? 'stale' : 'current', out, differences });
     }

@@ -11,15 +11,15 @@ import { checkAndEmit, orphanFolders } from './out-sites.js';
 /** `chamicore-compile <site…>`: writes each site's tree atomically; removes trees of sites that are gone. */
 export async function compile(args: readonly string[], opts: SiteOptions, io: CliIo): Promise<RunReport> {
   const r = await checkAndEmit('compile', args, opts, io);
-  if (!('emitted' in r)) return r;
-  const { run, emitted, outDir, outShown } = r;
+  if (!('filesOf' in r)) return r;
+  const { run, filesOf, outDir, outShown } = r;
   return withOutLock(outDir, outShown, true, io, async () => {
     await fsStep(outShown, 'recover', () => recoverOutDir(outDir));
     for (const s of run.sites) await assertPlainFolder(join(outDir, s.stem), `${outShown}/${s.stem}`);
     const orphans = await orphanFolders(r);
     const sites: SiteReport[] = [];
     for (const [i, s] of run.sites.entries()) {
-      const files = emitted[i]!;
+      const files = await filesOf(i);
       const display = `${outShown}/${s.stem}`;
       // A revealed tree is always rewritten: comparing would read secrets back for nothing.
       const diff = opts.reveal ? undefined : await fsStep(display, 'read', () => diffSiteTree(outDir, s.stem, files));

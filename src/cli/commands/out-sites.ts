@@ -2,7 +2,11 @@ import { join, resolve } from 'node:path';
 import { findGitWorkTree } from '../../io/git.js';
 import type { OutputFile } from '../../emit/output.js';
 import { listSiteFolders } from '../../write/out-tree.js';
-import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun } from '../check-sites.js';
+import { checkSite } from '../../compile.js';
+import { emitCheckedSite } from '../../emit-site.js';
+import { readSiteSource } from '../../load/read-sites.js';
+import { UsageError } from '../../report/exit-codes.js';
+import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun, type SiteRun } from '../check-sites.js';
 import { emitSites } from '../emit-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
@@ -11,7 +15,13 @@ import type { RunReport } from '../report.js';
 /** What compile and --check share: the checked sites, their files, and the output folder. */
 export interface OutRun {
   readonly run: CheckedRun;
-  readonly emitted: readonly OutputFile[][];
+  /**
+   * The files of the i-th site. Redacted runs render each site when it is asked for (checking it
+   * again), so a run holds one site's files at a time: memory does not grow with the number of
+   * sites. A --reveal run has rendered every site already (it must refuse a git-tracked path before
+   * writing anything).
+   */
+  readonly filesOf: (i: number) => Promise<OutputFile[]>;
   readonly outDir: string;
   readonly outShown: string;
 }
@@ -26,7 +36,7 @@ export async function checkAndEmit(
   opts: SiteOptions,
   io: CliIo,
 ): Promise<OutRun | RunReport> {
-  const run = await checkSites(args, io);
+  const run = await checkSites(args, io, opts.reveal);
   // Without --out: the repository's out/, from any folder of it (an explicit --out is relative to the working directory).
   const outDir = opts.out !== undefined ? resolve(io.cwd, opts.out) : join((await findGitWorkTree(io.cwd)) ?? io.cwd, 'out');
   const outShown = outShownOf(outDir, io);
@@ -41,9 +51,19 @@ export async function checkAndEmit(
     keptSites: [],
   });
   if (anyBlocking(run, opts.strict)) return refused();
+  if (!opts.reveal) return { run, filesOf: (i) => renderAgain(run.sites[i]!, io), outDir, outShown };
   const emitted = await emitSites(run, opts, outDir, outShown, io);
   if (anyBlocking(run, opts.strict)) return refused();
-  return { run, emitted: emitted.map((files) => files!), outDir, outShown };
+  return { run, filesOf: (i) => Promise.resolve(emitted[i]!), outDir, outShown };
+}
+
+/** A site of a valid redacted run, read, checked and rendered again; it must still be valid. */
+async function renderAgain(site: SiteRun, io: CliIo): Promise<OutputFile[]> {
+  const checked = checkSite(await readSiteSource(site.path, io.cwd));
+  const files = checked.model === undefined ? undefined : emitCheckedSite(checked.model, site.file, false, undefined).files;
+  if (files === undefined)
+    throw new UsageError('site-changed', `${site.file}: the file changed during the run and is no longer valid; run again`);
+  return files;
 }
 
 /** Folders in out/ that no site compiles to: only knowable when a whole folder of sites was given. */
