@@ -205,9 +205,7 @@ describe('the states a kill can leave, built by hand', () => {
   it('a compile restores every site and removes every temporary folder', () => {
     const { work, out, complete } = interrupted();
     const r = cli(['--out', out, 'sites'], { cwd: work });
-    expect(r.stderr).toMatch(
-      /^chamicore-compile: 2 sites: 2 (written|unchanged|written, 1 unchanged|unchanged, 1 written) \(\d+\.\d\d s\)\n$/,
-    );
+    expect(r.stderr).toMatch(/^chamicore-compile: 2 sites: 2 unchanged \(\d+\.\d\d s\)\n$/);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['dev', 'eiger']);
     expect(readTree(join(out, 'dev'))).toEqual(complete.dev);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { redactedOutputs } from '../src/diff/site-diff.js';
-import { allFields, type Field } from '../src/docs/schema-fields.js';
+import { allFields, type Field } from '../src/validate/schema-fields.js';
 import { renderSiteReference } from '../src/docs/site-reference.js';
 import { siteSchema } from '../src/generated/site-schema.js';
 import { ENVIRONMENTS, renderSiteScaffold } from '../src/scaffold/site.js';

@@ -43,11 +43,13 @@ function broken(): string {
 }
 
 describe('colour', () => {
-  it('colours the head line of each diagnostic and the summary at a terminal', async () => {
+  it('colours the head line of each diagnostic and a usage error at a terminal, not the report', async () => {
     const r = await atTerminal(['validate', 'sites/alps'], { cwd: broken() });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^${ESC}\\[31msites/alps\\.yaml:3:\\d+: schema-unknown-key: .*${ESC}\\[0m$`, 'm'));
-    expect(r.stderr).toMatch(new RegExp(`^${ESC}\\[31mchamicore-compile: error|^${ESC}\\[31msites/`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^${ESC}\\[2m +3 \\| services: `, 'm'));
+    const usage = await atTerminal(['validate', 'sites/nosuch'], { cwd: broken() });
+    expect(usage.stderr).toMatch(new RegExp(`^${ESC}\\[31mchamicore-compile: error: site-not-found: .*${ESC}\\[0m\\n$`));
     // The report itself (stdout) is never coloured.
     expect(r.stdout).not.toContain(ESC);
   });

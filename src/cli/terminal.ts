@@ -29,7 +29,7 @@ export function colourise(text: string): string {
       if (/^\S.*?:\d+:\d+: [a-z0-9-]+: warning/.test(line)) return `${YELLOW}${line}${RESET}`;
       if (/^\S.*?:\d+:\d+: [a-z0-9-]+: /.test(line) || /^chamicore-compile( \w+)?: (error|internal error)/.test(line))
         return `${RED}${line}${RESET}`;
-      if (/^ {5,}\d* \| /.test(line) || /^ +\| +\^$/.test(line)) return `${DIM}${line}${RESET}`;
+      if (/^ +\d* \| /.test(line)) return `${DIM}${line}${RESET}`;
       return line;
     })
     .join('\n');

@@ -50,20 +50,27 @@ export interface SiteDiff {
   readonly warnings: readonly string[];
 }
 
-/** The output kind that writes each file of a model (`helm/values.yaml` → `values`). */
-export function kindsOfFiles(model: SiteModel): Map<string, OutputKind> {
+/** The output documents of a model (as outputDocuments) and the output kind that writes each, from one rendering. */
+export function documentsByKind(model: SiteModel): { documents: Map<string, unknown>; kinds: Map<string, OutputKind> } {
+  const documents = new Map<string, unknown>();
   const kinds = new Map<string, OutputKind>();
-  for (const kind of Object.keys(EMITTERS) as OutputKind[]) for (const path of redactedOutputs(model, [kind]).keys()) kinds.set(path, kind);
-  return kinds;
+  for (const kind of Object.keys(EMITTERS) as OutputKind[])
+    for (const [path, document] of outputDocuments(model, [kind])) {
+      documents.set(path, document);
+      kinds.set(path, kind);
+    }
+  return { documents, kinds };
 }
 
 /** One side of a diff: the site's model, or undefined when the site does not exist there. */
 export type DiffSide = SiteModel | undefined;
 
 /** The outputs of a model, every secret redacted (also literal values), by path. */
+/** Every secret of the model as the placeholder, literal development values too. */
+const allRedacted = (model: SiteModel): Map<string, SecretValue> => new Map(model.secrets.map((s) => [s.name, new SecretValue(REDACTED)]));
+
 export function redactedOutputs(model: SiteModel, kinds?: readonly OutputKind[]): Map<string, string> {
-  const secrets = new Map(model.secrets.map((s) => [s.name, new SecretValue(REDACTED)]));
-  return new Map(emitSite({ model, secrets, redacted: true }, kinds).map((f) => [f.path, f.contents]));
+  return new Map(emitSite({ model, secrets: allRedacted(model), redacted: true }, kinds).map((f) => [f.path, f.contents]));
 }
 
 export function diffSite(site: string, before: DiffSide, after: DiffSide): SiteDiff {
@@ -113,9 +120,8 @@ export function outputDocuments(model: SiteModel, kinds?: readonly OutputKind[])
 
 /** The .env as variables (from the same sections the emitter writes), by name. */
 function envDocument(model: SiteModel): Record<string, string> {
-  const secrets = new Map(model.secrets.map((s) => [s.name, new SecretValue(REDACTED)]));
   const variables: Record<string, string> = {};
-  for (const section of composeSections(model, secrets)) for (const v of section.variables) variables[v.name] = v.value;
+  for (const section of composeSections(model, allRedacted(model))) for (const v of section.variables) variables[v.name] = v.value;
   return variables;
 }
 

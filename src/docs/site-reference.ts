@@ -1,4 +1,4 @@
-import { allFields, type Field } from './schema-fields.js';
+import { allFields, type Field } from '../validate/schema-fields.js';
 
 /**
  * docs/site-reference.md: every field of the site file with its type, default, allowed values,

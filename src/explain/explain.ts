@@ -1,9 +1,9 @@
 import { checkParsed, readModel, type CheckedSite } from '../compile.js';
-import { diffSite, diffValues, kindsOfFiles, leavesOf, outputDocuments } from '../diff/site-diff.js';
+import { diffSite, diffValues, documentsByKind, leavesOf, outputDocuments } from '../diff/site-diff.js';
 import type { OutputKind } from '../emit/registry.js';
-import { allFields, childrenOf, fieldAt, keysAt, type Field } from '../docs/schema-fields.js';
+import { allFields, childrenOf, fieldAt, keysAt, type Field } from '../validate/schema-fields.js';
 import type { SiteModel } from '../model/site-model.js';
-import { formatPath, hasErrors, type PathSegment } from '../report/diagnostic.js';
+import { compareStrings, formatPath, hasErrors, type PathSegment } from '../report/diagnostic.js';
 import { locate } from '../report/locate.js';
 import { suggest } from '../validate/suggest.js';
 
@@ -168,7 +168,7 @@ interface Baseline {
 function baselineOf(checked: CheckedSite): Baseline {
   const model = readModel(checked);
   if (model === undefined) throw new Error('internal: explain needs a site the compiler can read');
-  return { checked, model, documents: outputDocuments(model), kinds: kindsOfFiles(model) };
+  return { checked, model, ...documentsByKind(model) };
 }
 
 /** The default of a key: its own, or the part of an enclosing key's default (`services.bss.database`) it names. */
@@ -293,7 +293,7 @@ export function explainOutput(checked: CheckedSite, file: string, path: string):
   const model = base.model;
 
   const documents = base.documents;
-  const names = [...documents.keys()];
+  const names = [...documents.keys()].sort(compareStrings);
   const target = names.find((n) => n === file) ?? names.find((n) => n.endsWith(`/${file}`));
   if (target === undefined) throw new ExplainError(`${file}: no such output of site ${model.name}; its outputs: ${names.join(', ')}`);
   const leaves = leavesOf(documents.get(target));

@@ -7,7 +7,11 @@ import { NotRegularFileError, readBounded } from './read-bounded.js';
 import { fsErrorCode } from './fs-error.js';
 import { Limits } from './limits.js';
 
-const SITE_EXTENSIONS = ['.yaml', '.yml'];
+/** The extensions of a site file. */
+export const SITE_EXTENSIONS = ['.yaml', '.yml'];
+
+/** A name a folder of sites counts as a site file: *.yaml or *.yml, not hidden. */
+export const isSiteFileName = (name: string): boolean => SITE_EXTENSIONS.includes(extname(name)) && !name.startsWith('.');
 
 /** A path as shown to the user: relative to the working directory when below it, `/`-separated. */
 export function displayPath(abs: string, cwd: string): string {
@@ -36,7 +40,7 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
     const abs = resolve(cwd, arg);
     const k = await kind(abs);
     if (k === 'dir') {
-      const entries = (await readdir(abs)).filter((n) => SITE_EXTENSIONS.includes(extname(n)) && !n.startsWith('.')).sort();
+      const entries = (await readdir(abs)).filter(isSiteFileName).sort();
       if (entries.length === 0) throw new UsageError('sites-folder-empty', `${arg}: the folder holds no site files (*.yaml)`);
       folders.push(abs);
       for (const n of entries) files.push(join(abs, n));

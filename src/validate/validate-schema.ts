@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { siteSchema } from '../generated/site-schema.js';
 import type { Site } from '../generated/site.js';
 import { error, formatPath, type Diagnostic, type DiagnosticCode, type PathSegment } from '../report/diagnostic.js';
+import { childrenOf, resolveNode } from './schema-fields.js';
 import { suggest } from './suggest.js';
 
 let compiled: ValidateFunction<Site> | undefined;
@@ -67,13 +68,11 @@ export function convertErrors(
 
 /** The keys an object schema allows: its own properties and those of the `$defs` its allOf names. */
 function propertyNames(node: Record<string, unknown> | undefined): string[] {
-  if (node === undefined) return [];
-  const own = Object.keys((node['properties'] as object | undefined) ?? {});
-  const defs = siteSchema['$defs'] as Record<string, Record<string, unknown>>;
-  const inherited = ((node['allOf'] as { $ref?: string }[] | undefined) ?? []).flatMap((member) =>
-    typeof member.$ref === 'string' && member.$ref.startsWith('#/$defs/') ? propertyNames(defs[member.$ref.slice('#/$defs/'.length)]) : [],
-  );
-  return [...new Set([...inherited, ...own])];
+  return node === undefined
+    ? []
+    : childrenOf(resolveNode(node))
+        .filter((c) => c.kind === 'property')
+        .map((c) => c.key);
 }
 
 /** JSON Pointer to path segments, with sequence indexes as numbers. */

@@ -1,9 +1,9 @@
-import { basename, dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { checkSite, type CheckedSite } from '../../compile.js';
 import { diffSite } from '../../diff/site-diff.js';
 import { gitCommitOf, gitListTree, gitReadBlob, gitTopLevel, realPathOf, type GitEntry } from '../../io/git.js';
 import { Limits } from '../../load/limits.js';
-import { displayPath, readSiteSource, resolveSiteArgs, siteStem } from '../../load/read-sites.js';
+import { displayPath, isSiteFileName, readSiteSource, resolveSiteArgs, SITE_EXTENSIONS, siteStem } from '../../load/read-sites.js';
 import { compareStrings, hasErrors } from '../../report/diagnostic.js';
 import { UsageError } from '../../report/exit-codes.js';
 import { locateAll } from '../../report/format.js';
@@ -12,9 +12,6 @@ import type { DiffEntry, DiffOutcome } from '../../diff/render.js';
 import type { CliIo } from '../io.js';
 
 /** One site of a diff: its semantic diff, or invalid at one ref or both (diagnostics in the report). */
-
-const SITE_EXTENSIONS = ['.yaml', '.yml'];
-const isSiteFile = (name: string) => SITE_EXTENSIONS.includes(extname(name)) && !name.startsWith('.');
 
 /**
  * `chamicore-compile diff [--base <ref>] [site…]`: compiles each site as it is at the base ref (read
@@ -104,13 +101,13 @@ function filesAt(
   };
   const exact = rel === '' ? [] : gitListTree(root, commit, [rel], env).filter((e) => e.path === rel);
   if (rel === '' || exact[0]?.type === 'tree') {
-    const inside = gitListTree(root, commit, [rel === '' ? '.' : `${rel}/`], env).filter((e) => isSiteFile(posix.basename(e.path)));
+    const inside = gitListTree(root, commit, [rel === '' ? '.' : `${rel}/`], env).filter((e) => isSiteFileName(posix.basename(e.path)));
     for (const e of inside) if (e.type !== 'blob' && e.type !== 'tree') refuse(e);
     return inside.filter((e) => e.type === 'blob');
   }
   if (exact[0] !== undefined) {
     if (exact[0].type !== 'blob') refuse(exact[0]);
-    if (!isSiteFile(posix.basename(rel))) throw new UsageError('site-not-yaml', `${arg}: a site file ends in .yaml or .yml`);
+    if (!isSiteFileName(posix.basename(rel))) throw new UsageError('site-not-yaml', `${arg}: a site file ends in .yaml or .yml`);
     return exact;
   }
   const found = gitListTree(
