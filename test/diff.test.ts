@@ -6,7 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Each test runs the CLI several times (explaining a generated value compiles the site once per key):
+// a guard against a hang on a busy machine, not a speed target (that is npm run bench).
+vi.setConfig({ testTimeout: 180_000 });
 import { cli, readTree, removeTemps, workspace } from './helpers/cli.js';
 
 afterAll(removeTemps);

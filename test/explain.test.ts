@@ -1,5 +1,9 @@
 /** `chamicore-compile explain` on the real example sites, through the built CLI. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Each test runs the CLI several times (explaining a generated value compiles the site once per key):
+// a guard against a hang on a busy machine, not a speed target (that is npm run bench).
+vi.setConfig({ testTimeout: 180_000 });
 import { cli, workspace } from './helpers/cli.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
