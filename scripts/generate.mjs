@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
 import * as prettier from 'prettier';
 import { parse as parseYaml } from 'yaml';
@@ -47,10 +49,49 @@ export async function generateAll() {
     { path: 'src/generated/site.ts', contents: types },
     { path: 'src/generated/site-schema.ts', contents: schemaModule },
     { path: 'src/generated/templates.ts', contents: templatesModule },
+    { path: 'src/generated/site-validator.ts', contents: validatorModule(schema) },
     { path: 'src/generated/chart-keys.ts', contents: await chartKeysModule() },
     ...(await conformanceCharts()),
     { path: 'docs/values-contract.md', contents: valuesContractDoc() },
   ];
+}
+
+/** The options of the site validator: src/validate/validate-schema.ts reads the errors they produce. */
+export const AJV_OPTIONS = {
+  allErrors: true,
+  strict: true,
+  strictRequired: false,
+  strictTypes: false,
+  verbose: true,
+  coerceTypes: false,
+  useDefaults: false,
+  keywords: ['x-expected', 'markdownDescription'],
+};
+
+/**
+ * The site validator as code, compiled by ajv at build time (its standalone mode), so no run
+ * compiles the schema: that was a third of a one-site compile. `verbose` errors keep their
+ * `schema` and `parentSchema` (as literals in the code). ajv writes its runtime helpers as `require`
+ * calls even in ESM mode; they become imports of the same files.
+ */
+function validatorModule(schema) {
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: false } });
+  let code = standaloneCode.default(ajv, ajv.compile(schema));
+  const helpers = [];
+  code = code.replace(/const (\w+) = require\("ajv\/dist\/runtime\/(\w+)"\)\.default;/g, (_, name, file) => {
+    // Node hands a CommonJS module's exports to a default import, bundlers and vitest its `default`.
+    helpers.push(
+      `import ${name}Module from 'ajv/dist/runtime/${file}.js';\nconst ${name} = typeof ${name}Module === 'function' ? ${name}Module : ${name}Module.default;`,
+    );
+    return '';
+  });
+  if (/require\(/.test(code)) throw new Error('the standalone validator still requires a module');
+  code = code.replace(/^"use strict";/, '');
+  return (
+    `${BANNER} schema/site.schema.json (npm run gen:types).\n` +
+    `// The site validator, compiled by ajv (standalone code) with AJV_OPTIONS of scripts/generate.mjs.\n` +
+    `// @ts-nocheck\n/* eslint-disable */\n${helpers.join('\n')}\n${code}\n`
+  );
 }
 
 /**

@@ -1,29 +1,15 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { siteSchema } from '../generated/site-schema.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Site } from '../generated/site.js';
+import { validate as generatedValidator } from '../generated/site-validator.js';
 import { error, formatPath, type Diagnostic, type DiagnosticCode, type PathSegment } from '../report/diagnostic.js';
 import { childrenOf, resolveNode } from './schema-fields.js';
 import { suggest } from './suggest.js';
 
-let compiled: ValidateFunction<Site> | undefined;
-
-/** The one ajv instance, built on first use. The only code that sees ajv's error objects. */
-function validator(): ValidateFunction<Site> {
-  if (compiled === undefined) {
-    const ajv = new Ajv2020({
-      allErrors: true,
-      strict: true,
-      strictRequired: false,
-      strictTypes: false,
-      verbose: true,
-      coerceTypes: false,
-      useDefaults: false,
-      keywords: ['x-expected', 'markdownDescription'],
-    });
-    compiled = ajv.compile<Site>(siteSchema);
-  }
-  return compiled;
-}
+/**
+ * The site validator: ajv's code for schema/site.schema.json, generated at build time (npm run gen)
+ * with verbose errors. The only code that sees ajv's error objects.
+ */
+const validator = generatedValidator as ValidateFunction<Site>;
 
 /** Validates plain site data against schema/site.schema.json; returns coded diagnostics. */
 /** How a scalar was written in the site file (`1.10`, `yes`), when the caller knows: hints quote it as written. */
@@ -34,9 +20,8 @@ export function validateSchema(
   data: unknown,
   sourceOf: SourceOf = () => undefined,
 ): { site: Site | undefined; diagnostics: Diagnostic[] } {
-  const validate = validator();
-  if (validate(data)) return { site: data, diagnostics: [] };
-  return { site: undefined, diagnostics: convertErrors(file, data, validate.errors ?? [], sourceOf) };
+  if (validator(data)) return { site: data, diagnostics: [] };
+  return { site: undefined, diagnostics: convertErrors(file, data, validator.errors ?? [], sourceOf) };
 }
 
 /** ajv's errors as diagnostics (exported for the test of the fallback code). */
