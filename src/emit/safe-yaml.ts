@@ -1,4 +1,6 @@
 import { Document, isScalar, parse, Scalar, visit } from 'yaml';
+import { OUTSIDE, readEmittedYaml } from './read-back.js';
+import { resolvedByATag } from './yaml-tags.js';
 
 /** Characters that YAML 1.1 readers treat as line breaks, or that must be escaped. */
 const NEEDS_ESCAPE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
@@ -32,6 +34,11 @@ export type YamlValue = string | number | boolean | null | readonly YamlValue[] 
  * escaped. Key order is the object's own; callers build objects in a fixed order.
  */
 export function toSafeYaml(value: YamlValue): string {
+  return fastSafeYaml(value) ?? librarySafeYaml(value);
+}
+
+/** toSafeYaml by the YAML library: builds a document, marks the scalars to quote, prints it. */
+export function librarySafeYaml(value: YamlValue): string {
   const doc = new Document(value, { compat: 'yaml-1.1', aliasDuplicateObjects: false });
   visit(doc, {
     Scalar(_, node) {
@@ -63,6 +70,108 @@ export function toSafeYaml(value: YamlValue): string {
     .replace(/\uFEFF/g, '\\uFEFF');
 }
 
+/**
+ * The YAML library's plain-scalar checks, as its stringifier makes them (yaml/dist/stringify/
+ * stringifyString.js, plainString): a plain scalar may not start with an indicator, hold `: ` or
+ * ` #`, or end with a space or `:`; and a string any default tag of the core schema or its YAML 1.1
+ * compat schema would resolve (`true`, `yes`, `~`, `<<`) is quoted.
+ */
+const LIBRARY_NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+/** Printable ASCII: the strings whose rendering the fast path knows exactly. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** Printable ASCII with line breaks and tabs: what the fast path double-quotes. */
+const QUOTABLE_ASCII = /^[\x20-\x7e\n\r\t]*$/;
+/** Longer keys are written as explicit keys (`? key`) by the library. */
+const MAX_FAST_KEY = 1000;
+const rendered = new Map<string, string | null>();
+
+/**
+ * A string as the library writes it in block context, key or value, or null when the fast path
+ * does not know: a string `mustQuote` marks is double-quoted as JSON; others are plain unless the
+ * library's checks quote them.
+ */
+function renderString(s: string): string | null {
+  const known = rendered.get(s);
+  if (known !== undefined) return known;
+  let out: string | null;
+  if (s.length > MAX_FAST_KEY) out = null;
+  // Double-quoted as JSON (doubleQuotedAsJSON): the library escapes these line breaks and tabs as JSON does.
+  else if (mustQuote(s)) out = QUOTABLE_ASCII.test(s) ? JSON.stringify(s) : null;
+  else if (!PRINTABLE_ASCII.test(s)) out = null;
+  // The library quotes these itself, in double quotes unless the string holds `"` but no `'`.
+  else if (resolvedByATag(s) || LIBRARY_NOT_PLAIN.test(s)) out = s.includes('"') && !s.includes("'") ? null : JSON.stringify(s);
+  else out = s;
+  if (rendered.size >= 100_000) rendered.clear();
+  rendered.set(s, out);
+  return out;
+}
+
+class NotFast extends Error {}
+
+function scalarText(value: YamlValue): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || Object.is(value, -0)) throw new NotFast();
+    return String(value);
+  }
+  if (typeof value === 'string') {
+    const text = renderString(value);
+    if (text === null) throw new NotFast();
+    return text;
+  }
+  if (Array.isArray(value)) return value.length === 0 ? '[]' : undefined;
+  // Anything else that is not plain data (undefined, a function, a Date) is left to the library.
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) throw new NotFast();
+  return Object.keys(value).length === 0 ? '{}' : undefined;
+}
+
+/** Block collection lines: `lead` goes before the first line (`- ` of an enclosing item), `indent` before the others. */
+function writeBlock(value: YamlValue, indent: string, lead: string, out: string[]): void {
+  let first = true;
+  const prefix = (): string => {
+    const p = first ? lead : indent;
+    first = false;
+    return p;
+  };
+  if (Array.isArray(value)) {
+    for (const item of value as readonly YamlValue[]) {
+      const text = scalarText(item);
+      if (text !== undefined) out.push(`${prefix()}- ${text}`);
+      else writeBlock(item, `${indent}  `, `${prefix()}- `, out);
+    }
+    return;
+  }
+  for (const [key, item] of Object.entries(value as { readonly [k: string]: YamlValue })) {
+    const k = renderString(key);
+    if (k === null) throw new NotFast();
+    const text = scalarText(item);
+    if (text !== undefined) out.push(`${prefix()}${k}: ${text}`);
+    else {
+      out.push(`${prefix()}${k}:`);
+      writeBlock(item, `${indent}  `, `${indent}  `, out);
+    }
+  }
+}
+
+/**
+ * toSafeYaml without the library, for the documents it can write exactly as the library does
+ * (mappings and sequences of integers, booleans, null and printable ASCII strings); undefined for
+ * any other. test/unit/safe-yaml.test.ts holds it byte-equal to librarySafeYaml.
+ */
+export function fastSafeYaml(value: YamlValue): string | undefined {
+  try {
+    const text = scalarText(value);
+    if (text !== undefined) return typeof value === 'string' || text === '{}' || text === '[]' ? undefined : `${text}\n`;
+    const out: string[] = [];
+    writeBlock(value, '', '', out);
+    return `${out.join('\n')}\n`;
+  } catch (e) {
+    if (e instanceof NotFast) return undefined;
+    throw e;
+  }
+}
+
 /** Deep equality over YAML values (plain data only). */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -78,8 +187,19 @@ export function sameValue(a: unknown, b: unknown): boolean {
 /**
  * Reads emitted YAML back under YAML 1.2 and YAML 1.1 rules and compares it with what was
  * meant. A difference is a bug in the emitter: the caller must not write the file.
+ *
+ * The fast reader (read-back.ts) reads what toSafeYaml writes, resolving every plain scalar under
+ * both versions; text outside its subset, or that it reads as another value, is read again in full
+ * by the YAML library under each version, which also names the difference.
  */
 export function verifyYaml(text: string, intended: unknown): string | undefined {
+  const fast = readEmittedYaml(text);
+  if (fast !== OUTSIDE && sameValue(fast, intended)) return undefined;
+  return verifyYamlFully(text, intended);
+}
+
+/** The read-back by the YAML library: the whole text under YAML 1.2, then under YAML 1.1. */
+export function verifyYamlFully(text: string, intended: unknown): string | undefined {
   for (const version of ['1.2', '1.1'] as const) {
     let read: unknown;
     try {

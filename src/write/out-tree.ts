@@ -124,20 +124,14 @@ export async function writeSiteTree(
   const dirMode = options.reveal ? 0o700 : 0o755;
   try {
     await mkdir(staging, { mode: dirMode });
-    for (const f of files) {
-      const path = join(staging, ...f.path.split('/'));
-      await mkdir(dirname(path), { recursive: true, mode: dirMode });
-      const mode = options.reveal && f.secret ? 0o600 : 0o644;
-      const handle = await open(path, 'wx', mode);
-      try {
-        await handle.writeFile(f.contents, 'utf8');
-        await handle.chmod(mode); // the umask must not widen or narrow the mode
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
-    await syncDir(staging);
+    const folders = [...new Set(files.map((f) => dirname(join(staging, ...f.path.split('/')))))].sort(compareStrings);
+    for (const folder of folders) await mkdir(folder, { recursive: true, mode: dirMode });
+    // The files are written and synced together: the file system overlaps their syncs.
+    await Promise.all(
+      files.map((f) => writeNewFile(join(staging, ...f.path.split('/')), f.contents, options.reveal && f.secret ? 0o600 : 0o644)),
+    );
+    // Every folder of the staged tree is synced, so the names of the files in it are durable too.
+    await Promise.all([...new Set([staging, ...folders.flatMap((f) => ancestorsWithin(staging, f))])].map(syncDir));
     // Nothing but this run writes here (the out/ lock); prove the staged tree is exactly the site's.
     const staged = await listFiles(staging);
     const meant = files.map((f) => f.path).sort(compareStrings);
@@ -162,6 +156,28 @@ export async function writeSiteTree(
     await recoverOutDir(outDir, site);
     throw e;
   }
+}
+
+/** Creates a file that must not exist yet, with exactly `mode`, and syncs it. */
+async function writeNewFile(path: string, contents: string, mode: number): Promise<void> {
+  const handle = await open(path, 'wx', mode);
+  try {
+    await handle.writeFile(contents, 'utf8');
+    await handle.chmod(mode); // the umask must not widen or narrow the mode
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `folder` and its ancestors up to and including `root`. */
+function ancestorsWithin(root: string, folder: string): string[] {
+  const out: string[] = [];
+  for (let f = folder; f.startsWith(root); f = dirname(f)) {
+    out.push(f);
+    if (f === root) break;
+  }
+  return out;
 }
 
 async function syncDir(path: string): Promise<void> {

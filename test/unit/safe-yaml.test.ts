@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { sameValue, toSafeYaml, verifyYaml } from '../../src/emit/safe-yaml.js';
+import { fastSafeYaml, librarySafeYaml, sameValue, toSafeYaml, verifyYaml, type YamlValue } from '../../src/emit/safe-yaml.js';
+import { checkText } from '../helpers/site.js';
+import { FC_OPTIONS, freeText } from '../properties/arbitraries.js';
+import { emit } from '../properties/helpers.js';
 
 // Strings that some YAML reader takes for another type, or that break a plain scalar.
 const TRICKY = [
@@ -171,5 +176,68 @@ describe('verifyYaml', () => {
     expect(sameValue({ a: [1, { b: 'c' }] }, parse('a: [1, {b: c}]'))).toBe(true);
     expect(sameValue({ a: [1] }, { a: [1, 2] })).toBe(false);
     expect(sameValue({ a: 1 }, { a: 1, b: undefined })).toBe(false);
+  });
+});
+
+describe('fastSafeYaml', () => {
+  const word = fc.oneof(
+    freeText(20),
+    fc.stringMatching(/^[ -~]{0,12}$/),
+    fc.constantFrom(
+      ...TRICKY.filter((t) => t.length < 40),
+      'a',
+      'b-c',
+      'x y',
+      'http://h:1/p',
+      'a:b',
+      'a#b',
+      'true',
+      'Yes',
+      'NULL',
+      '<<',
+      "it's",
+      'say "hi"',
+      'a: "b"',
+      'x "y" ',
+      "a: 'b'",
+      '"',
+    ),
+  );
+  const { value } = fc.letrec<{ value: YamlValue }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      word,
+      fc.integer(),
+      fc.constantFrom(-0, 0.5, 1e21, 2 ** 53),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(word, tie('value'), { maxKeys: 4 }),
+    ),
+  }));
+
+  it('writes exactly what the YAML library writes, or leaves the document to it (property)', () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(value, (v) => {
+        const text = fastSafeYaml(v);
+        if (text === undefined) return;
+        fast++;
+        expect(text).toBe(librarySafeYaml(v));
+      }),
+      FC_OPTIONS,
+    );
+    expect(fast).toBeGreaterThan((FC_OPTIONS.numRuns ?? 100) / 4);
+  });
+
+  it('writes every file of the example sites itself', () => {
+    for (const name of ['alps', 'eiger', 'dev']) {
+      const checked = checkText(readFileSync(`sites/${name}.yaml`, 'utf8'), name);
+      for (const file of emit(checked.model!, false).filter((f) => f.path.endsWith('.yaml'))) {
+        const document = parse(file.contents) as YamlValue;
+        const body = file.contents.replace(/^(#.*\n)*/, '');
+        expect(fastSafeYaml(document), `${name}: ${file.path}`).toBe(body);
+      }
+    }
   });
 });
