@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The performance benchmark (`npm run bench`): measurements and targets live here, never in a timed
 // unit test. It generates N distinct valid sites from the examples in a temporary folder and runs
-// each case several times, interleaved with its baseline, through the built CLI (dist/bin.js).
+// each case several times, interleaved with its baseline, through the built CLI (the bundle package.json's bin names).
 //   node bench/bench.mjs [--sites 1000] [--runs 5] [--large]     (--large adds 10,000 sites)
 // Prints a table and writes bench/results.json.
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(root, 'dist/bin.js');
+const BIN = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin['chamicore-compile']);
 const AJV = join(root, 'node_modules/ajv-cli/dist/index.js');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);

@@ -1,6 +1,7 @@
-// The build stamp: a hash of everything `dist/` is built from, written next to the build. A test
-// run (test/global-setup.ts) rebuilds when the stamp does not match the sources, so no test spawns
-// a CLI older than the code it tests.
+// The build stamp: a hash of everything `dist/` and the bundle are built from, written by the build
+// (scripts/build.mjs) after both. A test run (test/global-setup.ts) rebuilds when the stamp does not
+// match the sources, so no test spawns a CLI older than the code it tests; test/build-stamp.test.ts
+// fails when the bundle the run tests is stale.
 //   node scripts/dist-stamp.mjs         write the stamp for the current sources
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(import.meta.dirname, '..');
 const STAMP = 'dist/.source-hash';
 
-/** The build's inputs, in a stable order: every file under src/ and the TypeScript configuration. */
+/** The build's inputs, in a stable order: every file under src/, the TypeScript and bundler configuration, the locked dependencies. */
 function inputs(root) {
-  const files = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+  const files = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs'].filter((f) => existsSync(join(root, f)));
   const walk = (dir) => {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const rel = join(dir, entry.name);

@@ -13,7 +13,7 @@ const KEY = TEST_KEY;
 const tree = readTree;
 
 beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error('dist/bin.js is missing: run npm run build (npm test does)');
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run npm run build (npm test does)`);
 });
 afterEach(removeTemps);
 

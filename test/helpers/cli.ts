@@ -1,11 +1,15 @@
-/** Running the built CLI (dist/bin.js, built by `npm test`) the way a user does, in temporary folders. */
+/** Running the built CLI (the bundle package.json's bin names, built by `npm test`) the way a user does, in temporary folders. */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const BIN = join(ROOT, 'dist/bin.js');
+/** What `chamicore-compile` runs once installed: package.json's bin. */
+export const BIN = join(
+  ROOT,
+  (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['chamicore-compile']!,
+);
 /** The fixed test site key: revealed outputs are the same on every run. */
 export const TEST_KEY = 'cli-test-site-key-0123456789-abcdefghij';
 /** What every real site needs to reveal: the key, alps' OIDC client secret, eiger's fromFile secret. */
