@@ -35,10 +35,11 @@ export interface CheckedRun {
 export async function checkSites(args: readonly string[], io: CliIo, keepModels = true): Promise<CheckedRun> {
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
+  const sources = readAhead(files, (path) => readSiteSource(path, io.cwd));
   // One site at a time: memory does not grow with the parsed documents of every site.
   for (const [i, path] of files.entries()) {
     io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
-    const c = checkSite(await readSiteSource(path, io.cwd));
+    const c = checkSite(await sources.next(i));
     sites.push({
       path,
       file: c.source.file,
@@ -50,6 +51,31 @@ export async function checkSites(args: readonly string[], io: CliIo, keepModels 
     });
   }
   return { sites, folders };
+}
+
+/** How many site files are read ahead of the one being checked: a few MiB at most (Limits.maxFileBytes each). */
+export const READ_AHEAD = 4;
+
+/**
+ * Reads items in order, up to READ_AHEAD ahead of the one asked for, so the disk works while the
+ * CPU checks. Item i's failure is thrown when item i is asked for, as a plain loop would.
+ */
+export function readAhead<T>(items: readonly string[], read: (item: string) => Promise<T>): { next: (i: number) => Promise<T> } {
+  const started = new Map<number, Promise<T>>();
+  let upTo = 0;
+  return {
+    next(i: number): Promise<T> {
+      for (; upTo < items.length && upTo <= i + READ_AHEAD; upTo++) {
+        const p = read(items[upTo]!);
+        // Awaited when asked for; a failure of an item never asked for (the run stopped) is not unhandled.
+        p.catch(() => undefined);
+        started.set(upTo, p);
+      }
+      const p = started.get(i)!;
+      started.delete(i);
+      return p;
+    },
+  };
 }
 
 /** Adds diagnostics found after checking (reveal inputs) and places them: the site is parsed again, which is rare. */

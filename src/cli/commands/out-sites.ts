@@ -5,8 +5,9 @@ import { listSiteFolders } from '../../write/out-tree.js';
 import { checkSite } from '../../compile.js';
 import { emitCheckedSite } from '../../emit-site.js';
 import { readSiteSource } from '../../load/read-sites.js';
+import type { SiteSource } from '../../load/site-source.js';
 import { UsageError } from '../../report/exit-codes.js';
-import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun, type SiteRun } from '../check-sites.js';
+import { anyBlocking, checkSites, readAhead, locatedOf, outShownOf, validityOf, type CheckedRun, type SiteRun } from '../check-sites.js';
 import { emitSites } from '../emit-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
@@ -16,9 +17,9 @@ import type { RunReport } from '../report.js';
 export interface OutRun {
   readonly run: CheckedRun;
   /**
-   * The files of the i-th site. Redacted runs render each site when it is asked for (checking it
-   * again), so a run holds one site's files at a time: memory does not grow with the number of
-   * sites. A --reveal run has rendered every site already (it must refuse a git-tracked path before
+   * The files of the i-th site, asked for in order. Redacted runs render each site when it is asked
+   * for (reading a few sites ahead and checking it again), so a run holds one site's files at a
+   * time: memory does not grow with the number of sites. A --reveal run has rendered every site already (it must refuse a git-tracked path before
    * writing anything).
    */
   readonly filesOf: (i: number) => Promise<OutputFile[]>;
@@ -51,15 +52,21 @@ export async function checkAndEmit(
     keptSites: [],
   });
   if (anyBlocking(run, opts.strict)) return refused();
-  if (!opts.reveal) return { run, filesOf: (i) => renderAgain(run.sites[i]!, io), outDir, outShown };
+  if (!opts.reveal) {
+    const sources = readAhead(
+      run.sites.map((s) => s.path),
+      (path) => readSiteSource(path, io.cwd),
+    );
+    return { run, filesOf: async (i) => renderAgain(run.sites[i]!, await sources.next(i)), outDir, outShown };
+  }
   const emitted = await emitSites(run, opts, outDir, outShown, io);
   if (anyBlocking(run, opts.strict)) return refused();
   return { run, filesOf: (i) => Promise.resolve(emitted[i]!), outDir, outShown };
 }
 
-/** A site of a valid redacted run, read, checked and rendered again; it must still be valid. */
-async function renderAgain(site: SiteRun, io: CliIo): Promise<OutputFile[]> {
-  const checked = checkSite(await readSiteSource(site.path, io.cwd));
+/** A site of a valid redacted run, read again (`source`), checked and rendered; it must still be valid. */
+function renderAgain(site: SiteRun, source: SiteSource): OutputFile[] {
+  const checked = checkSite(source);
   const files = checked.model === undefined ? undefined : emitCheckedSite(checked.model, site.file, false, undefined).files;
   if (files === undefined)
     throw new UsageError('site-changed', `${site.file}: the file changed during the run and is no longer valid; run again`);
