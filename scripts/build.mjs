@@ -3,7 +3,7 @@
 // per command that only that command loads), then the stamp records which sources it was built from.
 //   node scripts/build.mjs          (npm run build)
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -19,6 +19,8 @@ export async function buildAll(root = ROOT) {
     encoding: 'utf8',
   });
   if (tsc.status !== 0) throw new Error(`tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+  // Chunk names carry a hash: a chunk of an earlier build would stay beside the new ones.
+  rmSync(join(root, BUNDLE_DIR), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
     entryPoints: { 'chamicore-compile': 'src/bin.ts' },
@@ -35,6 +37,9 @@ export async function buildAll(root = ROOT) {
     external: ['chokidar', 'fsevents'],
     metafile: true,
     legalComments: 'none',
+    // Less text for V8 to parse at each start (about 30 ms of a one-site compile); names are kept.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
   });
   // Which sources each output holds and what it imports: test/startup.test.ts reads it.
