@@ -4,10 +4,11 @@
  * heap of 96 MiB, where holding every site's files (about 0.44 MiB each) ran out of memory.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { KEPT_MODELS } from '../src/cli/commands/out-sites.js';
 import { LOCK_NAME } from '../src/write/lock.js';
 import { BIN, removeTemps, ROOT, temp, TEST_LOCK } from './helpers/cli.js';
 
@@ -15,7 +16,7 @@ afterAll(removeTemps);
 
 const N = 600;
 
-function generate(folder: string): void {
+function generate(folder: string, n = N): void {
   mkdirSync(folder, { recursive: true });
   const examples = readdirSync(join(ROOT, 'sites'))
     .filter((f) => f.endsWith('.yaml'))
@@ -27,7 +28,7 @@ function generate(folder: string): void {
           kubernetes?: { ingress?: { host?: string } };
         },
     );
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     const site = structuredClone(examples[i % examples.length]!);
     const name = `site${String(i).padStart(3, '0')}`;
     site.site['name'] = name;
@@ -65,13 +66,10 @@ it(`compiles and checks ${N} sites in a 96 MiB heap, and reports every invalid o
   expect(readdirSync(dir)).not.toContain('out2');
 }, 600_000);
 
-it('stops with site-changed when a site file turns invalid between its check and its write; earlier sites are complete', async () => {
+/** Runs compile in-process on `dir`/sites, changing files from the lock hook: after every site was checked, before any is written. */
+async function compileChangingBetweenPhases(dir: string, change: () => void): Promise<{ code: number; stderr: string }> {
   const { run } = await import('../src/cli/run.js');
-  const dir = temp();
-  mkdirSync(join(dir, 'sites'));
-  for (const n of ['alps', 'eiger']) writeFileSync(join(dir, 'sites', `${n}.yaml`), readFileSync(join(ROOT, 'sites', `${n}.yaml`)));
-  // A stale lock left by a dead run: asking whether its owner is alive happens after every site was
-  // checked and before any is written; the site changes then.
+  // A stale lock left by a dead run: asking whether its owner is alive happens then.
   mkdirSync(join(dir, 'out'));
   writeFileSync(join(dir, 'out', LOCK_NAME), '999999999 deadbeef\n');
   let stderr = '';
@@ -83,14 +81,35 @@ it('stops with site-changed when a site file turns invalid between its check and
     lock: {
       ...TEST_LOCK,
       alive: () => {
-        writeFileSync(join(dir, 'sites/eiger.yaml'), 'site: {name: eiger}\n');
+        change();
         return false;
       },
     },
   });
+  return { code, stderr };
+}
+
+it(`stops with site-changed when a site beyond the first ${KEPT_MODELS} turns invalid between its check and its write; earlier sites are complete`, async () => {
+  const dir = temp();
+  generate(join(dir, 'sites'), KEPT_MODELS + 2);
+  const last = `site${String(KEPT_MODELS + 1).padStart(3, '0')}`;
+  const { code, stderr } = await compileChangingBetweenPhases(dir, () => {
+    writeFileSync(join(dir, 'sites', `${last}.yaml`), `site: {name: ${last}}\n`);
+  });
   expect(code).toBe(2);
   expect(stderr).toBe(
-    'chamicore-compile: error: site-changed: sites/eiger.yaml: the file changed during the run and is no longer valid; run again\n',
+    `chamicore-compile: error: site-changed: sites/${last}.yaml: the file changed during the run and is no longer valid; run again\n`,
   );
-  expect(readdirSync(join(dir, 'out')).filter((n) => !n.startsWith('.'))).toEqual(['alps']);
+  expect(readdirSync(join(dir, 'out')).filter((n) => !n.startsWith('.')).length).toBe(KEPT_MODELS + 1);
+});
+
+it(`renders the first ${KEPT_MODELS} sites from the models their check built, without reading them again`, async () => {
+  const dir = temp();
+  mkdirSync(join(dir, 'sites'));
+  for (const n of ['alps', 'eiger']) writeFileSync(join(dir, 'sites', `${n}.yaml`), readFileSync(join(ROOT, 'sites', `${n}.yaml`)));
+  const { code, stderr } = await compileChangingBetweenPhases(dir, () => {
+    rmSync(join(dir, 'sites'), { recursive: true });
+  });
+  expect([code, stderr]).toEqual([0, 'chamicore-compile: 2 sites: 2 written\n']);
+  expect(readdirSync(join(dir, 'out')).filter((n) => !n.startsWith('.'))).toEqual(['alps', 'eiger']);
 });

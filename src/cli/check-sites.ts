@@ -29,10 +29,11 @@ export interface CheckedRun {
 
 /**
  * Step one of every command: resolve the arguments, then read, check and locate one site at a time.
- * Without `keepModels` no model is kept (a model is about 50 KiB): memory then grows only with the
- * diagnostics, and the emit step checks each site again as it writes it.
+ * The models of the first `keepModels` sites are kept (a model is about 50 KiB); later sites keep
+ * only their diagnostics, so memory grows with the diagnostics alone, and the emit step checks
+ * those sites again as it writes them.
  */
-export async function checkSites(args: readonly string[], io: CliIo, keepModels = true): Promise<CheckedRun> {
+export async function checkSites(args: readonly string[], io: CliIo, keepModels = Infinity): Promise<CheckedRun> {
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
   const sources = readAhead(files, (path) => readSiteSource(path, io.cwd));
@@ -44,7 +45,7 @@ export async function checkSites(args: readonly string[], io: CliIo, keepModels 
       path,
       file: c.source.file,
       stem: c.source.stem,
-      model: keepModels ? c.model : undefined,
+      model: i < keepModels ? c.model : undefined,
       valid: c.model !== undefined,
       diagnostics: [...c.diagnostics],
       located: locateAll(c.diagnostics, c.parsed),

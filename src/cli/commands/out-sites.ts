@@ -6,6 +6,7 @@ import { checkSite } from '../../compile.js';
 import { emitCheckedSite } from '../../emit-site.js';
 import { readSiteSource } from '../../load/read-sites.js';
 import type { SiteSource } from '../../load/site-source.js';
+import type { SiteModel } from '../../model/site-model.js';
 import { UsageError } from '../../report/exit-codes.js';
 import { anyBlocking, checkSites, readAhead, locatedOf, outShownOf, validityOf, type CheckedRun, type SiteRun } from '../check-sites.js';
 import { emitSites } from '../emit-sites.js';
@@ -37,7 +38,7 @@ export async function checkAndEmit(
   opts: SiteOptions,
   io: CliIo,
 ): Promise<OutRun | RunReport> {
-  const run = await checkSites(args, io, opts.reveal);
+  const run = await checkSites(args, io, opts.reveal ? Infinity : KEPT_MODELS);
   // Without --out: the repository's out/, from any folder of it (an explicit --out is relative to the working directory).
   const outDir = opts.out !== undefined ? resolve(io.cwd, opts.out) : join((await findGitWorkTree(io.cwd)) ?? io.cwd, 'out');
   const outShown = outShownOf(outDir, io);
@@ -53,23 +54,40 @@ export async function checkAndEmit(
   });
   if (anyBlocking(run, opts.strict)) return refused();
   if (!opts.reveal) {
+    const kept = run.sites.filter((s) => s.model !== undefined).length;
     const sources = readAhead(
-      run.sites.map((s) => s.path),
+      run.sites.slice(kept).map((s) => s.path),
       (path) => readSiteSource(path, io.cwd),
     );
-    return { run, filesOf: async (i) => renderAgain(run.sites[i]!, await sources.next(i)), outDir, outShown };
+    const filesOf = async (i: number): Promise<OutputFile[]> => {
+      const site = run.sites[i]!;
+      return site.model !== undefined ? emitRedacted(site.model, site) : renderAgain(site, await sources.next(i - kept));
+    };
+    return { run, filesOf, outDir, outShown };
   }
   const emitted = await emitSites(run, opts, outDir, outShown, io);
   if (anyBlocking(run, opts.strict)) return refused();
   return { run, filesOf: (i) => Promise.resolve(emitted[i]!), outDir, outShown };
 }
 
+/**
+ * How many sites of a redacted run keep their model from the check (about 50 KiB each): a run of a
+ * few sites renders them without reading and checking them again; memory stays bounded.
+ */
+export const KEPT_MODELS = 16;
+
 /** A site of a valid redacted run, read again (`source`), checked and rendered; it must still be valid. */
 function renderAgain(site: SiteRun, source: SiteSource): OutputFile[] {
   const checked = checkSite(source);
-  const files = checked.model === undefined ? undefined : emitCheckedSite(checked.model, site.file, false, undefined).files;
-  if (files === undefined)
+  if (checked.model === undefined)
     throw new UsageError('site-changed', `${site.file}: the file changed during the run and is no longer valid; run again`);
+  return emitRedacted(checked.model, site);
+}
+
+function emitRedacted(model: SiteModel, site: SiteRun): OutputFile[] {
+  const files = emitCheckedSite(model, site.file, false, undefined).files;
+  // A valid redacted site always renders (only reveal inputs can be missing); a bug otherwise.
+  if (files === undefined) throw new Error(`${site.file}: a valid site rendered no files`);
   return files;
 }
 
