@@ -209,9 +209,12 @@ function startsEntry(text: string): boolean {
   }
 }
 
+const UNREAD = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
+
 /** The value of text toSafeYaml wrote (after its `#` header lines), or OUTSIDE. */
 export function readEmittedYaml(text: string): Value | typeof OUTSIDE {
-  if (!text.endsWith('\n')) return OUTSIDE;
+  // Control characters, and what YAML 1.1 readers take for line breaks (NEL, LS, PS), even in a comment.
+  if (!text.endsWith('\n') || UNREAD.test(text)) return OUTSIDE;
   const lines: Line[] = [];
   let body = false;
   for (const raw of text.slice(0, -1).split('\n')) {

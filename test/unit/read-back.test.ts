@@ -166,6 +166,9 @@ describe('readEmittedYaml', () => {
       'a: x',
       '- x\n  y\n',
       'a:\n',
+      '# x\u2028b: c\na: 1\n',
+      '# x\u0085\na: 1\n',
+      'a: 1\t\n',
     ]) {
       expect(readEmittedYaml(text), JSON.stringify(text)).toBe(OUTSIDE);
       expect(agrees(text)).toBe(true);
