@@ -209,7 +209,7 @@ function startsEntry(text: string): boolean {
   }
 }
 
-const UNREAD = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF]/;
+const UNREAD = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
 
 /** The value of text toSafeYaml wrote (after its `#` header lines), or OUTSIDE. */
 export function readEmittedYaml(text: string): Value | typeof OUTSIDE {

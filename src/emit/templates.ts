@@ -6,7 +6,7 @@ import { toSafeYaml, type YamlValue } from './safe-yaml.js';
 export const ENCODING_FILTERS = ['yaml', 'comment', 'envkey', 'envq'] as const;
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const COMMENT_SAFE = /^[^\u0000-\u001F\u007F-\u009F\u2028\u2029\uFEFF]*$/;
+const COMMENT_SAFE = /^[^\u0000-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]*$/;
 
 function mustBeString(filter: string, value: unknown): string {
   if (typeof value !== 'string') throw new Error(`${filter}: expected a string, got ${typeof value}`);

@@ -1,9 +1,10 @@
 /**
  * Characters that can forge or hide terminal output: C0 controls but tab and line feed (CR
  * rewrites a line, ESC starts a colour or cursor sequence), DEL, C1 controls (CSI), the Unicode
- * line and paragraph separators, and the bidirectional overrides and isolates.
+ * line and paragraph separators, the bidirectional overrides and isolates, and the noncharacters
+ * U+FFFE and U+FFFF (YAML readers refuse them, and the label of a site's folder goes into YAML comments).
  */
-const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFFFE\uFFFF]/g;
 
 /**
  * Text with every such character written `\uXXXX`: safe for a terminal and a CI log, and valid

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toCodeQuality } from '../../src/report/codequality.js';
 import type { LocatedDiagnostic } from '../../src/report/format.js';
 import { toJunit } from '../../src/report/junit.js';
+import { printable } from '../../src/report/printable.js';
 
 const diag = (over: Partial<LocatedDiagnostic> = {}): LocatedDiagnostic => ({
   file: 'sites/a.yaml',
@@ -63,5 +64,11 @@ describe('junit', () => {
     expect(xml).toContain('<failure type="invalid-site" message="1 error">');
     expect(xml).toContain('<system-out>sites/b.yaml:3:5: prod-replicas: warning: one replica\n</system-out>');
     expect(xml).toContain('name="sites/c.yaml" file="sites/c.yaml"/>');
+  });
+});
+
+describe('printable', () => {
+  it('escapes what forges terminal output, and the noncharacters YAML readers refuse (a site folder name goes into YAML comments)', () => {
+    expect(printable('a\u001b[31mb\u202ec\ufffed\uffffe\tf\ng')).toBe('a\\u001b[31mb\\u202ec\\ufffed\\uffffe\tf\ng');
   });
 });

@@ -79,6 +79,8 @@ const TRICKY = [
   'ps\u2029x',
   '\ufeffbom',
   'del\u007fx',
+  'nonchar\ufffex',
+  '\uffff',
   'c1\u0090x',
   'bell\u0007x',
   'é😀',
@@ -110,6 +112,12 @@ describe('toSafeYaml', () => {
     const text = toSafeYaml({ a: 'x\u2028y', b: 'x\u0085y', c: 'x\u2029y' });
     expect(text).toBe('a: "x\\Ly"\nb: "x\\Ny"\nc: "x\\Py"\n');
     expect(text).not.toMatch(/[\u0085\u2028\u2029]/);
+  });
+
+  it('escapes the noncharacters U+FFFE and U+FFFF, which go-yaml v2 refuses raw (a generated site found it)', () => {
+    const text = toSafeYaml({ a: 'x\ufffey', 'k\uffff': '\uffff' });
+    expect(text).toBe('a: "x\\uFFFEy"\n"k\\uFFFF": "\\uFFFF"\n');
+    expect(verifyYaml(text, { a: 'x\ufffey', 'k\uffff': '\uffff' })).toBeUndefined();
   });
 
   it('keeps numbers and booleans typed and writes no aliases', () => {
