@@ -14,8 +14,6 @@ export interface SiteRun {
   readonly stem: string;
   /** The model, when the run keeps models (see checkSites). */
   readonly model: SiteModel | undefined;
-  /** The site checked without an error. */
-  readonly valid: boolean;
   readonly diagnostics: Diagnostic[];
   located: LocatedDiagnostic[];
 }
@@ -46,7 +44,6 @@ export async function checkSites(args: readonly string[], io: CliIo, keepModels 
       file: c.source.file,
       stem: c.source.stem,
       model: i < keepModels ? c.model : undefined,
-      valid: c.model !== undefined,
       diagnostics: [...c.diagnostics],
       located: locateAll(c.diagnostics, c.parsed),
     });

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { resolvedByATag } from './yaml-tags.js';
+import { RAW_UNSAFE, resolvedByATag } from './yaml-tags.js';
 
 /**
  * A fast reader of the YAML that toSafeYaml writes, for the read-back of every emitted file.
@@ -59,10 +59,11 @@ function resolvePlain(text: string): Value | typeof OUTSIDE {
 /** Characters a plain scalar of the subset may not start with: YAML indicators, quotes, spaces. */
 const PLAIN_START = /^(?:[-?:,[\]{}#&*!|>'"%@`\s]|\.\.\.|<<$)/;
 /**
- * A plain scalar of the subset is one line of printable characters, with nothing that ends it early
- * (`: `, ` #`) and nothing that reads differently alone than after `key: ` (a document marker).
+ * A plain scalar of the subset has nothing that ends it early (`: `, ` #`) and nothing that reads
+ * differently alone than after `key: ` (a document marker). Unsafe characters are refused for the
+ * whole text before reading (UNREAD).
  */
-const PLAIN_BAD = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]|: | #|:$|\s$/;
+const PLAIN_BAD = /: | #|:$|\s$/;
 
 function plain(text: string): Value {
   if (text === '' || PLAIN_START.test(text) || PLAIN_BAD.test(text)) outside();
@@ -70,8 +71,8 @@ function plain(text: string): Value {
   return value === OUTSIDE ? outside() : value;
 }
 
-/** Raw characters a double-quoted scalar of the subset may hold: printable, no quote or backslash. */
-const QUOTED_RAW = /[^"\\\u0000-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]*/y;
+/** Raw characters of a double-quoted scalar up to its next quote or escape (the text holds no unsafe one: UNREAD). */
+const QUOTED_RAW = /[^"\\]*/y;
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '"': '"',
   '\\': '\\',
@@ -209,7 +210,8 @@ function startsEntry(text: string): boolean {
   }
 }
 
-const UNREAD = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
+/** What the subset never holds raw: tabs, carriage returns, lone surrogates and what no YAML reader may meet raw. */
+const UNREAD = new RegExp(`[\\t\\r\\uD800-\\uDFFF${RAW_UNSAFE}]`);
 
 /** The value of text toSafeYaml wrote (after its `#` header lines), or OUTSIDE. */
 export function readEmittedYaml(text: string): Value | typeof OUTSIDE {

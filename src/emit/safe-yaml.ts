@@ -1,12 +1,9 @@
 import { Document, isScalar, parse, Scalar, visit } from 'yaml';
 import { OUTSIDE, readEmittedYaml } from './read-back.js';
-import { resolvedByATag } from './yaml-tags.js';
+import { RAW_UNSAFE, resolvedByATag } from './yaml-tags.js';
 
-/**
- * Characters that YAML 1.1 readers treat as line breaks, or that must be escaped: go-yaml v2 refuses
- * C0 and C1 controls, DEL and the noncharacters U+FFFE and U+FFFF raw ("control characters are not allowed").
- */
-const NEEDS_ESCAPE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]/;
+/** A string holding any of these is double-quoted, with them escaped. */
+const NEEDS_ESCAPE = new RegExp(`[${RAW_UNSAFE}]`);
 /** A leading indicator is legal in some plain scalars, but readers disagree at the edges: quote. */
 const LEADING_INDICATOR = /^[-?:,[\]{}#&*!|>'"%@`]/;
 /**

@@ -1,12 +1,13 @@
 import nunjucks from 'nunjucks';
 import { templateSources } from '../generated/templates.js';
 import { toSafeYaml, type YamlValue } from './safe-yaml.js';
+import { RAW_UNSAFE } from './yaml-tags.js';
 
 /** The filters every template output must go through (a test rejects a bare `{{ x }}`). */
 export const ENCODING_FILTERS = ['yaml', 'comment', 'envkey', 'envq'] as const;
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const COMMENT_SAFE = /^[^\u0000-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF]*$/;
+const COMMENT_SAFE = new RegExp(`^[^\\t\\n\\r${RAW_UNSAFE}]*$`);
 
 function mustBeString(filter: string, value: unknown): string {
   if (typeof value !== 'string') throw new Error(`${filter}: expected a string, got ${typeof value}`);

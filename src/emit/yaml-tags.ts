@@ -1,5 +1,15 @@
 import { Document } from 'yaml';
 
+/**
+ * Characters no YAML reader may meet raw in emitted text, whatever the context: C0 controls but tab,
+ * line feed and carriage return; DEL and C1 controls (NEL, which YAML 1.1 reads as a line break,
+ * among them); the line and paragraph separators (line breaks for YAML 1.1); the byte-order mark; and
+ * the noncharacters U+FFFE and U+FFFF. go-yaml v2 and PyYAML refuse the controls and noncharacters
+ * ("control characters are not allowed"). A character class body: each user adds what its context
+ * also refuses (tab, line breaks).
+ */
+export const RAW_UNSAFE = '\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uFEFF\uFFFE\uFFFF';
+
 let resolvingTags: { readonly test?: RegExp }[] | undefined;
 
 /**

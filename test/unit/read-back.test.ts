@@ -194,6 +194,5 @@ describe('readEmittedYaml', () => {
 
   it('verifyYaml still names the reader that disagrees when the fast reader gives up', () => {
     expect(verifyYaml('a: yes\n', { a: 'yes' })).toBe('YAML 1.1 reader sees a different value');
-    expect(readFileSync('src/emit/safe-yaml.ts', 'utf8')).toContain('readEmittedYaml');
   });
 });

@@ -19,9 +19,9 @@ export interface OutRun {
   readonly run: CheckedRun;
   /**
    * The files of the i-th site, asked for in order. Redacted runs render each site when it is asked
-   * for (reading a few sites ahead and checking it again), so a run holds one site's files at a
-   * time: memory does not grow with the number of sites. A --reveal run has rendered every site already (it must refuse a git-tracked path before
-   * writing anything).
+   * for (beyond the first KEPT_MODELS, reading a few sites ahead and checking it again), so a run
+   * holds one site's files at a time: memory does not grow with the number of sites. A --reveal run
+   * has rendered every site already (it must refuse a git-tracked path before writing anything).
    */
   readonly filesOf: (i: number) => Promise<OutputFile[]>;
   readonly outDir: string;
