@@ -8,7 +8,9 @@
 # Environment (GitLab CI/CD variables scoped to the site's environment):
 #   CHAMICORE_SITE_KEY   masked variable: the site key for generated secrets
 #   KUBECONFIG           file variable: credentials for the site's cluster
-#   CSCS_REGISTRY_USER, CSCS_REGISTRY_PASSWORD   pull access to the chamicore charts
+#   CHAMICORE_CHARTS_DIR optional: a folder of unpacked third-party charts (postgresql, nats) at
+#                        their pins, for a runner that cannot reach their repositories; without
+#                        it they are pulled from the repositories the umbrella chart names
 #   SECRET_FILE_<NAME>   optional file variables: the site's fromFile secrets, NAME being the
 #                        file name upper-cased with - as _ (eiger-db-password → SECRET_FILE_EIGER_DB_PASSWORD)
 set -euo pipefail
@@ -35,17 +37,17 @@ const docs = f.readdirSync(process.argv[1]).map((n) => y.parse(f.readFileSync(p.
 console.log(process.argv[2] === "namespace" ? docs[0].metadata.namespace : docs.map((d) => d.metadata.name).join("\n"));'
 namespace="$(node -e "$read_secrets" "$secrets" namespace)"
 produced="$(node -e "$read_secrets" "$secrets" names)"
-kubectl create namespace "$namespace" --dry-run=client -o yaml | kubectl apply -f -
+# The namespace enforces Pod Security "restricted", which every pod of the release meets.
+kubectl create namespace "$namespace" --dry-run=client -o yaml |
+  kubectl label --local -f - -o yaml \
+    pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/enforce-version=latest \
+    pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted |
+  kubectl apply -f -
 kubectl apply --server-side -f "$secrets/"
-chart="$work/out/$site/helm"
-# The chamicore subcharts come from the CSCS OCI registry; https chart repositories must be added.
-if [ -n "${CSCS_REGISTRY_USER:-}" ]; then
-  printf '%s' "${CSCS_REGISTRY_PASSWORD:?}" | helm registry login registry.cscs.ch --username "$CSCS_REGISTRY_USER" --password-stdin
-fi
-for repo in $(sed -n 's/^    repository: \(https:.*\)$/\1/p' "$chart/Chart.yaml" | sort -u); do
-  helm repo add "repo-$(printf '%s' "$repo" | md5sum | cut -c1-8)" "$repo" --force-update
-done
-helm dependency build "$chart"
+# The umbrella chart from this checkout: the chamicore charts of charts/ at the versions the site
+# pins, no chart registry (scripts/assemble-chart.mjs).
+chart="$work/chart"
+node scripts/assemble-chart.mjs "$work/out/$site/helm" "$chart" ${CHAMICORE_CHARTS_DIR:+--charts-from "$CHAMICORE_CHARTS_DIR"}
 helm upgrade --install chamicore "$chart" --namespace "$namespace" --atomic --wait --timeout 15m
 # Only now that no pod reads them: Secrets of this site the compiler no longer produces.
 kubectl get secrets --namespace "$namespace" -o name \

@@ -180,6 +180,23 @@ describe('.gitlab-ci.yml', () => {
     }
   });
 
+  it('deploys and checks every site from the checkout, with no chart registry; publishes each new chart version', () => {
+    const deploy = readFileSync(join(ROOT, 'scripts/ci-deploy.sh'), 'utf8');
+    expect(deploy).toContain('node scripts/assemble-chart.mjs "$work/out/$site/helm" "$chart"');
+    expect(deploy).not.toMatch(/helm (dependency build|registry login)/);
+    expect(deploy).toContain('pod-security.kubernetes.io/enforce=restricted');
+    const helm = linesOf(pipeline['helm'] as Job).join('\n');
+    expect(helm).toContain('node scripts/assemble-chart.mjs "$chart" "assembled/$site"');
+    expect(helm).not.toMatch(/helm (dependency build|registry login)/);
+    const charts = pipeline['charts'] as Job;
+    expect(charts['rules']).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
+    const publish = linesOf(charts).join('\n');
+    expect(publish).toMatch(/helm show chart .*--version "\$version"[^\n]*\n\s+echo "\$name \$version: already published"\n\s+continue/);
+    expect(publish).toContain('helm package "$dir" --destination packages');
+    expect(publish).toContain('helm push "packages/$name-$version.tgz" oci://registry.cscs.ch/openchami/charts');
+    expect((pipeline['deploy'] as Job)['needs']).toContain('helm');
+  });
+
   it('diffs every merge request against its base and keeps the Markdown as an artifact', () => {
     const job = pipeline['diff'] as Job;
     expect(job['rules']).toEqual([{ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' }]);

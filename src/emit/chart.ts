@@ -1,15 +1,20 @@
+import { chartVersions } from '../generated/chart-versions.js';
 import type { YamlValue } from './safe-yaml.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
 
-/** `helm/Chart.yaml`: the site's umbrella chart, one pinned dependency per switchable subchart. */
+/**
+ * `helm/Chart.yaml`: the site's umbrella chart, one pinned dependency per switchable subchart. The
+ * chamicore charts are pinned at their own versions (charts/<name>/Chart.yaml, generated into
+ * src/generated/chart-versions.ts); `release.version` chooses the image tags.
+ */
 export const chartEmitter: Emitter = {
   kind: 'chart',
   applies: (model) => model.targets.helm,
   emit: ({ model }) => {
     const dependencies: YamlValue[] = model.services.map((s) => ({
       name: s.info.chart,
-      version: model.release.version,
+      version: serviceChartVersion(s.info.chart),
       repository: model.release.chartRepository,
       condition: `${s.info.chart}.enabled`,
     }));
@@ -44,3 +49,10 @@ export const chartEmitter: Emitter = {
     return [renderYamlFile('helm/Chart.yaml', headerLines(model), chart)];
   },
 };
+
+/** The version of a chamicore service chart in charts/; a chart the catalog names but charts/ lacks is a bug. */
+export function serviceChartVersion(chart: string): string {
+  const pin = Object.hasOwn(chartVersions, chart) ? chartVersions[chart] : undefined;
+  if (pin === undefined) throw new Error(`internal: charts/${chart} has no Chart.yaml version`);
+  return pin.version;
+}

@@ -1,5 +1,5 @@
 import { renderText } from '../model/text-values.js';
-import { thirdPartyValues } from '../model/chart-values.js';
+import { POSTGRESQL_CLIENT_LABEL, thirdPartyValues } from '../model/chart-values.js';
 import { secretKey, type ServiceModel, type SiteModel } from '../model/site-model.js';
 import { compareStrings } from '../report/diagnostic.js';
 import { headerLines } from './header.js';
@@ -46,6 +46,8 @@ function serviceValues(model: SiteModel, s: ServiceModel): YamlValue {
     resources: resourcesValue(s),
     podAnnotations: { [SECRETS_CHECKSUM_ANNOTATION]: s.secretsChecksum },
   };
+  // The bundled PostgreSQL's NetworkPolicy admits only pods with this label (Bitnami's `<fullname>-client`).
+  if (model.database.mode === 'bundled' && s.info.dbSchema !== undefined) v['podLabels'] = { [POSTGRESQL_CLIENT_LABEL]: 'true' };
   if (s.info.port !== undefined) v['service'] = { port: s.info.port };
   if (s.id === 'mcp') {
     // Keys confirmed by the chamicore docs (reference §2.9).

@@ -173,11 +173,11 @@ export const siteSchema: Record<string, unknown> = {
         "version": {
           "title": "release.version",
           "$ref": "#/$defs/semver",
-          "description": "Chamicore release version: pins every chamicore subchart and, as v<version>, the image tag.",
+          "description": "Chamicore release version: as v<version>, the image tag of every service. The chamicore charts are pinned at their own versions (charts/ of chamicore-compile).",
           "examples": [
             "1.4.2"
           ],
-          "markdownDescription": "Chamicore release version: pins every chamicore subchart and, as v<version>, the image tag.\n\nExample: `\"1.4.2\"`"
+          "markdownDescription": "Chamicore release version: as v<version>, the image tag of every service. The chamicore charts are pinned at their own versions (charts/ of chamicore-compile).\n\nExample: `\"1.4.2\"`"
         },
         "chartRepository": {
           "title": "release.chartRepository",

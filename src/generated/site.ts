@@ -169,7 +169,7 @@ export interface Site {
    */
   release: {
     /**
-     * Chamicore release version: pins every chamicore subchart and, as v<version>, the image tag.
+     * Chamicore release version: as v<version>, the image tag of every service. The chamicore charts are pinned at their own versions (charts/ of chamicore-compile).
      */
     version: string;
     /**

@@ -17,6 +17,32 @@ export function thirdPartyValues(model: SiteModel): { postgresql?: Record<string
   return out;
 }
 
+/**
+ * The pod label the bundled PostgreSQL admits (Bitnami's NetworkPolicy with allowExternal false
+ * admits pods labelled `<fullname>-client: "true"` of the release's namespace): the chamicore
+ * services with a database carry it, nothing else does.
+ */
+export const POSTGRESQL_CLIENT_LABEL = `${THIRD_PARTY.postgresql.host.helm}-client`;
+
+/**
+ * Pod Security "restricted" for the NATS pods, which the chart does not set: its server and
+ * config reloader run as a non-root user, without privilege escalation or capabilities, on a
+ * read-only root (the chart mounts an emptyDir for the pid file) with the RuntimeDefault seccomp
+ * profile. The alpine image has no fixed user; 1000 owns the JetStream volume through fsGroup.
+ */
+const NATS_POD_SECURITY: Record<string, ChartValue> = {
+  runAsNonRoot: true,
+  runAsUser: 1000,
+  runAsGroup: 1000,
+  fsGroup: 1000,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+const RESTRICTED_CONTAINER: Record<string, ChartValue> = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+};
+
 /** Sets `value` at a dotted path of a nested object, creating the maps on the way. */
 export function setPath(target: Record<string, ChartValue>, path: string, value: ChartValue): void {
   const keys = path.split('.');
@@ -64,7 +90,12 @@ function postgresqlValues(model: SiteModel): Record<string, ChartValue> | undefi
         userPasswordKey: secretKey(model, 'db', 'password').key,
       },
     },
-    primary: { persistence, extendedConfiguration: `max_connections = ${String(db.maxConnections)}\n` },
+    primary: {
+      persistence,
+      extendedConfiguration: `max_connections = ${String(db.maxConnections)}\n`,
+      // Only the chamicore services with a database reach 5432 (they carry POSTGRESQL_CLIENT_LABEL).
+      networkPolicy: { enabled: true, allowExternal: false },
+    },
   };
   if (Object.values(db.images).some((i) => !bitnamiAccepts(i))) own['global'] = { security: { allowInsecureImages: true } };
   return own;
@@ -99,5 +130,8 @@ function natsValues(model: SiteModel): Record<string, ChartValue> | undefined {
   const token = secretKey(model, 'nats', 'token');
   setPath(own, 'container.env', { NATS_TOKEN: { valueFrom: { secretKeyRef: { name: token.name, key: token.key } } } });
   setPath(own, 'natsBox.enabled', false);
+  setPath(own, 'podTemplate.merge.spec.securityContext', NATS_POD_SECURITY);
+  setPath(own, 'container.merge.securityContext', RESTRICTED_CONTAINER);
+  setPath(own, 'reloader.merge.securityContext', RESTRICTED_CONTAINER);
   return own;
 }

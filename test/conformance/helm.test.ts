@@ -1,12 +1,13 @@
 /**
  * Every compiled umbrella chart through the real Helm, with the real third-party subcharts of
  * ../shared/charts (Bitnami postgresql 16.7.27 with common 2.31.4, nats-io nats 1.3.7) and the
- * conformance charts of test/conformance/charts only for the chamicore-* charts: `helm lint
- * --strict`, `helm template --kube-version <site's>` (values.schema.json included), the rendered
- * objects through `kubeconform -strict`, and Bitnami's install-time check (NOTES.txt, which
- * `helm template` skips). The release must pull exactly the intended images, read every password
- * from a Secret the compiler writes by a key it has, name no two objects alike, and route the
- * Ingress to Services that exist.
+ * chamicore service charts of charts/, assembled as the deploy path does: `helm lint --strict`,
+ * `helm template --kube-version <site's>` (values.schema.json included), the rendered objects
+ * through `kubeconform -strict` and Kubernetes' Pod Security evaluator at "restricted", and
+ * Bitnami's install-time check (NOTES.txt, which `helm template` skips). The release must pull
+ * exactly the intended images, read every password from a Secret the compiler writes by a key it
+ * has, name no two objects alike, route the Ingress to Services that exist, admit exactly the
+ * callers of reference §5, and give every service its account, probes, budget and resources.
  */
 import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,9 +17,10 @@ import { renderText } from '../../src/model/text-values.js';
 import type { SiteModel } from '../../src/model/site-model.js';
 import { compileInto, HOSTILE_SITE, removeTemps, ROOT, temp } from '../helpers/cli.js';
 import { realSiteModel, siteModel, SITE_NAMES } from '../helpers/sites.js';
-import { kubeconform, runTool, toolPath } from '../helpers/tools.js';
+import { kubeconform, podSecurity, runTool, toolPath } from '../helpers/tools.js';
+import { assembleChart } from '../../scripts/assemble-chart.mjs';
 
-const CHARTS = join(ROOT, 'test/conformance/charts');
+const CHARTS = join(ROOT, 'charts');
 /** The real third-party charts: beside the project (read-only), or as `npm run tools` pulled them. */
 const REAL_CHARTS = existsSync(join(ROOT, '..', 'shared', 'charts'))
   ? join(ROOT, '..', 'shared', 'charts')
@@ -41,31 +43,17 @@ function makeWritable(dir: string): void {
 }
 
 /**
- * A copy of a compiled helm/ folder whose charts/ holds every dependency: the real postgresql and
- * nats charts at the pinned versions, and the conformance chart of each chamicore service.
- * Bitnami's NOTES.txt becomes a template of its own so `helm template` evaluates its checks.
+ * The compiled helm/ folder assembled as the deploy path does (scripts/assemble-chart.mjs): the
+ * chamicore charts of charts/ and the real postgresql and nats charts. Bitnami's NOTES.txt becomes
+ * a template of its own so `helm template` evaluates its checks.
  */
 function assemble(helmDir: string): string {
   const chart = join(temp('chamicore-helm-'), 'chart');
-  cpSync(helmDir, chart, { recursive: true });
-  const deps = (parse(readFileSync(join(chart, 'Chart.yaml'), 'utf8')) as { dependencies: Dependency[] }).dependencies;
-  for (const dep of deps) {
-    const target = join(chart, 'charts', dep.name);
-    const real = join(REAL_CHARTS, dep.name);
-    if (!dep.name.startsWith('chamicore-')) {
-      if (!existsSync(real)) throw new Error(`the real ${dep.name} chart is missing: expected it in ${REAL_CHARTS}`);
-      cpSync(real, target, { recursive: true });
-      makeWritable(target);
-      const version = (parse(readFileSync(join(target, 'Chart.yaml'), 'utf8')) as { version: string }).version;
-      expect(version, `${dep.name} pin`).toBe(dep.version);
-      if (existsSync(join(target, 'templates/NOTES.txt'))) exposeNotes(target);
-      continue;
-    }
-    cpSync(join(CHARTS, dep.name), target, { recursive: true });
-    const chartYaml = join(target, 'Chart.yaml');
-    const text = readFileSync(chartYaml, 'utf8');
-    expect(text).toMatch(/^version: 0\.0\.0$/m);
-    writeFileSync(chartYaml, text.replace(/^version: 0\.0\.0$/m, `version: ${JSON.stringify(dep.version)}`));
+  assembleChart({ siteChart: helmDir, into: chart, chartsFrom: [REAL_CHARTS], helm: toolPath('helm') });
+  for (const name of readdirSync(join(chart, 'charts'))) {
+    const target = join(chart, 'charts', name);
+    makeWritable(target);
+    if (existsSync(join(target, 'templates/NOTES.txt'))) exposeNotes(target);
   }
   return chart;
 }
@@ -224,6 +212,52 @@ function compiledSecrets(secretsDir: string): Map<string, string[]> {
   return out;
 }
 
+interface NetworkPolicySpec {
+  podSelector: { matchLabels: Record<string, string> };
+  policyTypes: string[];
+  ingress?: {
+    from?: { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: { matchLabels?: Record<string, string> } }[];
+  }[];
+}
+
+/**
+ * Who calls whom (reference §5, stated here on its own so the charts cannot grade themselves):
+ * every service validates tokens with auth's JWKS (discovery also reads device credentials), SMD
+ * is the hub that bss, cloud-init, kea-sync, discovery, power, the UI and MCP read, and the UI and
+ * MCP call the other APIs. The UI and MCP are called by people, through the ingress only.
+ */
+const REFERENCE_CALLERS: Readonly<Record<string, readonly string[]>> = {
+  auth: ['smd', 'bss', 'cloud-init', 'kea-sync', 'ui', 'discovery', 'power', 'mcp'].map((s) => `chamicore-${s}`),
+  smd: ['bss', 'cloud-init', 'kea-sync', 'ui', 'discovery', 'power', 'mcp'].map((s) => `chamicore-${s}`),
+  bss: ['chamicore-ui', 'chamicore-mcp'],
+  'cloud-init': ['chamicore-ui', 'chamicore-mcp'],
+  discovery: ['chamicore-ui', 'chamicore-mcp'],
+  power: ['chamicore-ui', 'chamicore-mcp'],
+  'kea-sync': [],
+  ui: [],
+  mcp: [],
+};
+
+/** The Chamicore services (of release `chamicore`) a policy's pod selectors admit. */
+function admittedCallers(policy: NetworkPolicySpec): string[] {
+  return (policy.ingress ?? [])
+    .flatMap((r) => r.from ?? [])
+    .filter((f) => f.namespaceSelector === undefined)
+    .map((f) => {
+      const labels = f.podSelector?.matchLabels ?? {};
+      expect(labels['app.kubernetes.io/instance'], 'a caller of this release only').toBe('chamicore');
+      return labels['app.kubernetes.io/name'] ?? '(any pod)';
+    });
+}
+
+/** A Kubernetes quantity in base units (cores, bytes). */
+function quantity(q: string): number {
+  const m = /^([0-9.]+)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(q);
+  if (m === null) throw new Error(`not a quantity: ${q}`);
+  const scale: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+  return Number(m[1]) * (m[2] === undefined ? 1 : scale[m[2]]!);
+}
+
 interface Case {
   name: string;
   model: SiteModel;
@@ -332,6 +366,120 @@ describe.each(cases)('helm: $name', ({ model, siteDir, siteFile }) => {
       expect(reads('StatefulSet', 'chamicore-nats').secrets.get('NATS_TOKEN')).toBe(`secret:${model.name}-nats/token`);
       const conf = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'chamicore-nats-config')?.data?.['nats.conf'] ?? '';
       expect(conf).toMatch(/"token": \$NATS_TOKEN/);
+    }
+  });
+
+  it('every workload passes Pod Security "restricted" (Kubernetes\' own evaluator)', () => {
+    const report = podSecurity(manifests);
+    expect(Object.keys(report).sort()).toEqual(
+      podSpecs(objects)
+        .map((p) => p.owner)
+        .sort(),
+    );
+    for (const [owner, violations] of Object.entries(report)) expect(violations, owner).toEqual([]);
+  });
+
+  it('each Chamicore service admits exactly the callers of reference §5, and every URL a service is given is admitted', () => {
+    const policies = new Map(
+      objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o.spec as unknown as NetworkPolicySpec]),
+    );
+    for (const s of model.services.filter((x) => x.enabled)) {
+      const policy = policies.get(s.info.chart);
+      expect(policy, `NetworkPolicy/${s.info.chart}`).toBeDefined();
+      expect(policy!.policyTypes).toEqual(['Ingress']);
+      expect(policy!.podSelector.matchLabels['app.kubernetes.io/name']).toBe(s.info.chart);
+      expect(admittedCallers(policy!).sort(), s.info.chart).toEqual([...(REFERENCE_CALLERS[s.id] ?? [])].sort());
+      const fromIngress = (policy!.ingress ?? []).flatMap((r) => r.from ?? []).filter((f) => f.namespaceSelector !== undefined);
+      expect(fromIngress.length, `${s.info.chart} ingress controller`).toBe(s.info.routes.length > 0 ? 1 : 0);
+      for (const peer of fromIngress) {
+        expect(Object.keys(peer.namespaceSelector!.matchLabels ?? {}).length).toBeGreaterThan(0);
+        expect(Object.keys(peer.podSelector?.matchLabels ?? {}).length).toBeGreaterThan(0);
+      }
+    }
+    // Every in-cluster call a service is configured to make is let through by the callee's policy.
+    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+      const pod = (d.spec as { template: { spec: PodSpec } }).template.spec;
+      for (const value of containerEnv(pod.containers[0]!).values()) {
+        for (const m of value.matchAll(/https?:\/\/(chamicore-[a-z-]+):[0-9]+/g)) {
+          const callee = policies.get(m[1]!);
+          if (callee === undefined) continue;
+          expect(admittedCallers(callee), `${d.metadata.name} → ${m[1]!}`).toContain(d.metadata.name);
+        }
+      }
+    }
+  });
+
+  it('the bundled PostgreSQL admits only the Chamicore services with a database', () => {
+    const pg = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'chamicore-postgresql');
+    if (model.database.mode !== 'bundled') {
+      expect(pg).toBeUndefined();
+      return;
+    }
+    const spec = pg!.spec as unknown as NetworkPolicySpec;
+    const peers = (spec.ingress ?? []).flatMap((r) => r.from ?? []);
+    expect(peers.length).toBeGreaterThan(0);
+    for (const p of peers) expect(p.namespaceSelector, 'no other namespace').toBeUndefined();
+    const admits = (labels: Record<string, string>): boolean =>
+      peers.some((p) => Object.entries(p.podSelector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
+    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+      const labels = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+      const service = model.services.find((s) => s.info.chart === d.metadata.name)!;
+      expect(admits(labels), d.metadata.name).toBe(service.info.dbSchema !== undefined);
+    }
+  });
+
+  it('a PodDisruptionBudget covers every service with 2 or more replicas, and only those', () => {
+    const pdbs = new Map(
+      objects
+        .filter((o) => o.kind === 'PodDisruptionBudget')
+        .map((o) => [o.metadata.name, o.spec as { maxUnavailable: number; selector: { matchLabels: Record<string, string> } }]),
+    );
+    for (const s of model.services.filter((x) => x.enabled)) {
+      const pdb = pdbs.get(s.info.chart);
+      if (s.replicas < 2) {
+        expect(pdb, s.info.chart).toBeUndefined();
+        continue;
+      }
+      expect(pdb?.maxUnavailable, s.info.chart).toBe(1);
+      expect(pdb?.selector.matchLabels['app.kubernetes.io/name']).toBe(s.info.chart);
+    }
+  });
+
+  it('every Chamicore pod runs as its own ServiceAccount, without a token, spread across nodes, with probes and bounded resources', () => {
+    const accounts = new Map(
+      objects
+        .filter((o) => o.kind === 'ServiceAccount')
+        .map((o) => [o.metadata.name, o as unknown as { automountServiceAccountToken?: boolean }]),
+    );
+    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+      const pod = (d.spec as { template: { spec: PodSpec & Record<string, unknown> } }).template.spec;
+      const name = d.metadata.name;
+      expect(pod['serviceAccountName'], name).toBe(name);
+      expect(pod['automountServiceAccountToken'], name).toBe(false);
+      expect(accounts.get(name)?.automountServiceAccountToken, name).toBe(false);
+      expect(pod['topologySpreadConstraints'], name).toEqual([
+        {
+          maxSkew: 1,
+          topologyKey: 'kubernetes.io/hostname',
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': 'chamicore' } },
+        },
+      ]);
+      const c = pod.containers[0]! as Container & Record<string, { httpGet?: { path: string; port: string } } | undefined>;
+      const service = model.services.find((s) => s.info.chart === name)!;
+      if (service.info.port === undefined) {
+        expect(c['readinessProbe'], name).toBeUndefined();
+      } else {
+        expect(c['startupProbe']?.httpGet, name).toEqual({ path: '/health', port: 'http' });
+        expect(c['readinessProbe']?.httpGet, name).toEqual({ path: '/readiness', port: 'http' });
+        expect(c['livenessProbe']?.httpGet, name).toEqual({ path: '/health', port: 'http' });
+      }
+      const r = (c as unknown as { resources: { requests: Record<string, string>; limits: Record<string, string> } }).resources;
+      for (const kind of ['cpu', 'memory', 'ephemeral-storage']) {
+        expect(r.requests[kind], `${name} requests.${kind}`).toBeDefined();
+        expect(r.limits[kind], `${name} limits.${kind}`).toBeDefined();
+        expect(quantity(r.requests[kind]!), `${name} ${kind}: request within limit`).toBeLessThanOrEqual(quantity(r.limits[kind]!));
+      }
     }
   });
 
@@ -456,20 +604,33 @@ describe('the real charts', () => {
     expect(r.stderr).toContain('architecture');
   });
 
-  it('the conformance charts stand in for every chamicore dependency, and the real charts for the rest', async () => {
+  it('every chamicore dependency is a chart of charts/ at its own version, and the real charts render the rest', () => {
     const deps = (parse(readFileSync(join(ROOT, 'out/alps/helm/Chart.yaml'), 'utf8')) as { dependencies: Dependency[] }).dependencies;
-    // @ts-expect-error: a plain ES module without type declarations
-    const m = (await import('../../scripts/values-contract.mjs')) as { contractCharts: () => { name: string; kind: string }[] };
-    const standIns = m.contractCharts().filter((c) => c.kind === 'service');
-    expect(standIns.map((c) => c.name).sort()).toEqual(
+    const own = readdirSync(CHARTS).filter((n) => n !== 'chamicore-common');
+    expect(
       deps
         .filter((d) => d.name.startsWith('chamicore-'))
         .map((d) => d.name)
         .sort(),
-    );
-    expect(readdirSync(CHARTS).sort()).toEqual(standIns.map((c) => c.name).sort());
+    ).toEqual(own.sort());
+    for (const d of deps.filter((x) => x.name.startsWith('chamicore-'))) {
+      const chart = parse(readFileSync(join(CHARTS, d.name, 'Chart.yaml'), 'utf8')) as { version: string };
+      expect(d.version, d.name).toBe(chart.version);
+    }
     for (const d of deps.filter((x) => !x.name.startsWith('chamicore-')))
       expect(statSync(join(REAL_CHARTS, d.name)).isDirectory()).toBe(true);
+    expect(existsSync(join(ROOT, 'test/conformance/charts'))).toBe(false);
+  });
+
+  it('assembling refuses a chart of charts/ at another version than the umbrella pins', () => {
+    const site = join(temp('chamicore-drift-'), 'helm');
+    cpSync(join(ROOT, 'out/alps/helm'), site, { recursive: true });
+    const file = join(site, 'Chart.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/(name: chamicore-smd\n\s+version: )"[^"]+"/, '$1"9.9.9"'));
+    expect(() => assembleChart({ siteChart: site, into: join(site, '..', 'out'), chartsFrom: [REAL_CHARTS] })).toThrow(
+      /chamicore-smd: the umbrella pins 9\.9\.9 but charts\/chamicore-smd is /,
+    );
+    expect(existsSync(join(site, '..', 'out'))).toBe(false);
   });
 
   it('reject values that break the contract (a number where a string is due)', () => {

@@ -4,8 +4,9 @@
  * with a message naming the tool and the command that installs it; it never skips.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import { ROOT } from './cli.js';
 
 interface Pins {
@@ -73,4 +74,20 @@ export function kubeconform(kubernetesVersion: string, paths: readonly string[],
   const r = runTool('kubeconform', args, input === undefined ? {} : { input });
   if (r.stdout.trim() === '') throw new Error(`kubeconform printed nothing (exit ${String(r.code)}): ${r.stderr}`);
   return JSON.parse(r.stdout) as KubeconformReport;
+}
+
+/**
+ * Kubernetes' own Pod Security evaluator (`readers pss`, k8s.io/pod-security-admission) at
+ * "restricted" on every workload of a manifest stream: `<Kind>/<name>` → its violations.
+ */
+export function podSecurity(manifests: string): Record<string, string[]> {
+  const file = join(mkdtempSync(join(tmpdir(), 'chamicore-pss-')), 'manifests.yaml');
+  writeFileSync(file, manifests);
+  try {
+    const r = runTool('readers', ['pss', file]);
+    if (r.code !== 0) throw new Error(`readers pss failed (${String(r.code)}): ${r.stderr}`);
+    return JSON.parse(r.stdout) as Record<string, string[]>;
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
 }

@@ -7,7 +7,7 @@ import { Defaults } from '../../src/model/defaults.js';
 import { siteSchema } from '../../src/generated/site-schema.js';
 
 describe('generated code', () => {
-  it('the schema annotations, src/generated/, the conformance charts and docs/values-contract.md are current (npm run gen)', async () => {
+  it('the schema annotations, src/generated/, the generated files of the service charts and docs/values-contract.md are current (npm run gen)', async () => {
     const files = (await generateAll()) as { path: string; contents: string }[];
     const paths = files.map((f) => f.path);
     expect(paths.slice(0, 4)).toEqual([
@@ -17,9 +17,10 @@ describe('generated code', () => {
       'src/generated/templates.ts',
     ]);
     expect(paths).toContain('docs/values-contract.md');
-    // Each of the 9 chamicore conformance charts: Chart.yaml, values.yaml, values.schema.json and two
-    // templates (postgresql and nats are the real charts of ../shared/charts).
-    expect(paths.filter((p) => p.startsWith('test/conformance/charts/')).length).toBe(9 * 5);
+    // Each of the 9 chamicore service charts: values.yaml, values.schema.json and five templates
+    // (Chart.yaml and the library chart are written by hand; postgresql and nats are the real charts).
+    expect(paths.filter((p) => p.startsWith('charts/chamicore-')).length).toBe(9 * 7);
+    expect(paths).toContain('src/generated/chart-versions.ts');
     for (const f of files) {
       const committed = readFileSync(new URL(`../../${f.path}`, import.meta.url), 'utf8');
       expect(committed, `${f.path} is stale: run npm run gen`).toBe(f.contents);

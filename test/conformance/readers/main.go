@@ -8,6 +8,8 @@
 //	readers compose ENV FILE    the project Docker Compose resolves from FILE with --env-file ENV
 //	                            (compose-go v2 cli/loader, what `docker compose config` runs), with
 //	                            no variable from the process environment
+//	readers pss FILE            Kubernetes' Pod Security evaluator at "restricted" on every workload
+//	                            of a manifest stream (pss.go)
 //
 // Exit 1 with the parser's message if a file does not parse; 2 for bad usage.
 package main
@@ -81,7 +83,14 @@ func readCompose(envFile, file string) {
 
 func main() {
 	if len(os.Args) < 3 {
-		fail(2, "usage: readers dotenv|yaml FILE... | readers compose ENV FILE")
+		fail(2, "usage: readers dotenv|yaml FILE... | readers compose ENV FILE | readers pss FILE")
+	}
+	if os.Args[1] == "pss" {
+		if len(os.Args) != 3 {
+			fail(2, "usage: readers pss FILE")
+		}
+		readPSS(os.Args[2])
+		return
 	}
 	if os.Args[1] == "compose" {
 		if len(os.Args) != 4 {
