@@ -107,6 +107,19 @@ const annotations = (description) => ({
 });
 /** A label selector that selects something: an empty one would admit every pod of every namespace. */
 const selector = (description) => closed(description, { matchLabels: labels('Labels the peer must carry (at least one).', 1) });
+/**
+ * Peers of another namespace, as a list: Helm replaces a list a site sets but merges maps, so a
+ * site's selector replaces the default one instead of adding its labels to it.
+ */
+const peers = (description) => ({
+  type: 'array',
+  minItems: 1,
+  description,
+  items: closed('A peer: pods with these labels in namespaces with these labels.', {
+    namespaceSelector: selector('Its namespace, such as `matchLabels: {kubernetes.io/metadata.name: ingress-nginx}`.'),
+    podSelector: selector('Its pods.'),
+  }),
+});
 const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 
@@ -245,13 +258,11 @@ function serviceSchema(chart) {
       },
       ingressController: closed('The ingress controller, for a service the Ingress routes to.', {
         enabled: bool('Whether it is admitted.'),
-        namespaceSelector: selector('Its namespace.'),
-        podSelector: selector('Its pods.'),
+        from: peers('Its pods (a list, so that yours replace the default ingress-nginx ones).'),
       }),
       monitoring: closed('A metrics scraper (Prometheus) in another namespace; `/metrics` is on the service port.', {
         enabled: bool('Whether it is admitted.'),
-        namespaceSelector: selector('Its namespace.'),
-        podSelector: selector('Its pods.'),
+        from: peers('Its pods (a list, so that yours replace the default ones).'),
       }),
     }),
     global: GLOBAL,
@@ -319,13 +330,21 @@ export function serviceDefaults(chart) {
       allowedCallers: chart.callers,
       ingressController: {
         enabled: chart.routed,
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+          },
+        ],
       },
       monitoring: {
         enabled: false,
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
-        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+        from: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+            podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+          },
+        ],
       },
     },
   };
@@ -398,10 +417,22 @@ function postgresqlSchema() {
           ['enabled', 'size'],
         ),
         extendedConfiguration: str('`max_connections = N`: the pool budget plus headroom, or `database.maxConnections`.'),
-        networkPolicy: closed('Only the chamicore services with a database reach it: they carry `chamicore-postgresql-client: "true"`.', {
-          enabled: { const: true, description: 'On.' },
-          allowExternal: { const: false, description: 'No pod without the client label.' },
-        }),
+        resources: closed(
+          'Sized for max_connections (128Mi + 2Mi per connection, rounded up to 64Mi) unless `database.resources` says otherwise; never a Bitnami preset.',
+          {
+            requests: resourceSet('Requests.'),
+            limits: resourceSet('Limits.'),
+          },
+        ),
+        ...SCHEDULING,
+        networkPolicy: closed(
+          'Only the chamicore services with a database reach it: they carry `chamicore-postgresql-client: "true"`.',
+          {
+            enabled: { const: true, description: 'On.' },
+            allowExternal: { const: false, description: 'No pod without the client label.' },
+          },
+          ['persistence', 'extendedConfiguration', 'resources', 'networkPolicy'],
+        ),
       }),
       global: closed(
         'Only when an image is not a `docker.io/bitnamilegacy` one (a mirror, or `database.image`): set here, it reaches this chart alone.',
@@ -411,6 +442,11 @@ function postgresqlSchema() {
     ['enabled', 'fullnameOverride', 'image', 'volumePermissions', 'metrics', 'auth', 'primary'],
   );
 }
+
+const NATS_RESOURCES = closed('Requests and limits (CPU, memory, ephemeral storage).', {
+  requests: resourceSet('Requests.'),
+  limits: resourceSet('Limits.'),
+});
 
 const RESTRICTED_CONTAINER = {
   type: 'object',
@@ -430,19 +466,24 @@ function natsSchema() {
         env: closed('Its environment.', {
           NATS_TOKEN: { type: 'object', description: 'The token, `valueFrom.secretKeyRef` of `<site>-nats`, key `token`.' },
         }),
-        merge: closed('Merged into the container.', { securityContext: RESTRICTED_CONTAINER }),
+        merge: closed('Merged into the container.', { securityContext: RESTRICTED_CONTAINER, resources: NATS_RESOURCES }),
       }),
       reloader: withImage('The config reloader.', {
-        merge: closed('Merged into the container.', { securityContext: RESTRICTED_CONTAINER }),
+        merge: closed('Merged into the container.', { securityContext: RESTRICTED_CONTAINER, resources: NATS_RESOURCES }),
       }),
       podTemplate: closed('The pod template.', {
         merge: closed('Merged into it.', {
-          spec: closed('The pod spec.', {
-            securityContext: {
-              type: 'object',
-              description: 'Pod Security "restricted": non-root (uid/gid 1000, fsGroup 1000), RuntimeDefault seccomp.',
+          spec: closed(
+            'The pod spec.',
+            {
+              securityContext: {
+                type: 'object',
+                description: 'Pod Security "restricted": non-root (uid/gid 65534, fsGroup 65534), RuntimeDefault seccomp.',
+              },
+              ...SCHEDULING,
             },
-          }),
+            ['securityContext'],
+          ),
         }),
       }),
       promExporter: withImage('The Prometheus exporter (off unless `events.nats.values` turns it on).'),

@@ -311,7 +311,7 @@ describe('--reveal never writes where git could track it', () => {
   const reveal = (w: string, out: string) =>
     cli(['--reveal', '--out', out, 'sites/alps'], {
       cwd: w,
-      env: { CHAMICORE_SITE_KEY: 'k'.repeat(40), ALPS_KEYCLOAK_CLIENT_SECRET: 's' },
+      env: { CHAMICORE_SITE_KEY: 'k'.repeat(40), ALPS_KEYCLOAK_CLIENT_SECRET: 's', ALPS_REGISTRY_TOKEN: 'registry-token-from-env' },
     });
 
   it('asks git about every path it writes: a negation that re-includes a site is seen', () => {
@@ -357,7 +357,7 @@ describe('names and text reach the terminal escaped', () => {
     cpSync(join(w, 'sites/dev.yaml'), join(w, folder, 'dev.yaml'));
     const r = cli([`${folder}/dev.yaml`, '--out', 'o'], { cwd: w });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (10 files)\n');
+    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (11 files)\n');
     expect(r.stderr).toBe('');
     expect(readFileSync(join(w, 'o/dev/helm/Chart.yaml'), 'utf8')).toContain('from a\\u000d\\u001b[31mb/dev.yaml.');
   });

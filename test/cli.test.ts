@@ -42,8 +42,8 @@ describe('chamicore-compile', () => {
 
   it('accepts a site as sites/alps, sites/alps.yaml or a folder', () => {
     const w = workspace();
-    expect(cli(['sites/alps'], { cwd: w }).stdout).toBe('sites/alps.yaml: wrote out/alps (9 files)\n');
-    expect(cli(['sites/alps.yaml'], { cwd: w }).stdout).toBe('sites/alps.yaml: unchanged out/alps (9 files)\n');
+    expect(cli(['sites/alps'], { cwd: w }).stdout).toBe('sites/alps.yaml: wrote out/alps (11 files)\n');
+    expect(cli(['sites/alps.yaml'], { cwd: w }).stdout).toBe('sites/alps.yaml: unchanged out/alps (11 files)\n');
     expect(cli(['sites'], { cwd: w }).code).toBe(0);
   });
 
@@ -100,7 +100,7 @@ describe('chamicore-compile', () => {
         code: 'schema-unknown-key',
         severity: 'error',
         path: 'services.smd.replica',
-        line: 30,
+        line: 39,
         column: 5,
       }),
     ]);
@@ -173,7 +173,11 @@ describe('chamicore-compile', () => {
 });
 
 describe('--reveal', () => {
-  const revealEnv = { CHAMICORE_SITE_KEY: KEY, ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env' };
+  const revealEnv = {
+    CHAMICORE_SITE_KEY: KEY,
+    ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env',
+    ALPS_REGISTRY_TOKEN: 'registry-token-from-env',
+  };
 
   it('writes real values, 0600 secret files, and never prints a secret', () => {
     const w = workspace();
@@ -183,7 +187,7 @@ describe('--reveal', () => {
     expect(r.code).toBe(0);
     const files = tree(join(out, 'alps'));
     const secretFiles = Object.keys(files).filter((f) => f.startsWith('secrets/'));
-    expect(secretFiles.length).toBe(6);
+    expect(secretFiles.length).toBe(7);
     for (const f of secretFiles) {
       expect((statSync(join(out, 'alps', f)).mode & 0o777).toString(8), f).toBe('600');
       expect(files[f]).not.toContain('REDACTED');
@@ -191,6 +195,18 @@ describe('--reveal', () => {
     expect((statSync(join(out, 'alps', 'helm/values.yaml')).mode & 0o777).toString(8)).toBe('644');
     expect((statSync(join(out, 'alps')).mode & 0o777).toString(8)).toBe('700');
     expect(files['secrets/alps-oidc.yaml']).toContain('kc-client-secret-from-env');
+    // The pull Secret: the docker config kubelet reads, with the robot account's token from the environment.
+    const pull = parse(files['secrets/alps-registry.yaml']!) as { type: string; stringData: Record<string, string> };
+    expect(pull.type).toBe('kubernetes.io/dockerconfigjson');
+    expect(JSON.parse(pull.stringData['.dockerconfigjson']!)).toEqual({
+      auths: {
+        'registry.cscs.ch': {
+          username: 'robot$chamicore-alps',
+          password: 'registry-token-from-env',
+          auth: Buffer.from('robot$chamicore-alps:registry-token-from-env').toString('base64'),
+        },
+      },
+    });
     // Every revealed value: in its Secret only, never in values, Chart or the terminal.
     const values = [...Object.entries(files)]
       .filter(([f]) => f.startsWith('secrets/'))
@@ -215,7 +231,7 @@ describe('--reveal', () => {
     writeFileSync(keyFile, `${KEY}\n`);
     const r = cli(['--reveal', '--site-key-file', keyFile, '--out', c, 'sites/alps'], {
       cwd: w,
-      env: { ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env' },
+      env: { ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env', ALPS_REGISTRY_TOKEN: 'registry-token-from-env' },
     });
     expect(r.code).toBe(0);
     expect(tree(c)).toEqual(tree(a));
@@ -323,7 +339,7 @@ describe('secret values no output can carry', () => {
     // A reveal input that cannot be used is exit 2, like a missing one.
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(
-      /^sites\/eiger\.yaml:68:15: secret-value-invalid: secret "db-password": eiger-db-password is not UTF-8 text$/m,
+      /^sites\/eiger\.yaml:86:15: secret-value-invalid: secret "db-password": eiger-db-password is not UTF-8 text$/m,
     );
     expect(existsSync(out)).toBe(false);
   });
@@ -396,12 +412,12 @@ describe('finding your way', () => {
     expect(existsSync(join(repo, 'out/alps/helm/Chart.yaml'))).toBe(true);
     expect(existsSync(join(repo, 'sites/out'))).toBe(false);
     const explicit = cli(['--out', 'out', 'alps.yaml'], { cwd: join(repo, 'sites') });
-    expect(explicit.stdout).toBe('alps.yaml: wrote out/alps (9 files)\n');
+    expect(explicit.stdout).toBe('alps.yaml: wrote out/alps (11 files)\n');
     expect(existsSync(join(repo, 'sites/out/alps/helm/Chart.yaml'))).toBe(true);
     // Outside a work tree: ./out, as before.
     const plain = workspace();
     expect(cli(['sites/alps'], { cwd: plain, env: { GIT_CEILING_DIRECTORIES: plain } }).stdout).toBe(
-      'sites/alps.yaml: wrote out/alps (9 files)\n',
+      'sites/alps.yaml: wrote out/alps (11 files)\n',
     );
   });
 });

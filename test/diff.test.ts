@@ -60,7 +60,7 @@ describe('diff of a merge request', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^4 sites against HEAD~1 \([0-9a-f]{12}\): 2 changed, 1 added, 1 removed; 3 warnings$/);
     const expected = [
-      'sites/alps.yaml: changed (25 changes, 2 warnings)',
+      'sites/alps.yaml: changed (28 changes, 2 warnings)',
       '  warning: service discovery disabled: it stops on the next deploy',
       '  warning: secret nats-token rotated 0 → 2: a new value on the next deploy; restarts auth, smd, bss, cloud-init, kea-sync, power, ui',
       '    ~ chamicore-smd.replicaCount: 3 → 4',
@@ -99,7 +99,7 @@ describe('diff of a merge request', () => {
     const md = r.stdout;
     expect(md.split('\n')[0]).toMatch(/^\*\*chamicore-compile diff\*\*: 4 sites against HEAD~1 \([0-9a-f]{12}\): 2 changed/);
     expect(md.match(/<details( open)?>/g)).toHaveLength(4);
-    expect(md).toContain('<details open>\n<summary>sites/alps.yaml: changed (25 changes, 2 warnings)</summary>\n\n```text\n');
+    expect(md).toContain('<details open>\n<summary>sites/alps.yaml: changed (28 changes, 2 warnings)</summary>\n\n```text\n');
     expect(md).toContain('  ~ chamicore-smd.replicaCount: 3 → 4\n');
   });
 
@@ -132,10 +132,12 @@ describe('diff of a merge request', () => {
       expect(r2.stdout.replace(/\([0-9a-f]{12}\)/, '(sha)')).toBe(
         [
           '1 site against HEAD (sha): 1 changed',
-          'alps.yaml: changed (2 changes)',
+          'alps.yaml: changed (4 changes)',
           '  helm/values.yaml:',
           '    ~ chamicore-smd.replicaCount: 4 → 5',
-          // The bundled database's max_connections follows the connection budget.
+          // The bundled database's max_connections follows the connection budget, and its memory with it.
+          '    ~ postgresql.primary.resources.requests.memory: "2816Mi" → "3008Mi"',
+          '    ~ postgresql.primary.resources.limits.memory: "2816Mi" → "3008Mi"',
           '    ~ postgresql.primary.extendedConfiguration: "max_connections = 1335\\n" → "max_connections = 1435\\n"',
           '',
         ].join('\n'),
@@ -154,7 +156,7 @@ describe('diff failures', () => {
     edit(join(repo, 'sites/alps.yaml'), /( {2}smd:\n {4}replicas: )"three"/, '$14');
     const r = cli(['diff', '--base', 'HEAD', 'sites/alps.yaml'], { cwd: repo });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^HEAD:sites\/alps\.yaml:34:15: schema-type: /m);
+    expect(r.stderr).toMatch(/^HEAD:sites\/alps\.yaml:42:15: schema-type: /m);
     expect(r.stdout).toContain('sites/alps.yaml: invalid (see the errors)');
   });
 

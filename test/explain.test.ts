@@ -18,10 +18,12 @@ describe('explain a key', () => {
         '  Number of replicas. Default 1; production sites should run at least 2.',
         '  type: integer, 0–100',
         '  default: 1 (schema/site.schema.json)',
-        '  value: 3, set at sites/alps.yaml:34:15',
+        '  value: 3, set at sites/alps.yaml:42:15',
         'feeds:',
         '  helm/values.yaml: chamicore-smd.replicaCount = 3',
-        // More replicas open more connections: the bundled database's limit follows.
+        // More replicas open more connections: the bundled database's limit, and its memory, follow.
+        '  helm/values.yaml: postgresql.primary.resources.requests.memory = "2752Mi"',
+        '  helm/values.yaml: postgresql.primary.resources.limits.memory = "2752Mi"',
         '  helm/values.yaml: postgresql.primary.extendedConfiguration = "max_connections = 1310\\n"',
         '',
       ].join('\n'),
@@ -45,7 +47,7 @@ describe('explain a key', () => {
   it('a secret rotation feeds the Secret keys that read it; the compose .env of a development site', () => {
     const rotation = cli(['explain', 'sites/alps', 'secrets.db-admin-password.rotation']);
     expect(rotation.stdout).toContain('secrets.db-admin-password.rotation (secrets.<name>.rotation)\n');
-    expect(rotation.stdout).toContain('  value: 1, set at sites/alps.yaml:100:15\n');
+    expect(rotation.stdout).toContain('  value: 1, set at sites/alps.yaml:111:15\n');
     expect(rotation.stdout).toContain('  Secret alps-db: postgres-password\n');
     const dev = cli(['explain', 'sites/dev', 'services.smd.logLevel']);
     expect(dev.stdout).toContain('  compose/.env: CHAMICORE_SMD_LOG_LEVEL = ');
@@ -69,7 +71,7 @@ describe('explain a key', () => {
     const r = cli(['explain', 'sites/alps', 'services.bss.databse.maxOpenConns']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'chamicore-compile: error: path-unknown: services.bss.databse.maxOpenConns: no key "databse" under services.bss (did you mean database?); keys there: enabled, replicas, resources, logLevel, metrics, traces, image, env, database, sync, bootscriptDebug\n',
+      'chamicore-compile: error: path-unknown: services.bss.databse.maxOpenConns: no key "databse" under services.bss (did you mean database?); keys there: enabled, replicas, resources, logLevel, metrics, traces, image, env, scheduling, database, sync, bootscriptDebug\n',
     );
     expect(cli(['explain', 'sites/alps', 'servics']).stderr).toContain(
       'no key "servics" at the top of a site file (did you mean services?)',
@@ -95,7 +97,7 @@ describe('explain a generated value', () => {
         'comes from:',
         '  services.smd.enabled = true (not set: the default)',
         '  services.smd.logLevel (not set: derived by the compiler, as its description says)',
-        '  observability.logLevel = "info" (set at sites/alps.yaml:90:13)',
+        '  observability.logLevel = "info" (set at sites/alps.yaml:98:13)',
         '',
       ].join('\n'),
     );
@@ -105,7 +107,7 @@ describe('explain a generated value', () => {
     const file = cli(['explain', 'sites/alps', 'nope.yaml:a.b']);
     expect(file.code).toBe(2);
     expect(file.stderr).toContain(
-      'nope.yaml: no such output of site alps; its outputs: helm/Chart.yaml, helm/templates/ingress.yaml, helm/values.yaml',
+      'nope.yaml: no such output of site alps; its outputs: helm/Chart.yaml, helm/templates/ingress.yaml, helm/templates/networkpolicy-nats.yaml, helm/values.yaml',
     );
     const value = cli(['explain', 'sites/alps', 'values.yaml:chamicore-smd.replicaCont']);
     expect(value.code).toBe(2);
@@ -146,7 +148,7 @@ describe('explain failures', () => {
     const doc = JSON.parse(r.stdout) as { command: string; value: string; origin: unknown; feeds: unknown[] };
     expect(doc.command).toBe('explain');
     expect(doc.value).toBe('3');
-    expect(doc.origin).toEqual({ kind: 'set', line: 34, column: 15 });
+    expect(doc.origin).toEqual({ kind: 'set', line: 42, column: 15 });
     expect(doc.feeds).toContainEqual({ file: 'helm/values.yaml', path: 'chamicore-smd.replicaCount', value: '3' });
   });
 });

@@ -127,7 +127,10 @@ describe('error paths never print a secret', () => {
 
   it('a missing site key', () => {
     const w = workspace();
-    const r = cli(['--reveal', '--out', join(temp(), 'o'), 'sites/alps'], { cwd: w, env: { ALPS_KEYCLOAK_CLIENT_SECRET: fromEnv } });
+    const r = cli(['--reveal', '--out', join(temp(), 'o'), 'sites/alps'], {
+      cwd: w,
+      env: { ALPS_KEYCLOAK_CLIENT_SECRET: fromEnv, ALPS_REGISTRY_TOKEN: 'registry-token-from-env' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('secret-key-missing');
     expectNoLeak(r);

@@ -1,4 +1,4 @@
-import { chartVersions } from '../generated/chart-versions.js';
+import { serviceChart } from '../model/catalog.js';
 import type { YamlValue } from './safe-yaml.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
@@ -6,7 +6,7 @@ import { renderYamlFile, type Emitter } from './output.js';
 /**
  * `helm/Chart.yaml`: the site's umbrella chart, one pinned dependency per switchable subchart. The
  * chamicore charts are pinned at their own versions (charts/<name>/Chart.yaml, generated into
- * src/generated/chart-versions.ts); `release.version` chooses the image tags.
+ * src/generated/service-charts.ts); `release.version` chooses the image tags.
  */
 export const chartEmitter: Emitter = {
   kind: 'chart',
@@ -14,7 +14,7 @@ export const chartEmitter: Emitter = {
   emit: ({ model }) => {
     const dependencies: YamlValue[] = model.services.map((s) => ({
       name: s.info.chart,
-      version: serviceChartVersion(s.info.chart),
+      version: serviceChart(s.info.chart).version,
       repository: model.release.chartRepository,
       condition: `${s.info.chart}.enabled`,
     }));
@@ -49,10 +49,3 @@ export const chartEmitter: Emitter = {
     return [renderYamlFile('helm/Chart.yaml', headerLines(model), chart)];
   },
 };
-
-/** The version of a chamicore service chart in charts/; a chart the catalog names but charts/ lacks is a bug. */
-export function serviceChartVersion(chart: string): string {
-  const pin = Object.hasOwn(chartVersions, chart) ? chartVersions[chart] : undefined;
-  if (pin === undefined) throw new Error(`internal: charts/${chart} has no Chart.yaml version`);
-  return pin.version;
-}

@@ -1,5 +1,6 @@
 import { chartEmitter } from './chart.js';
 import { ingressEmitter } from './ingress.js';
+import { natsNetworkPolicyEmitter } from './nats-network-policy.js';
 import { composeEnvEmitter } from './compose-env.js';
 import { composeFileEmitter } from './compose-file.js';
 import type { EmitInput, Emitter, OutputFile } from './output.js';
@@ -15,6 +16,7 @@ export const EMITTERS = {
   chart: chartEmitter,
   values: valuesEmitter,
   ingress: ingressEmitter,
+  'nats-network-policy': natsNetworkPolicyEmitter,
   secrets: secretsEmitter,
   'compose-env': composeEnvEmitter,
   'compose-file': composeFileEmitter,

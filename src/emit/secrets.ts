@@ -52,7 +52,7 @@ export const secretsEmitter: Emitter = {
             'app.kubernetes.io/managed-by': 'chamicore-compile',
           },
         },
-        type: 'Opaque',
+        type: group.type,
         stringData: data,
       };
       const note = redacted

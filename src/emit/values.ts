@@ -1,6 +1,6 @@
 import { renderText } from '../model/text-values.js';
-import { POSTGRESQL_CLIENT_LABEL, thirdPartyValues } from '../model/chart-values.js';
-import { secretKey, type ServiceModel, type SiteModel } from '../model/site-model.js';
+import { POSTGRESQL_CLIENT_LABEL, resourcesValue, schedulingValues, thirdPartyValues } from '../model/chart-values.js';
+import { secretKey, type PeerModel, type ServiceModel, type SiteModel } from '../model/site-model.js';
 import { compareStrings } from '../report/diagnostic.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
@@ -43,12 +43,16 @@ function serviceValues(model: SiteModel, s: ServiceModel): YamlValue {
     fullnameOverride: s.info.chart,
     replicaCount: s.replicas,
     image: { ...s.image },
-    resources: resourcesValue(s),
+    resources: resourcesValue(s.resources),
+    ...schedulingValues(s.scheduling),
     podAnnotations: { [SECRETS_CHECKSUM_ANNOTATION]: s.secretsChecksum },
   };
   // The bundled PostgreSQL's NetworkPolicy admits only pods with this label (Bitnami's `<fullname>-client`).
   if (model.database.mode === 'bundled' && s.info.dbSchema !== undefined) v['podLabels'] = { [POSTGRESQL_CLIENT_LABEL]: 'true' };
-  if (s.info.port !== undefined) v['service'] = { port: s.info.port };
+  if (s.info.port !== undefined) {
+    v['service'] = { port: s.info.port };
+    v['networkPolicy'] = networkPolicyValues(model, s);
+  }
   if (s.id === 'mcp') {
     // Keys confirmed by the chamicore docs (reference §2.9).
     v['transport'] = 'http';
@@ -69,17 +73,21 @@ function serviceValues(model: SiteModel, s: ServiceModel): YamlValue {
   return v;
 }
 
-function resourcesValue(s: ServiceModel): YamlValue {
-  const r: Record<string, YamlValue> = {};
-  for (const kind of ['requests', 'limits'] as const) {
-    const set = s.resources[kind];
-    if (set === undefined) continue;
-    const out: Record<string, YamlValue> = {};
-    if (set.cpu !== undefined) out['cpu'] = set.cpu;
-    if (set.memory !== undefined) out['memory'] = set.memory;
-    r[kind] = out;
-  }
-  return r;
+/**
+ * Who outside the release reaches a service's port: the site's ingress controller when the Ingress
+ * routes to the service, and the site's metrics scraper when it names one. Peers are lists, which
+ * Helm replaces, so the chart's ingress-nginx default never adds its labels to the site's.
+ */
+function networkPolicyValues(model: SiteModel, s: ServiceModel): YamlValue {
+  const peer = (p: PeerModel): YamlValue => ({
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
+    podSelector: { matchLabels: { ...p.podLabels } },
+  });
+  const ingress = model.ingress?.enabled === true && s.info.routes.length > 0 ? model.ingress.controller : undefined;
+  return {
+    ingressController: ingress === undefined ? { enabled: false } : { enabled: true, from: [peer(ingress)] },
+    monitoring: model.monitoring === undefined ? { enabled: false } : { enabled: true, from: [peer(model.monitoring)] },
+  };
 }
 
 /**

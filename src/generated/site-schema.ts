@@ -103,6 +103,60 @@ export const siteSchema: Record<string, unknown> = {
           },
           "markdownDescription": "Existing Secrets used to pull images from the registry."
         },
+        "registryCredentials": {
+          "title": "kubernetes.registryCredentials",
+          "description": "Credentials for the registries the release pulls from (the Chamicore registry, a mirror). chamicore-compile writes them into the kubernetes.io/dockerconfigjson Secret <site>-registry, which every pod of the release pulls with, beside imagePullSecrets. Each password is an entry of secrets, read from the environment or a file (a robot account's token); it is never generated.",
+          "type": "array",
+          "minItems": 1,
+          "maxItems": 10,
+          "items": {
+            "title": "kubernetes.registryCredentials[]",
+            "description": "A registry login.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "registry",
+              "username",
+              "passwordSecret"
+            ],
+            "properties": {
+              "registry": {
+                "title": "kubernetes.registryCredentials[].registry",
+                "$ref": "#/$defs/registry",
+                "description": "The registry, as images name it: a host with an optional port and path, such as registry.cscs.ch.",
+                "examples": [
+                  "registry.cscs.ch"
+                ],
+                "markdownDescription": "The registry, as images name it: a host with an optional port and path, such as registry.cscs.ch.\n\nExample: `\"registry.cscs.ch\"`"
+              },
+              "username": {
+                "title": "kubernetes.registryCredentials[].username",
+                "description": "User name (a robot account, such as robot$chamicore-alps). No ':' or white space: the registry splits user and password at the first ':'.",
+                "type": "string",
+                "pattern": "^[\\x21-\\x39\\x3b-\\x7e]+$",
+                "maxLength": 255,
+                "x-expected": "a user name without ':' or white space",
+                "examples": [
+                  "robot$chamicore-alps"
+                ],
+                "markdownDescription": "User name (a robot account, such as robot$chamicore-alps). No ':' or white space: the registry splits user and password at the first ':'.\n\nExample: `\"robot$chamicore-alps\"`"
+              },
+              "passwordSecret": {
+                "title": "kubernetes.registryCredentials[].passwordSecret",
+                "description": "Name of the entry in secrets that holds the password or token (fromEnv or fromFile).",
+                "type": "string",
+                "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+                "maxLength": 63,
+                "examples": [
+                  "registry-password"
+                ],
+                "markdownDescription": "Name of the entry in secrets that holds the password or token (fromEnv or fromFile).\n\nExample: `\"registry-password\"`"
+              }
+            },
+            "markdownDescription": "A registry login."
+          },
+          "markdownDescription": "Credentials for the registries the release pulls from (the Chamicore registry, a mirror). chamicore-compile writes them into the kubernetes.io/dockerconfigjson Secret <site>-registry, which every pod of the release pulls with, beside imagePullSecrets. Each password is an entry of secrets, read from the environment or a file (a robot account's token); it is never generated."
+        },
         "ingress": {
           "title": "kubernetes.ingress",
           "description": "The HTTP(S) entry point in front of every service.",
@@ -154,9 +208,75 @@ export const siteSchema: Record<string, unknown> = {
                 }
               },
               "markdownDescription": "TLS for the ingress host: a cert-manager issuer or an existing Secret. Omit for plain HTTP."
+            },
+            "controller": {
+              "title": "kubernetes.ingress.controller",
+              "description": "The ingress controller's pods: the only peers outside the release each routed service's NetworkPolicy admits to its port. Default: ingress-nginx (namespace ingress-nginx, pods app.kubernetes.io/name: ingress-nginx).",
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "namespace": {
+                  "title": "kubernetes.ingress.controller.namespace",
+                  "$ref": "#/$defs/dnsLabel",
+                  "description": "Namespace of the ingress controller. Default ingress-nginx.",
+                  "default": "ingress-nginx",
+                  "markdownDescription": "Namespace of the ingress controller. Default ingress-nginx.\n\nDefault: `\"ingress-nginx\"`"
+                },
+                "podLabels": {
+                  "title": "kubernetes.ingress.controller.podLabels",
+                  "$ref": "#/$defs/labelMap",
+                  "minProperties": 1,
+                  "description": "Labels of the ingress controller's pods. Default app.kubernetes.io/name: ingress-nginx.",
+                  "default": {
+                    "app.kubernetes.io/name": "ingress-nginx"
+                  },
+                  "markdownDescription": "Labels of the ingress controller's pods. Default app.kubernetes.io/name: ingress-nginx.\n\nDefault: `{\"app.kubernetes.io/name\":\"ingress-nginx\"}`"
+                }
+              },
+              "markdownDescription": "The ingress controller's pods: the only peers outside the release each routed service's NetworkPolicy admits to its port. Default: ingress-nginx (namespace ingress-nginx, pods app.kubernetes.io/name: ingress-nginx)."
             }
           },
           "markdownDescription": "The HTTP(S) entry point in front of every service."
+        },
+        "monitoring": {
+          "title": "kubernetes.monitoring",
+          "description": "The metrics scraper (Prometheus) that reads every service's /metrics, on the service port: the NetworkPolicies admit its pods. Omitted: no scraper is admitted.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "namespace",
+            "podLabels"
+          ],
+          "properties": {
+            "namespace": {
+              "title": "kubernetes.monitoring.namespace",
+              "$ref": "#/$defs/dnsLabel",
+              "description": "Namespace of the scraper.",
+              "examples": [
+                "monitoring"
+              ],
+              "markdownDescription": "Namespace of the scraper.\n\nExample: `\"monitoring\"`"
+            },
+            "podLabels": {
+              "title": "kubernetes.monitoring.podLabels",
+              "$ref": "#/$defs/labelMap",
+              "minProperties": 1,
+              "description": "Labels of the scraper's pods.",
+              "examples": [
+                {
+                  "app.kubernetes.io/name": "prometheus"
+                }
+              ],
+              "markdownDescription": "Labels of the scraper's pods.\n\nExample: `{\"app.kubernetes.io/name\":\"prometheus\"}`"
+            }
+          },
+          "markdownDescription": "The metrics scraper (Prometheus) that reads every service's /metrics, on the service port: the NetworkPolicies admit its pods. Omitted: no scraper is admitted."
+        },
+        "scheduling": {
+          "title": "kubernetes.scheduling",
+          "$ref": "#/$defs/scheduling",
+          "description": "Scheduling of every pod of the release (the services, PostgreSQL and NATS). A service's, the database's or NATS's own scheduling replaces each key it sets.",
+          "markdownDescription": "Scheduling of every pod of the release (the services, PostgreSQL and NATS). A service's, the database's or NATS's own scheduling replaces each key it sets."
         }
       },
       "markdownDescription": "The Kubernetes target."
@@ -754,6 +874,18 @@ export const siteSchema: Record<string, unknown> = {
           "$ref": "#/$defs/chartValues",
           "description": "Extra values for the Bitnami postgresql chart (bundled database only).",
           "markdownDescription": "Extra values for the Bitnami postgresql chart (bundled database only)."
+        },
+        "resources": {
+          "title": "database.resources",
+          "$ref": "#/$defs/resources",
+          "description": "Requests and limits of the bundled PostgreSQL. Default: memory 128Mi + 2Mi per connection (max_connections), rounded up to 64Mi, for both; CPU 250m requested, 2 the limit; ephemeral storage 64Mi, 1Gi. A memory limit below that is an error (db-memory-connections).",
+          "markdownDescription": "Requests and limits of the bundled PostgreSQL. Default: memory 128Mi + 2Mi per connection (max_connections), rounded up to 64Mi, for both; CPU 250m requested, 2 the limit; ephemeral storage 64Mi, 1Gi. A memory limit below that is an error (db-memory-connections)."
+        },
+        "scheduling": {
+          "title": "database.scheduling",
+          "$ref": "#/$defs/scheduling",
+          "description": "Scheduling of the bundled PostgreSQL; each key it sets replaces kubernetes.scheduling's.",
+          "markdownDescription": "Scheduling of the bundled PostgreSQL; each key it sets replaces kubernetes.scheduling's."
         }
       },
       "markdownDescription": "The one PostgreSQL database (chamicore, one schema per service)."
@@ -930,6 +1062,12 @@ export const siteSchema: Record<string, unknown> = {
               "$ref": "#/$defs/chartValues",
               "description": "Extra values for the NATS chart (bundled events only).",
               "markdownDescription": "Extra values for the NATS chart (bundled events only)."
+            },
+            "scheduling": {
+              "title": "events.nats.scheduling",
+              "$ref": "#/$defs/scheduling",
+              "description": "Scheduling of the bundled NATS; each key it sets replaces kubernetes.scheduling's.",
+              "markdownDescription": "Scheduling of the bundled NATS; each key it sets replaces kubernetes.scheduling's."
             }
           },
           "markdownDescription": "The NATS server."
@@ -1019,7 +1157,7 @@ export const siteSchema: Record<string, unknown> = {
     },
     "secrets": {
       "title": "secrets",
-      "description": "Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets are named here.",
+      "description": "Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets and registry passwords (kubernetes.registryCredentials) are named here.",
       "type": "object",
       "maxProperties": 100,
       "propertyNames": {
@@ -1031,7 +1169,7 @@ export const siteSchema: Record<string, unknown> = {
         "title": "secrets.<name>",
         "$ref": "#/$defs/secret"
       },
-      "markdownDescription": "Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets are named here."
+      "markdownDescription": "Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets and registry passwords (kubernetes.registryCredentials) are named here."
     },
     "targets": {
       "title": "targets",
@@ -1180,7 +1318,7 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Log level (zerolog)."
     },
     "resourceSet": {
-      "description": "CPU and memory amounts.",
+      "description": "CPU, memory and ephemeral storage amounts.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
@@ -1193,9 +1331,14 @@ export const siteSchema: Record<string, unknown> = {
           "$ref": "#/$defs/memoryQuantity",
           "description": "Memory amount, such as 256Mi.",
           "markdownDescription": "Memory amount, such as 256Mi."
+        },
+        "ephemeral-storage": {
+          "$ref": "#/$defs/memoryQuantity",
+          "description": "Ephemeral storage (logs, /tmp), such as 256Mi.",
+          "markdownDescription": "Ephemeral storage (logs, /tmp), such as 256Mi."
         }
       },
-      "markdownDescription": "CPU and memory amounts."
+      "markdownDescription": "CPU, memory and ephemeral storage amounts."
     },
     "resources": {
       "description": "Container resource requests and limits.",
@@ -1303,8 +1446,8 @@ export const siteSchema: Record<string, unknown> = {
         },
         "resources": {
           "$ref": "#/$defs/resources",
-          "description": "CPU and memory requests and limits.",
-          "markdownDescription": "CPU and memory requests and limits."
+          "description": "CPU, memory and ephemeral storage requests and limits, merged over the chart's defaults for the service.",
+          "markdownDescription": "CPU, memory and ephemeral storage requests and limits, merged over the chart's defaults for the service."
         },
         "logLevel": {
           "$ref": "#/$defs/logLevel",
@@ -1330,6 +1473,11 @@ export const siteSchema: Record<string, unknown> = {
           "$ref": "#/$defs/extraEnv",
           "description": "Extra environment variables.",
           "markdownDescription": "Extra environment variables."
+        },
+        "scheduling": {
+          "$ref": "#/$defs/scheduling",
+          "description": "Scheduling of the service's pods; each key it sets replaces kubernetes.scheduling's.",
+          "markdownDescription": "Scheduling of the service's pods; each key it sets replaces kubernetes.scheduling's."
         }
       },
       "markdownDescription": "Settings every service accepts. Each service's own entry adds its keys (database pool, sync, …) and says whether it is on by default."
@@ -1537,6 +1685,394 @@ export const siteSchema: Record<string, unknown> = {
       "additionalProperties": true,
       "x-expected": "a map of chart values",
       "markdownDescription": "Extra values passed as they are to a third-party chart. Keys the compiler sets, global, and password-like keys are refused; the chart's own values.schema.json applies when Helm renders it."
+    },
+    "labelMap": {
+      "description": "Kubernetes labels: a map of label keys to values.",
+      "type": "object",
+      "maxProperties": 32,
+      "propertyNames": {
+        "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+        "maxLength": 316,
+        "x-expected": "a label key such as node-role.kubernetes.io/management"
+      },
+      "additionalProperties": {
+        "type": "string",
+        "pattern": "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$",
+        "maxLength": 63,
+        "x-expected": "a label value (at most 63 letters, digits, -, _ or .), quoted"
+      },
+      "markdownDescription": "Kubernetes labels: a map of label keys to values."
+    },
+    "toleration": {
+      "description": "A toleration of a node taint.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "key": {
+          "description": "Taint key; empty with operator Exists: every taint.",
+          "type": "string",
+          "maxLength": 316,
+          "markdownDescription": "Taint key; empty with operator Exists: every taint."
+        },
+        "operator": {
+          "description": "Exists or Equal. Default Equal.",
+          "enum": [
+            "Exists",
+            "Equal"
+          ],
+          "markdownDescription": "Exists or Equal. Default Equal."
+        },
+        "value": {
+          "description": "Taint value (operator Equal).",
+          "type": "string",
+          "pattern": "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$",
+          "maxLength": 63,
+          "markdownDescription": "Taint value (operator Equal)."
+        },
+        "effect": {
+          "description": "NoSchedule, PreferNoSchedule or NoExecute; empty: every effect.",
+          "enum": [
+            "NoSchedule",
+            "PreferNoSchedule",
+            "NoExecute"
+          ],
+          "markdownDescription": "NoSchedule, PreferNoSchedule or NoExecute; empty: every effect."
+        },
+        "tolerationSeconds": {
+          "description": "How long a NoExecute taint is tolerated, in seconds.",
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 31536000,
+          "markdownDescription": "How long a NoExecute taint is tolerated, in seconds."
+        }
+      },
+      "examples": [
+        {
+          "key": "node-role.kubernetes.io/management",
+          "operator": "Exists",
+          "effect": "NoSchedule"
+        }
+      ],
+      "markdownDescription": "A toleration of a node taint.\n\nExample: `{\"key\":\"node-role.kubernetes.io/management\",\"operator\":\"Exists\",\"effect\":\"NoSchedule\"}`"
+    },
+    "nodeSelectorRequirement": {
+      "description": "A node selector requirement.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "key",
+        "operator"
+      ],
+      "properties": {
+        "key": {
+          "description": "Node label key.",
+          "type": "string",
+          "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+          "maxLength": 316,
+          "markdownDescription": "Node label key."
+        },
+        "operator": {
+          "description": "In, NotIn, Exists, DoesNotExist, Gt or Lt.",
+          "enum": [
+            "In",
+            "NotIn",
+            "Exists",
+            "DoesNotExist",
+            "Gt",
+            "Lt"
+          ],
+          "markdownDescription": "In, NotIn, Exists, DoesNotExist, Gt or Lt."
+        },
+        "values": {
+          "description": "Values (In, NotIn: one or more; Gt, Lt: one integer; Exists, DoesNotExist: none).",
+          "type": "array",
+          "maxItems": 64,
+          "items": {
+            "type": "string",
+            "maxLength": 63
+          },
+          "markdownDescription": "Values (In, NotIn: one or more; Gt, Lt: one integer; Exists, DoesNotExist: none)."
+        }
+      },
+      "markdownDescription": "A node selector requirement."
+    },
+    "nodeSelectorTerm": {
+      "description": "Node selector requirements, all of which must hold.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "matchExpressions": {
+          "description": "Requirements on node labels.",
+          "type": "array",
+          "maxItems": 32,
+          "items": {
+            "$ref": "#/$defs/nodeSelectorRequirement"
+          },
+          "markdownDescription": "Requirements on node labels."
+        },
+        "matchFields": {
+          "description": "Requirements on node fields (metadata.name).",
+          "type": "array",
+          "maxItems": 32,
+          "items": {
+            "$ref": "#/$defs/nodeSelectorRequirement"
+          },
+          "markdownDescription": "Requirements on node fields (metadata.name)."
+        }
+      },
+      "markdownDescription": "Node selector requirements, all of which must hold."
+    },
+    "labelSelector": {
+      "description": "A label selector: every label and requirement must hold.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "matchLabels": {
+          "$ref": "#/$defs/labelMap",
+          "description": "Labels the selected objects carry.",
+          "markdownDescription": "Labels the selected objects carry."
+        },
+        "matchExpressions": {
+          "description": "Requirements on their labels.",
+          "type": "array",
+          "maxItems": 32,
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "key",
+              "operator"
+            ],
+            "properties": {
+              "key": {
+                "description": "Label key.",
+                "type": "string",
+                "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+                "maxLength": 316,
+                "markdownDescription": "Label key."
+              },
+              "operator": {
+                "description": "In, NotIn, Exists or DoesNotExist.",
+                "enum": [
+                  "In",
+                  "NotIn",
+                  "Exists",
+                  "DoesNotExist"
+                ],
+                "markdownDescription": "In, NotIn, Exists or DoesNotExist."
+              },
+              "values": {
+                "description": "Values.",
+                "type": "array",
+                "maxItems": 64,
+                "items": {
+                  "type": "string",
+                  "maxLength": 63
+                },
+                "markdownDescription": "Values."
+              }
+            }
+          },
+          "markdownDescription": "Requirements on their labels."
+        }
+      },
+      "markdownDescription": "A label selector: every label and requirement must hold."
+    },
+    "podAffinityTerm": {
+      "description": "Pods to be placed near (or away from).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "topologyKey"
+      ],
+      "properties": {
+        "labelSelector": {
+          "$ref": "#/$defs/labelSelector",
+          "description": "The pods, by label.",
+          "markdownDescription": "The pods, by label."
+        },
+        "namespaces": {
+          "description": "Namespaces of those pods; default the release's.",
+          "type": "array",
+          "maxItems": 32,
+          "items": {
+            "$ref": "#/$defs/dnsLabel"
+          },
+          "markdownDescription": "Namespaces of those pods; default the release's."
+        },
+        "namespaceSelector": {
+          "$ref": "#/$defs/labelSelector",
+          "description": "Namespaces of those pods, by label.",
+          "markdownDescription": "Namespaces of those pods, by label."
+        },
+        "topologyKey": {
+          "description": "Node label of the domain, such as kubernetes.io/hostname.",
+          "type": "string",
+          "pattern": "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$",
+          "maxLength": 316,
+          "markdownDescription": "Node label of the domain, such as kubernetes.io/hostname."
+        }
+      },
+      "markdownDescription": "Pods to be placed near (or away from)."
+    },
+    "podAffinityTerms": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {
+          "description": "Terms that must hold.",
+          "type": "array",
+          "maxItems": 32,
+          "items": {
+            "$ref": "#/$defs/podAffinityTerm"
+          },
+          "markdownDescription": "Terms that must hold."
+        },
+        "preferredDuringSchedulingIgnoredDuringExecution": {
+          "description": "Weighted terms the scheduler prefers.",
+          "type": "array",
+          "maxItems": 32,
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "weight",
+              "podAffinityTerm"
+            ],
+            "properties": {
+              "weight": {
+                "description": "Weight, 1–100.",
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 100,
+                "markdownDescription": "Weight, 1–100."
+              },
+              "podAffinityTerm": {
+                "$ref": "#/$defs/podAffinityTerm",
+                "description": "The term.",
+                "markdownDescription": "The term."
+              }
+            }
+          },
+          "markdownDescription": "Weighted terms the scheduler prefers."
+        }
+      },
+      "description": "Pod (anti-)affinity terms.",
+      "markdownDescription": "Pod (anti-)affinity terms."
+    },
+    "affinity": {
+      "description": "Affinity of the pods, as Kubernetes takes it.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "nodeAffinity": {
+          "description": "Nodes the pods run on.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "requiredDuringSchedulingIgnoredDuringExecution": {
+              "description": "Node selector terms, one of which must hold.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "nodeSelectorTerms"
+              ],
+              "properties": {
+                "nodeSelectorTerms": {
+                  "description": "The terms.",
+                  "type": "array",
+                  "minItems": 1,
+                  "maxItems": 32,
+                  "items": {
+                    "$ref": "#/$defs/nodeSelectorTerm"
+                  },
+                  "markdownDescription": "The terms."
+                }
+              },
+              "markdownDescription": "Node selector terms, one of which must hold."
+            },
+            "preferredDuringSchedulingIgnoredDuringExecution": {
+              "description": "Weighted terms the scheduler prefers.",
+              "type": "array",
+              "maxItems": 32,
+              "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "weight",
+                  "preference"
+                ],
+                "properties": {
+                  "weight": {
+                    "description": "Weight, 1–100.",
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 100,
+                    "markdownDescription": "Weight, 1–100."
+                  },
+                  "preference": {
+                    "$ref": "#/$defs/nodeSelectorTerm",
+                    "description": "The term.",
+                    "markdownDescription": "The term."
+                  }
+                }
+              },
+              "markdownDescription": "Weighted terms the scheduler prefers."
+            }
+          },
+          "markdownDescription": "Nodes the pods run on."
+        },
+        "podAffinity": {
+          "$ref": "#/$defs/podAffinityTerms",
+          "description": "Pods the pods are placed near.",
+          "markdownDescription": "Pods the pods are placed near."
+        },
+        "podAntiAffinity": {
+          "$ref": "#/$defs/podAffinityTerms",
+          "description": "Pods the pods are placed away from.",
+          "markdownDescription": "Pods the pods are placed away from."
+        }
+      },
+      "markdownDescription": "Affinity of the pods, as Kubernetes takes it."
+    },
+    "scheduling": {
+      "description": "Where pods run: node labels, taints they tolerate, affinity and priority.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "nodeSelector": {
+          "$ref": "#/$defs/labelMap",
+          "description": "Node labels the pods must run on, such as the management nodes' label.",
+          "examples": [
+            {
+              "node-role.kubernetes.io/management": "true"
+            }
+          ],
+          "markdownDescription": "Node labels the pods must run on, such as the management nodes' label.\n\nExample: `{\"node-role.kubernetes.io/management\":\"true\"}`"
+        },
+        "tolerations": {
+          "description": "Taints the pods tolerate.",
+          "type": "array",
+          "maxItems": 32,
+          "items": {
+            "$ref": "#/$defs/toleration"
+          },
+          "markdownDescription": "Taints the pods tolerate."
+        },
+        "affinity": {
+          "$ref": "#/$defs/affinity",
+          "description": "Node and pod affinity.",
+          "markdownDescription": "Node and pod affinity."
+        },
+        "priorityClassName": {
+          "description": "PriorityClass of the pods. The system- classes are the cluster's own and refused.",
+          "type": "string",
+          "pattern": "^(?!system-)[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",
+          "x-expected": "the name of a PriorityClass (not system-…)",
+          "markdownDescription": "PriorityClass of the pods. The system- classes are the cluster's own and refused."
+        }
+      },
+      "markdownDescription": "Where pods run: node labels, taints they tolerate, affinity and priority."
     }
   },
   "markdownDescription": "One Chamicore site: what chamicore-compile turns into an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets."

@@ -6,6 +6,10 @@
  */
 export type DnsName = string;
 /**
+ * A DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
+ */
+export type DnsLabel = string;
+/**
  * One secret value and where it comes from: exactly one of generate, fromEnv, fromFile or value.
  */
 export type Secret =
@@ -134,6 +138,28 @@ export interface Site {
      */
     imagePullSecrets?: DnsName[];
     /**
+     * Credentials for the registries the release pulls from (the Chamicore registry, a mirror). chamicore-compile writes them into the kubernetes.io/dockerconfigjson Secret <site>-registry, which every pod of the release pulls with, beside imagePullSecrets. Each password is an entry of secrets, read from the environment or a file (a robot account's token); it is never generated.
+     *
+     * @minItems 1
+     * @maxItems 10
+     *
+     * Items: A registry login.
+     */
+    registryCredentials?: {
+      /**
+       * The registry, as images name it: a host with an optional port and path, such as registry.cscs.ch.
+       */
+      registry: string;
+      /**
+       * User name (a robot account, such as robot$chamicore-alps). No ':' or white space: the registry splits user and password at the first ':'.
+       */
+      username: string;
+      /**
+       * Name of the entry in secrets that holds the password or token (fromEnv or fromFile).
+       */
+      passwordSecret: string;
+    }[];
+    /**
      * The HTTP(S) entry point in front of every service.
      */
     ingress?: {
@@ -162,7 +188,28 @@ export interface Site {
          */
         secretName?: string;
       };
+      /**
+       * The ingress controller's pods: the only peers outside the release each routed service's NetworkPolicy admits to its port. Default: ingress-nginx (namespace ingress-nginx, pods app.kubernetes.io/name: ingress-nginx).
+       */
+      controller?: {
+        /**
+         * Namespace of the ingress controller. Default ingress-nginx.
+         */
+        namespace?: string;
+        podLabels?: LabelMap;
+      };
     };
+    /**
+     * The metrics scraper (Prometheus) that reads every service's /metrics, on the service port: the NetworkPolicies admit its pods. Omitted: no scraper is admitted.
+     */
+    monitoring?: {
+      /**
+       * Namespace of the scraper.
+       */
+      namespace: string;
+      podLabels: LabelMap1;
+    };
+    scheduling?: Scheduling;
   };
   /**
    * Which Chamicore release to deploy and where its charts come from.
@@ -381,7 +428,7 @@ export interface Site {
      */
     port?: number;
     /**
-     * Database name. Default chamicore.
+     * A DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
      */
     name?: string;
     /**
@@ -411,6 +458,8 @@ export interface Site {
     maxConnections?: number;
     image?: ThirdPartyImage;
     values?: ChartValues;
+    resources?: Resources1;
+    scheduling?: Scheduling2;
   };
   /**
    * Authentication.
@@ -433,7 +482,7 @@ export interface Site {
        */
       providers?: {
         /**
-         * Short name, unique within the site.
+         * A DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.
          */
         name: string;
         /**
@@ -499,6 +548,7 @@ export interface Site {
       storageSize?: string;
       image?: ThirdPartyImage1;
       values?: ChartValues1;
+      scheduling?: Scheduling3;
     };
   };
   /**
@@ -542,7 +592,7 @@ export interface Site {
     reason: string;
   }[];
   /**
-   * Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets are named here.
+   * Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets and registry passwords (kubernetes.registryCredentials) are named here.
    */
   secrets?: {
     [k: string]: Secret | undefined;
@@ -553,6 +603,295 @@ export interface Site {
    * @minItems 1
    */
   targets?: ('helm' | 'compose')[];
+}
+/**
+ * Labels of the ingress controller's pods. Default app.kubernetes.io/name: ingress-nginx.
+ */
+export interface LabelMap {
+  [k: string]: string | undefined;
+}
+/**
+ * Labels of the scraper's pods.
+ */
+export interface LabelMap1 {
+  [k: string]: string | undefined;
+}
+/**
+ * Scheduling of every pod of the release (the services, PostgreSQL and NATS). A service's, the database's or NATS's own scheduling replaces each key it sets.
+ */
+export interface Scheduling {
+  nodeSelector?: LabelMap2;
+  /**
+   * Taints the pods tolerate.
+   *
+   * @maxItems 32
+   */
+  tolerations?: Toleration[];
+  affinity?: Affinity;
+  /**
+   * PriorityClass of the pods. The system- classes are the cluster's own and refused.
+   */
+  priorityClassName?: string;
+}
+/**
+ * Node labels the pods must run on, such as the management nodes' label.
+ */
+export interface LabelMap2 {
+  [k: string]: string | undefined;
+}
+/**
+ * A toleration of a node taint.
+ */
+export interface Toleration {
+  /**
+   * Taint key; empty with operator Exists: every taint.
+   */
+  key?: string;
+  /**
+   * Exists or Equal. Default Equal.
+   */
+  operator?: 'Exists' | 'Equal';
+  /**
+   * Taint value (operator Equal).
+   */
+  value?: string;
+  /**
+   * NoSchedule, PreferNoSchedule or NoExecute; empty: every effect.
+   */
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /**
+   * How long a NoExecute taint is tolerated, in seconds.
+   */
+  tolerationSeconds?: number;
+}
+/**
+ * Node and pod affinity.
+ */
+export interface Affinity {
+  /**
+   * Nodes the pods run on.
+   */
+  nodeAffinity?: {
+    /**
+     * Node selector terms, one of which must hold.
+     */
+    requiredDuringSchedulingIgnoredDuringExecution?: {
+      /**
+       * The terms.
+       *
+       * @minItems 1
+       * @maxItems 32
+       */
+      nodeSelectorTerms: NodeSelectorTerm[];
+    };
+    /**
+     * Weighted terms the scheduler prefers.
+     *
+     * @maxItems 32
+     */
+    preferredDuringSchedulingIgnoredDuringExecution?: {
+      /**
+       * Weight, 1–100.
+       */
+      weight: number;
+      preference: NodeSelectorTerm1;
+    }[];
+  };
+  podAffinity?: PodAffinityTerms;
+  podAntiAffinity?: PodAffinityTerms1;
+}
+/**
+ * Node selector requirements, all of which must hold.
+ */
+export interface NodeSelectorTerm {
+  /**
+   * Requirements on node labels.
+   *
+   * @maxItems 32
+   */
+  matchExpressions?: NodeSelectorRequirement[];
+  /**
+   * Requirements on node fields (metadata.name).
+   *
+   * @maxItems 32
+   */
+  matchFields?: NodeSelectorRequirement[];
+}
+/**
+ * A node selector requirement.
+ */
+export interface NodeSelectorRequirement {
+  /**
+   * Node label key.
+   */
+  key: string;
+  /**
+   * In, NotIn, Exists, DoesNotExist, Gt or Lt.
+   */
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  /**
+   * Values (In, NotIn: one or more; Gt, Lt: one integer; Exists, DoesNotExist: none).
+   *
+   * @maxItems 64
+   */
+  values?: string[];
+}
+/**
+ * Node selector requirements, all of which must hold.
+ */
+export interface NodeSelectorTerm1 {
+  /**
+   * Requirements on node labels.
+   *
+   * @maxItems 32
+   */
+  matchExpressions?: NodeSelectorRequirement[];
+  /**
+   * Requirements on node fields (metadata.name).
+   *
+   * @maxItems 32
+   */
+  matchFields?: NodeSelectorRequirement[];
+}
+/**
+ * Pods the pods are placed near.
+ */
+export interface PodAffinityTerms {
+  /**
+   * Terms that must hold.
+   *
+   * @maxItems 32
+   */
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  /**
+   * Weighted terms the scheduler prefers.
+   *
+   * @maxItems 32
+   */
+  preferredDuringSchedulingIgnoredDuringExecution?: {
+    /**
+     * Weight, 1–100.
+     */
+    weight: number;
+    podAffinityTerm: PodAffinityTerm1;
+  }[];
+}
+/**
+ * Pods to be placed near (or away from).
+ */
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelector;
+  /**
+   * Namespaces of those pods; default the release's.
+   *
+   * @maxItems 32
+   */
+  namespaces?: DnsLabel[];
+  namespaceSelector?: LabelSelector1;
+  /**
+   * Node label of the domain, such as kubernetes.io/hostname.
+   */
+  topologyKey: string;
+}
+/**
+ * The pods, by label.
+ */
+export interface LabelSelector {
+  matchLabels?: LabelMap3;
+  /**
+   * Requirements on their labels.
+   *
+   * @maxItems 32
+   */
+  matchExpressions?: {
+    /**
+     * Label key.
+     */
+    key: string;
+    /**
+     * In, NotIn, Exists or DoesNotExist.
+     */
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    /**
+     * Values.
+     *
+     * @maxItems 64
+     */
+    values?: string[];
+  }[];
+}
+/**
+ * Labels the selected objects carry.
+ */
+export interface LabelMap3 {
+  [k: string]: string | undefined;
+}
+/**
+ * Namespaces of those pods, by label.
+ */
+export interface LabelSelector1 {
+  matchLabels?: LabelMap3;
+  /**
+   * Requirements on their labels.
+   *
+   * @maxItems 32
+   */
+  matchExpressions?: {
+    /**
+     * Label key.
+     */
+    key: string;
+    /**
+     * In, NotIn, Exists or DoesNotExist.
+     */
+    operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+    /**
+     * Values.
+     *
+     * @maxItems 64
+     */
+    values?: string[];
+  }[];
+}
+/**
+ * Pods to be placed near (or away from).
+ */
+export interface PodAffinityTerm1 {
+  labelSelector?: LabelSelector;
+  /**
+   * Namespaces of those pods; default the release's.
+   *
+   * @maxItems 32
+   */
+  namespaces?: DnsLabel[];
+  namespaceSelector?: LabelSelector1;
+  /**
+   * Node label of the domain, such as kubernetes.io/hostname.
+   */
+  topologyKey: string;
+}
+/**
+ * Pods the pods are placed away from.
+ */
+export interface PodAffinityTerms1 {
+  /**
+   * Terms that must hold.
+   *
+   * @maxItems 32
+   */
+  requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+  /**
+   * Weighted terms the scheduler prefers.
+   *
+   * @maxItems 32
+   */
+  preferredDuringSchedulingIgnoredDuringExecution?: {
+    /**
+     * Weight, 1–100.
+     */
+    weight: number;
+    podAffinityTerm: PodAffinityTerm1;
+  }[];
 }
 /**
  * Settings every service accepts. Each service's own entry adds its keys (database pool, sync, …) and says whether it is on by default.
@@ -581,9 +920,10 @@ export interface Service {
   traces?: boolean;
   image?: ImageOverride;
   env?: ExtraEnv;
+  scheduling?: Scheduling1;
 }
 /**
- * CPU and memory requests and limits.
+ * CPU, memory and ephemeral storage requests and limits, merged over the chart's defaults for the service.
  */
 export interface Resources {
   requests?: ResourceSet;
@@ -601,6 +941,10 @@ export interface ResourceSet {
    * Memory amount, such as 256Mi.
    */
   memory?: string;
+  /**
+   * Ephemeral storage (logs, /tmp), such as 256Mi.
+   */
+  'ephemeral-storage'?: string;
 }
 /**
  * The most each replica may use.
@@ -614,6 +958,10 @@ export interface ResourceSet1 {
    * Memory amount, such as 256Mi.
    */
   memory?: string;
+  /**
+   * Ephemeral storage (logs, /tmp), such as 256Mi.
+   */
+  'ephemeral-storage'?: string;
 }
 /**
  * Per-service image override.
@@ -636,6 +984,23 @@ export interface ExtraEnv {
    * The variable's value.
    */
   [k: string]: string | undefined;
+}
+/**
+ * Scheduling of the service's pods; each key it sets replaces kubernetes.scheduling's.
+ */
+export interface Scheduling1 {
+  nodeSelector?: LabelMap2;
+  /**
+   * Taints the pods tolerate.
+   *
+   * @maxItems 32
+   */
+  tolerations?: Toleration[];
+  affinity?: Affinity;
+  /**
+   * PriorityClass of the pods. The system- classes are the cluster's own and refused.
+   */
+  priorityClassName?: string;
 }
 /**
  * Connection pool settings. Default maxOpenConns 40, maxIdleConns 10 (the ADR-014 connection budget).
@@ -826,6 +1191,30 @@ export interface ChartValues {
   [k: string]: unknown | undefined;
 }
 /**
+ * Requests and limits of the bundled PostgreSQL. Default: memory 128Mi + 2Mi per connection (max_connections), rounded up to 64Mi, for both; CPU 250m requested, 2 the limit; ephemeral storage 64Mi, 1Gi. A memory limit below that is an error (db-memory-connections).
+ */
+export interface Resources1 {
+  requests?: ResourceSet;
+  limits?: ResourceSet1;
+}
+/**
+ * Scheduling of the bundled PostgreSQL; each key it sets replaces kubernetes.scheduling's.
+ */
+export interface Scheduling2 {
+  nodeSelector?: LabelMap2;
+  /**
+   * Taints the pods tolerate.
+   *
+   * @maxItems 32
+   */
+  tolerations?: Toleration[];
+  affinity?: Affinity;
+  /**
+   * PriorityClass of the pods. The system- classes are the cluster's own and refused.
+   */
+  priorityClassName?: string;
+}
+/**
  * NATS server image of the bundled events (Helm and compose). Default docker.io/library/nats at the pinned chart's tag.
  */
 export interface ThirdPartyImage1 {
@@ -847,4 +1236,21 @@ export interface ThirdPartyImage1 {
  */
 export interface ChartValues1 {
   [k: string]: unknown | undefined;
+}
+/**
+ * Scheduling of the bundled NATS; each key it sets replaces kubernetes.scheduling's.
+ */
+export interface Scheduling3 {
+  nodeSelector?: LabelMap2;
+  /**
+   * Taints the pods tolerate.
+   *
+   * @maxItems 32
+   */
+  tolerations?: Toleration[];
+  affinity?: Affinity;
+  /**
+   * PriorityClass of the pods. The system- classes are the cluster's own and refused.
+   */
+  priorityClassName?: string;
 }

@@ -6,8 +6,18 @@ import { required } from './required.js';
 import { buildSecretGroups, secretSpecs, serviceSecretsChecksum } from './secret-groups.js';
 import { describeSecret, exprIdentity, exprSecrets, sha256 } from './secret-identity.js';
 import { poolOf, serviceEnv, type EnvContext } from './service-env.js';
-import type { DatabaseModel, EventsModel, IngressModel, OidcProvider, SecretGroup, ServiceModel, SiteModel } from './site-model.js';
+import type {
+  DatabaseModel,
+  EventsModel,
+  IngressModel,
+  OidcProvider,
+  PeerModel,
+  SecretGroup,
+  ServiceModel,
+  SiteModel,
+} from './site-model.js';
 import { connectionBudget as siteConnectionBudget, databaseMaxConnections, defaultImageTag, targetsOf } from './site-facts.js';
+import { databaseResources, schedulingOf, serviceResources } from './resources.js';
 import { secretRef, text } from './text-values.js';
 
 /**
@@ -46,11 +56,12 @@ export function buildModel(site: Site, source: string): SiteModel {
     storageSize: eventsIn.nats?.storageSize ?? Defaults.events.storageSize,
     images: thirdPartyImages(THIRD_PARTY.nats.images, 'container.image', eventsIn.nats?.image, images.mirror),
     values: eventsIn.nats?.values ?? {},
+    scheduling: schedulingOf(k8s.scheduling, eventsIn.nats?.scheduling),
   };
 
   const dbIn = site.database ?? {};
   const dbMode = dbIn.mode ?? Defaults.database.mode;
-  const databaseBase: Omit<DatabaseModel, 'connectionBudget' | 'maxConnections'> = {
+  const databaseBase: Omit<DatabaseModel, 'connectionBudget' | 'maxConnections' | 'resources'> = {
     mode: dbMode,
     host: dbMode === 'bundled' ? { kind: 'postgresql' } : { kind: 'external', host: required(dbIn.host, 'database.host') },
     port: dbIn.port ?? Defaults.database.port,
@@ -63,6 +74,7 @@ export function buildModel(site: Site, source: string): SiteModel {
     },
     images: thirdPartyImages(THIRD_PARTY.postgresql.images, 'image', dbIn.image, images.mirror),
     values: dbIn.values ?? {},
+    scheduling: schedulingOf(k8s.scheduling, dbIn.scheduling),
   };
 
   const oidcProviders: OidcProvider[] = [...(site.auth?.oidc?.providers ?? [])]
@@ -100,10 +112,8 @@ export function buildModel(site: Site, source: string): SiteModel {
       enabled,
       pool,
       replicas: input?.replicas ?? Defaults.replicas,
-      resources: {
-        ...(input?.resources?.requests ? { requests: { ...input.resources.requests } } : {}),
-        ...(input?.resources?.limits ? { limits: { ...input.resources.limits } } : {}),
-      },
+      resources: serviceResources(info, input?.resources),
+      scheduling: schedulingOf(k8s.scheduling, input?.scheduling),
       image: {
         registry: images.registry,
         repository: input?.image?.repository ?? info.chart,
@@ -116,9 +126,19 @@ export function buildModel(site: Site, source: string): SiteModel {
   });
 
   const connectionBudget = siteConnectionBudget(site);
-  const database: DatabaseModel = { ...databaseBase, connectionBudget, maxConnections: databaseMaxConnections(site, connectionBudget) };
+  const maxConnections = databaseMaxConnections(site, connectionBudget);
+  const database: DatabaseModel = {
+    ...databaseBase,
+    connectionBudget,
+    maxConnections,
+    resources: dbMode === 'bundled' ? databaseResources(required(maxConnections, 'database.maxConnections'), dbIn.resources) : undefined,
+  };
 
-  const groupDrafts = buildSecretGroups(name, draft, database, oidcProviders, natsBundled);
+  // Registry logins sorted by registry (the input rules refuse two for one registry).
+  const logins = [...(k8s.registryCredentials ?? [])]
+    .map((c) => ({ registry: c.registry, username: c.username, passwordSecret: c.passwordSecret }))
+    .sort((a, b) => compareStrings(a.registry, b.registry));
+  const groupDrafts = buildSecretGroups(name, draft, database, oidcProviders, natsBundled, logins);
   const secrets = secretSpecs(groupDrafts, site.secrets ?? {});
   const specs = new Map(secrets.map((s) => [s.name, s]));
   const secretGroups: SecretGroup[] = groupDrafts.map((g) => ({
@@ -134,6 +154,10 @@ export function buildModel(site: Site, source: string): SiteModel {
       ? undefined
       : {
           enabled: ingressIn.enabled ?? Defaults.ingressEnabled,
+          controller: peerOf(
+            ingressIn.controller?.namespace ?? Defaults.ingressController.namespace,
+            ingressIn.controller?.podLabels ?? Defaults.ingressController.podLabels,
+          ),
           className: ingressIn.className,
           host: ingressIn.host,
           tls:
@@ -159,8 +183,12 @@ export function buildModel(site: Site, source: string): SiteModel {
     composeProject: `chamicore-${name}`,
     kubernetesVersion: k8s.version ?? Defaults.kubernetesVersion,
     storageClass: k8s.storageClass,
-    imagePullSecrets: [...(k8s.imagePullSecrets ?? [])],
+    // The site's own pull Secrets, then the one the compiler writes from its registry logins.
+    imagePullSecrets: [
+      ...new Set([...(k8s.imagePullSecrets ?? []), ...secretGroups.filter((g) => g.id === 'registry').map((g) => g.name)]),
+    ],
     ingress,
+    monitoring: k8s.monitoring === undefined ? undefined : peerOf(k8s.monitoring.namespace, k8s.monitoring.podLabels),
     release: {
       version: release.version,
       chartRepository: release.chartRepository ?? Defaults.chartRepository,
@@ -197,4 +225,10 @@ function thirdPartyImages(
     out[path] = path === main ? { ...mirrored, ...override } : mirrored;
   }
   return out;
+}
+
+/** Pods of another namespace; the labels sorted by key (the site's key order never reaches an output). */
+function peerOf(namespace: string, podLabels: Readonly<Record<string, string | undefined>>): PeerModel {
+  const labels = Object.entries(podLabels).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as const]));
+  return { namespace, podLabels: Object.fromEntries(labels.sort(([a], [b]) => compareStrings(a, b))) };
 }

@@ -4,6 +4,7 @@
  */
 
 import type { Site } from '../generated/site.js';
+import { serviceCharts } from '../generated/service-charts.js';
 
 /**
  * The services the schema defines: a service added to schema/site.schema.json fails the type check
@@ -108,6 +109,13 @@ export function serviceInfo(id: ServiceId): ServiceInfo {
 /** Whether the site deploys a service: as it says, or by default unless the service is optional. */
 export function serviceEnabled(site: Site, info: ServiceInfo): boolean {
   return site.services?.[info.id]?.enabled ?? !info.optional;
+}
+
+/** A chamicore service chart of charts/ (version, appVersion, default resources); one the catalog names but charts/ lacks is a bug. */
+export function serviceChart(chart: string): (typeof serviceCharts)[string] {
+  const c = Object.hasOwn(serviceCharts, chart) ? serviceCharts[chart] : undefined;
+  if (c === undefined) throw new Error(`internal: charts/${chart} is not a service chart`);
+  return c;
 }
 
 /** The NATS client port (in-cluster Service and compose container alike). */

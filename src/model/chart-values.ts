@@ -1,5 +1,7 @@
 import { THIRD_PARTY, type ImageRef } from './catalog.js';
-import { secretKey, type SiteModel } from './site-model.js';
+import { required } from './required.js';
+import { NATS_RESOURCES, RELOADER_RESOURCES } from './resources.js';
+import { secretKey, type Resources, type SchedulingModel, type SiteModel } from './site-model.js';
 
 /** A Helm value, as the compiler builds them (the same shapes YAML emits). */
 export type ChartValue = string | number | boolean | null | readonly ChartValue[] | { readonly [k: string]: ChartValue };
@@ -28,13 +30,14 @@ export const POSTGRESQL_CLIENT_LABEL = `${THIRD_PARTY.postgresql.host.helm}-clie
  * Pod Security "restricted" for the NATS pods, which the chart does not set: its server and
  * config reloader run as a non-root user, without privilege escalation or capabilities, on a
  * read-only root (the chart mounts an emptyDir for the pid file) with the RuntimeDefault seccomp
- * profile. The alpine image has no fixed user; 1000 owns the JetStream volume through fsGroup.
+ * profile. The alpine image has no fixed user: it runs as nobody (65534, as the Chamicore images do), which
+ * owns the JetStream volume through fsGroup.
  */
 const NATS_POD_SECURITY: Record<string, ChartValue> = {
   runAsNonRoot: true,
-  runAsUser: 1000,
-  runAsGroup: 1000,
-  fsGroup: 1000,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  fsGroup: 65534,
   seccompProfile: { type: 'RuntimeDefault' },
 };
 const RESTRICTED_CONTAINER: Record<string, ChartValue> = {
@@ -42,6 +45,21 @@ const RESTRICTED_CONTAINER: Record<string, ChartValue> = {
   readOnlyRootFilesystem: true,
   capabilities: { drop: ['ALL'] },
 };
+
+/** Resources as the charts take them (`requests`, `limits`, each with cpu, memory and ephemeral-storage). */
+export function resourcesValue(r: Resources): Record<string, ChartValue> {
+  return { requests: { ...r.requests }, limits: { ...r.limits } };
+}
+
+/** The scheduling keys a pod spec takes (nodeSelector, tolerations, affinity, priorityClassName), only those set. */
+export function schedulingValues(s: SchedulingModel): Record<string, ChartValue> {
+  const out: Record<string, ChartValue> = {};
+  if (s.nodeSelector !== undefined) out['nodeSelector'] = { ...s.nodeSelector };
+  if (s.tolerations !== undefined) out['tolerations'] = s.tolerations.map((t) => ({ ...t }));
+  if (s.affinity !== undefined) out['affinity'] = s.affinity as ChartValue;
+  if (s.priorityClassName !== undefined) out['priorityClassName'] = s.priorityClassName;
+  return out;
+}
 
 /** Sets `value` at a dotted path of a nested object, creating the maps on the way. */
 export function setPath(target: Record<string, ChartValue>, path: string, value: ChartValue): void {
@@ -92,6 +110,8 @@ function postgresqlValues(model: SiteModel): Record<string, ChartValue> | undefi
     },
     primary: {
       persistence,
+      resources: resourcesValue(required(db.resources, 'database.resources')),
+      ...schedulingValues(db.scheduling),
       extendedConfiguration: `max_connections = ${String(db.maxConnections)}\n`,
       // Only the chamicore services with a database reach 5432 (they carry POSTGRESQL_CLIENT_LABEL).
       networkPolicy: { enabled: true, allowExternal: false },
@@ -130,8 +150,8 @@ function natsValues(model: SiteModel): Record<string, ChartValue> | undefined {
   const token = secretKey(model, 'nats', 'token');
   setPath(own, 'container.env', { NATS_TOKEN: { valueFrom: { secretKeyRef: { name: token.name, key: token.key } } } });
   setPath(own, 'natsBox.enabled', false);
-  setPath(own, 'podTemplate.merge.spec.securityContext', NATS_POD_SECURITY);
-  setPath(own, 'container.merge.securityContext', RESTRICTED_CONTAINER);
-  setPath(own, 'reloader.merge.securityContext', RESTRICTED_CONTAINER);
+  setPath(own, 'podTemplate.merge.spec', { securityContext: NATS_POD_SECURITY, ...schedulingValues(ev.scheduling) });
+  setPath(own, 'container.merge', { securityContext: RESTRICTED_CONTAINER, resources: resourcesValue(NATS_RESOURCES) });
+  setPath(own, 'reloader.merge', { securityContext: RESTRICTED_CONTAINER, resources: resourcesValue(RELOADER_RESOURCES) });
   return own;
 }

@@ -42,6 +42,8 @@ export const Defaults = {
   metrics: true,
   traces: false,
   ingressEnabled: true,
+  /** ingress-nginx as its Helm chart installs it. */
+  ingressController: { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
   tlsSecretName: (site: string): string => `${site}-tls`,
   database: {
     mode: 'bundled',

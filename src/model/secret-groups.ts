@@ -4,7 +4,17 @@ import { NATS_PORT, type ServiceId, type ServiceInfo } from './catalog.js';
 import { Defaults } from './defaults.js';
 import { required } from './required.js';
 import { exprIdentity, exprSecrets, sha256 } from './secret-identity.js';
-import type { DatabaseModel, EnvVar, GenerateSpec, OidcProvider, SecretExpr, SecretGroup, SecretSource, SecretSpec } from './site-model.js';
+import type {
+  DatabaseModel,
+  EnvVar,
+  GenerateSpec,
+  OidcProvider,
+  RegistryLogin,
+  SecretExpr,
+  SecretGroup,
+  SecretSource,
+  SecretSpec,
+} from './site-model.js';
 
 export type SecretInput = NonNullable<NonNullable<Site['secrets']>[string]>;
 
@@ -41,9 +51,10 @@ export function buildSecretGroups(
   db: DatabaseModel,
   oidc: readonly OidcProvider[],
   natsBundled: boolean,
+  logins: readonly RegistryLogin[],
 ): Omit<SecretGroup, 'sources' | 'checksum'>[] {
   const enabled = (id: ServiceId): boolean => services.some((s) => s.id === id && s.enabled);
-  const groups: { id: string; description: string; keys: { key: string; value: SecretExpr }[] }[] = [];
+  const groups: { id: string; description: string; type?: SecretGroup['type']; keys: { key: string; value: SecretExpr }[] }[] = [];
   groups.push({
     id: 'internal-token',
     description: 'shared service-to-service token (CHAMICORE_INTERNAL_TOKEN)',
@@ -113,10 +124,19 @@ export function buildSecretGroups(
       ],
     });
   }
+  if (logins.length > 0) {
+    groups.push({
+      id: 'registry',
+      description: 'registry logins every pod of the release pulls its images with (kubernetes.registryCredentials)',
+      type: 'kubernetes.io/dockerconfigjson',
+      keys: [{ key: '.dockerconfigjson', value: { kind: 'dockerconfigjson', logins } }],
+    });
+  }
   return groups.map((g) => ({
     id: g.id,
     name: `${site}-${g.id}`,
     description: g.description,
+    type: g.type ?? 'Opaque',
     keys: [...g.keys].sort((a, b) => compareStrings(a.key, b.key)),
   }));
 }

@@ -45,6 +45,8 @@ export function exprSecrets(expr: SecretExpr): string[] {
       return [expr.passwordSecret];
     case 'nats-url':
       return [expr.tokenSecret];
+    case 'dockerconfigjson':
+      return expr.logins.map((l) => l.passwordSecret);
     case 'text':
       return [];
   }

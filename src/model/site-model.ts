@@ -18,6 +18,8 @@ export interface SiteModel {
   readonly storageClass: string | undefined;
   readonly imagePullSecrets: readonly string[];
   readonly ingress: IngressModel | undefined;
+  /** A metrics scraper of another namespace the services' NetworkPolicies admit; undefined: none. */
+  readonly monitoring: PeerModel | undefined;
   readonly release: {
     readonly version: string;
     readonly chartRepository: string;
@@ -50,8 +52,16 @@ export interface ChartPin {
   readonly repository: string;
 }
 
+/** Pods of another namespace, by the namespace's name and the pods' labels (sorted by key). */
+export interface PeerModel {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
 export interface IngressModel {
   readonly enabled: boolean;
+  /** The ingress controller's pods, which the routed services' NetworkPolicies admit. */
+  readonly controller: PeerModel;
   readonly className: string | undefined;
   readonly host: string;
   readonly tls:
@@ -60,9 +70,28 @@ export interface IngressModel {
     | { readonly mode: 'none' };
 }
 
+/** CPU, memory and ephemeral storage, as Kubernetes quantities. */
 export interface ResourceSet {
-  readonly cpu?: string;
-  readonly memory?: string;
+  readonly cpu: string;
+  readonly memory: string;
+  readonly 'ephemeral-storage': string;
+}
+
+/** Requests and limits of a container: the chart's defaults with the site's amounts merged over them. */
+export interface Resources {
+  readonly requests: ResourceSet;
+  readonly limits: ResourceSet;
+}
+
+/**
+ * Where a workload's pods run (kubernetes.scheduling, with each key a service, the database or NATS
+ * sets replacing it); maps sorted by key, lists in the site's order. Absent keys are not emitted.
+ */
+export interface SchedulingModel {
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Readonly<Record<string, string | number>>[];
+  readonly affinity?: Readonly<Record<string, unknown>>;
+  readonly priorityClassName?: string;
 }
 
 export interface ServiceModel {
@@ -70,7 +99,8 @@ export interface ServiceModel {
   readonly id: ServiceId;
   readonly enabled: boolean;
   readonly replicas: number;
-  readonly resources: { readonly requests?: ResourceSet; readonly limits?: ResourceSet };
+  readonly resources: Resources;
+  readonly scheduling: SchedulingModel;
   readonly image: { readonly registry: string; readonly repository: string; readonly tag: string; readonly pullPolicy: string };
   /** Database pool, for services with a database. */
   readonly pool: { readonly maxOpenConns: number; readonly maxIdleConns: number } | undefined;
@@ -102,6 +132,9 @@ export interface DatabaseModel {
   readonly images: Readonly<Record<string, ImageRef>>;
   /** Extra values for the bundled chart, as the site wrote them. */
   readonly values: Readonly<Record<string, unknown>>;
+  /** The bundled server's resources (sized for max_connections unless the site states them); undefined when external. */
+  readonly resources: Resources | undefined;
+  readonly scheduling: SchedulingModel;
 }
 
 export interface EventsModel {
@@ -114,6 +147,7 @@ export interface EventsModel {
   readonly images: Readonly<Record<string, ImageRef>>;
   /** Extra values for the bundled chart, as the site wrote them. */
   readonly values: Readonly<Record<string, unknown>>;
+  readonly scheduling: SchedulingModel;
 }
 
 export interface OidcProvider {
@@ -191,13 +225,27 @@ export type SecretExpr =
       readonly tokenSecret: string;
       readonly host: HostRef;
       readonly port: number;
+    }
+  | {
+      /** A docker config (`{"auths": …}`) with one login per registry, in the order given (sorted by registry). */
+      readonly kind: 'dockerconfigjson';
+      readonly logins: readonly RegistryLogin[];
     };
+
+/** One registry login of kubernetes.registryCredentials; the password is a named secret. */
+export interface RegistryLogin {
+  readonly registry: string;
+  readonly username: string;
+  readonly passwordSecret: string;
+}
 
 export interface SecretGroup {
   /** Short id (`db`), the Secret is named `<site>-<id>`. */
   readonly id: string;
   readonly name: string;
   readonly description: string;
+  /** The Secret's type: Opaque, or kubernetes.io/dockerconfigjson for the registry logins. */
+  readonly type: 'Opaque' | 'kubernetes.io/dockerconfigjson';
   /** Keys in a fixed, sorted order. */
   readonly keys: readonly { readonly key: string; readonly value: SecretExpr }[];
   /** Each secret the group's keys read and where it comes from (`db-password: generate 32 …, rotation 1`); never a value. */

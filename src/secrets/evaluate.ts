@@ -26,6 +26,23 @@ export function evaluateSecret(expr: SecretExpr, values: ReadonlyMap<string, Sec
       const token = revealSecret(lookup(values, expr.tokenSecret));
       return new SecretValue(`nats://${encodeURIComponent(token)}@${hostFor(expr.host, target)}:${expr.port}`);
     }
+    case 'dockerconfigjson': {
+      // What `docker login` writes: user, password and their base64 `auth`, which kubelet reads.
+      // JSON.stringify escapes whatever a password holds; key order is fixed.
+      const auths: Record<string, { username: string; password: string; auth: string }> = {};
+      for (const login of expr.logins) {
+        const password = revealSecret(lookup(values, login.passwordSecret));
+        Object.defineProperty(auths, login.registry, {
+          value: {
+            username: login.username,
+            password,
+            auth: Buffer.from(`${login.username}:${password}`, 'utf8').toString('base64'),
+          },
+          enumerable: true,
+        });
+      }
+      return new SecretValue(JSON.stringify({ auths }));
+    }
   }
 }
 

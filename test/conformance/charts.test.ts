@@ -65,8 +65,16 @@ describe.each(SERVICE_CHARTS)('%s alone', (chart) => {
     ['a malformed toleration', ['--set-json', 'tolerations=[{"operator":"Sometimes"}]'], 'operator'],
     [
       'a selector that would admit every namespace',
-      ['--set-json', 'networkPolicy.ingressController.namespaceSelector={"matchLabels":null}'],
+      [
+        '--set-json',
+        'networkPolicy.ingressController.from=[{"namespaceSelector":{"matchLabels":{}},"podSelector":{"matchLabels":{"a":"b"}}}]',
+      ],
       'matchLabels',
+    ],
+    [
+      'a peer with no pod selector (every pod of a namespace)',
+      ['--set-json', 'networkPolicy.monitoring.from=[{"namespaceSelector":{"matchLabels":{"a":"b"}}}]'],
+      'podSelector',
     ],
     ['a caller that is no Chamicore service', ['--set-json', 'networkPolicy.allowedCallers=["evil"]'], 'allowedCallers'],
     ['an unknown key (a security context)', ['--set-json', 'securityContext={"privileged":true}'], 'securityContext'],

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { renderText } from '../../src/model/text-values.js';
-import type { SiteModel } from '../../src/model/site-model.js';
-import { compileInto, HOSTILE_SITE, removeTemps, ROOT, temp } from '../helpers/cli.js';
+import type { SchedulingModel, SiteModel } from '../../src/model/site-model.js';
+import { cli, compileInto, HOSTILE_SITE, removeTemps, ROOT, temp } from '../helpers/cli.js';
 import { realSiteModel, siteModel, SITE_NAMES } from '../helpers/sites.js';
-import { kubeconform, podSecurity, runTool, toolPath } from '../helpers/tools.js';
+import { kubeconform, kubeScoreCriticals, podSecurity, runTool, toolPath } from '../helpers/tools.js';
 import { assembleChart } from '../../scripts/assemble-chart.mjs';
 
 const CHARTS = join(ROOT, 'charts');
@@ -265,11 +265,24 @@ interface Case {
   siteFile: string;
 }
 
+/** A site from `init` for each environment, as a new operator starts one. */
+const INIT_SITES = (() => {
+  const dir = join(temp('chamicore-init-'), 'sites');
+  return (['production', 'staging', 'development'] as const).map((environment) => {
+    const name = `init-${environment}`;
+    const r = cli(['init', name, '--environment', environment, '--sites-dir', dir]);
+    if (r.code !== 0) throw new Error(`init ${environment} failed: ${r.stderr}`);
+    return { name, file: join(dir, `${name}.yaml`) };
+  });
+})();
+
 let fixturesOut = '';
 beforeAll(() => {
   toolPath('helm');
   toolPath('kubeconform');
-  fixturesOut = compileInto([HOSTILE_SITE, AIRGAP_SITE]);
+  toolPath('kube-score');
+  toolPath('readers');
+  fixturesOut = compileInto([HOSTILE_SITE, AIRGAP_SITE, ...INIT_SITES.map((x) => x.file)]);
 });
 afterAll(removeTemps);
 
@@ -282,6 +295,12 @@ const cases: Case[] = [
   })),
   { name: 'hostile', model: siteModel(HOSTILE_SITE, 'hostile'), siteDir: () => join(fixturesOut, 'hostile'), siteFile: HOSTILE_SITE },
   { name: 'airgap', model: siteModel(AIRGAP_SITE, 'airgap'), siteDir: () => join(fixturesOut, 'airgap'), siteFile: AIRGAP_SITE },
+  ...INIT_SITES.map((x) => ({
+    name: x.name,
+    model: siteModel(x.file, x.name),
+    siteDir: () => join(fixturesOut, x.name),
+    siteFile: x.file,
+  })),
 ];
 
 describe.each(cases)('helm: $name', ({ model, siteDir, siteFile }) => {
@@ -379,6 +398,44 @@ describe.each(cases)('helm: $name', ({ model, siteDir, siteFile }) => {
     for (const [owner, violations] of Object.entries(report)) expect(violations, owner).toEqual([]);
   });
 
+  it("the site's scheduling reaches every pod of the release, each workload with its own keys over the site's", () => {
+    const intended = new Map<string, SchedulingModel>([
+      ...model.services.filter((x) => x.enabled).map((x) => [`Deployment/${x.info.chart}`, x.scheduling] as const),
+      ['StatefulSet/chamicore-postgresql', model.database.scheduling],
+      ['StatefulSet/chamicore-nats', model.events.scheduling],
+    ]);
+    const pods = podSpecs(objects);
+    expect(pods.length).toBeGreaterThan(0);
+    for (const { owner, pod } of pods) {
+      const want = intended.get(owner);
+      expect(want, owner).toBeDefined();
+      const spec = pod as unknown as Record<string, unknown>;
+      expect(spec['nodeSelector'], `${owner} nodeSelector`).toEqual(want!.nodeSelector);
+      expect(spec['tolerations'], `${owner} tolerations`).toEqual(want!.tolerations);
+      expect(spec['priorityClassName'], `${owner} priorityClassName`).toEqual(want!.priorityClassName);
+      if (want!.affinity !== undefined) expect(spec['affinity'], `${owner} affinity`).toEqual(want!.affinity);
+    }
+    if (model.name === 'eiger') {
+      // The example states scheduling for all, and smd's own anti-affinity.
+      expect(intended.get('Deployment/chamicore-auth')!.priorityClassName).toBe('chamicore-management');
+      expect(intended.get('StatefulSet/chamicore-nats')!.tolerations).toHaveLength(1);
+      expect(intended.get('Deployment/chamicore-smd')!.affinity).toBeDefined();
+    }
+  });
+
+  it('kube-score finds nothing critical but the findings the README explains', () => {
+    const explained = (finding: string): boolean =>
+      // Immutable version tags, pulled once: Always would make every restart depend on the registry.
+      / container-image-pull-policy$/.test(finding) ||
+      // Bitnami's PostgreSQL image runs as its own uid/gid 1001, which its scripts expect.
+      finding === 'StatefulSet/chamicore-postgresql container-security-context-user-group-id' ||
+      // `latest` is refused in production (prod-latest-tag); development sites may follow it.
+      (model.environment === 'development' && / container-image-tag$/.test(finding));
+    const criticals = kubeScoreCriticals(manifests, model.namespace);
+    expect(criticals.filter((f) => !explained(f))).toEqual([]);
+    expect(criticals.length, 'kube-score ran and scored the workloads').toBeGreaterThan(0);
+  });
+
   it('each Chamicore service admits exactly the callers of reference §5, and every URL a service is given is admitted', () => {
     const policies = new Map(
       objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o.spec as unknown as NetworkPolicySpec]),
@@ -389,13 +446,23 @@ describe.each(cases)('helm: $name', ({ model, siteDir, siteFile }) => {
       expect(policy!.policyTypes).toEqual(['Ingress']);
       expect(policy!.podSelector.matchLabels['app.kubernetes.io/name']).toBe(s.info.chart);
       expect(admittedCallers(policy!).sort(), s.info.chart).toEqual([...(REFERENCE_CALLERS[s.id] ?? [])].sort());
-      const fromIngress = (policy!.ingress ?? []).flatMap((r) => r.from ?? []).filter((f) => f.namespaceSelector !== undefined);
-      expect(fromIngress.length, `${s.info.chart} ingress controller`).toBe(s.info.routes.length > 0 ? 1 : 0);
-      for (const peer of fromIngress) {
-        expect(Object.keys(peer.namespaceSelector!.matchLabels ?? {}).length).toBeGreaterThan(0);
-        expect(Object.keys(peer.podSelector?.matchLabels ?? {}).length).toBeGreaterThan(0);
-      }
+      // Peers of other namespaces: exactly the site's ingress controller (routed services, with an
+      // Ingress) and its metrics scraper, with the site's labels alone (never merged with a default).
+      const outside = (policy!.ingress ?? []).flatMap((r) => r.from ?? []).filter((f) => f.namespaceSelector !== undefined);
+      const peer = (p: { namespace: string; podLabels: Readonly<Record<string, string>> }) => ({
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
+        podSelector: { matchLabels: { ...p.podLabels } },
+      });
+      const routed = model.ingress?.enabled === true && s.info.routes.length > 0 && s.info.port !== undefined;
+      const expected = [
+        ...(routed ? [peer(model.ingress.controller)] : []),
+        ...(model.monitoring !== undefined && s.info.port !== undefined ? [peer(model.monitoring)] : []),
+      ];
+      expect(outside, `${s.info.chart} peers of other namespaces`).toEqual(expected);
     }
+    // The example sites state both: alps a scraper, airgap another ingress controller.
+    if (model.name === 'alps') expect(model.monitoring?.podLabels).toEqual({ 'app.kubernetes.io/name': 'prometheus' });
+    if (model.name === 'airgap') expect(model.ingress?.controller.namespace).toBe('kube-system');
     // Every in-cluster call a service is configured to make is let through by the callee's policy.
     for (const d of objects.filter((o) => o.kind === 'Deployment')) {
       const pod = (d.spec as { template: { spec: PodSpec } }).template.spec;

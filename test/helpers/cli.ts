@@ -13,7 +13,11 @@ export const BIN = join(
 /** The fixed test site key: revealed outputs are the same on every run. */
 export const TEST_KEY = 'cli-test-site-key-0123456789-abcdefghij';
 /** What every real site needs to reveal: the key, alps' OIDC client secret, eiger's fromFile secret. */
-export const REVEAL_ENV = { CHAMICORE_SITE_KEY: TEST_KEY, ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env' };
+export const REVEAL_ENV = {
+  CHAMICORE_SITE_KEY: TEST_KEY,
+  ALPS_KEYCLOAK_CLIENT_SECRET: 'kc-client-secret-from-env',
+  ALPS_REGISTRY_TOKEN: 'registry-token-from-env',
+};
 export const REVEAL_FILES: Record<string, string> = { 'eiger-db-password': 'eiger-db-password-from-file' };
 
 const temps: string[] = [];

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { ROOT } from './cli.js';
 
 interface Pins {
@@ -14,7 +15,7 @@ interface Pins {
   local: { name: string; dir: string }[];
 }
 const pins = JSON.parse(readFileSync(join(ROOT, 'scripts/tools.json'), 'utf8')) as Pins;
-export type ToolName = 'kubeconform' | 'helm' | 'readers' | 'pyyaml';
+export type ToolName = 'kubeconform' | 'helm' | 'readers' | 'pyyaml' | 'kube-score';
 
 /** The path of a tool: .tools/bin first, then PATH. Throws a clear error if it is missing. */
 export function toolPath(name: ToolName): string {
@@ -87,6 +88,38 @@ export function podSecurity(manifests: string): Record<string, string[]> {
     const r = runTool('readers', ['pss', file]);
     if (r.code !== 0) throw new Error(`readers pss failed (${String(r.code)}): ${r.stderr}`);
     return JSON.parse(r.stdout) as Record<string, string[]>;
+  } finally {
+    rmSync(dirname(file), { recursive: true, force: true });
+  }
+}
+
+/** One critical finding of kube-score: `<Kind>/<name> <check id>`. */
+export type KubeScoreCritical = string;
+
+/**
+ * kube-score's critical findings on a manifest stream. Objects without a namespace (the NATS
+ * chart leaves it to Helm) are put in `namespace` first, as `helm install` puts them, so policies
+ * and their pods are matched as in the cluster.
+ */
+export function kubeScoreCriticals(manifests: string, namespace: string): KubeScoreCritical[] {
+  // Read as Helm and kube-score read YAML (1.1 scalars), written back as JSON, which they read alike.
+  const docs = parseAllDocuments(manifests, { version: '1.1' })
+    .map((d) => d.toJS() as { metadata?: { namespace?: string } } | null)
+    .filter((d) => d !== null)
+    .map((d) => ({ ...d, metadata: { namespace, ...d.metadata } }));
+  const file = join(mkdtempSync(join(tmpdir(), 'chamicore-kube-score-')), 'manifests.yaml');
+  writeFileSync(file, docs.map((d) => `${JSON.stringify(d)}\n`).join('---\n'));
+  try {
+    const r = runTool('kube-score', ['score', '--output-format', 'json', file]);
+    if (r.code !== 0 && r.code !== 1) throw new Error(`kube-score failed (${String(r.code)}): ${r.stderr}`);
+    const report = JSON.parse(r.stdout) as {
+      type_meta: { kind: string };
+      object_meta: { name: string };
+      checks: { check: { id: string }; grade: number; skipped: boolean }[];
+    }[];
+    return report.flatMap((o) =>
+      o.checks.filter((c) => c.grade === 1 && !c.skipped).map((c) => `${o.type_meta.kind}/${o.object_meta.name} ${c.check.id}`),
+    );
   } finally {
     rmSync(dirname(file), { recursive: true, force: true });
   }

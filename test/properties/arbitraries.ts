@@ -96,15 +96,18 @@ export const freeText = (maxLength = 40): fc.Arbitrary<string> =>
 
 const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/);
 const envName = fc.stringMatching(/^X_[A-Z0-9_]{0,10}$/);
-const cpu = fc.constantFrom('100m', '1', '250m', '2', '0.5');
-const memory = fc.constantFrom('128Mi', '1Gi', '512Mi', '1G', '100M');
-const resources = fc.record(
-  {
-    requests: fc.record({ cpu, memory }, { requiredKeys: [] }),
-    limits: fc.record({ cpu, memory }, { requiredKeys: [] }),
-  },
-  { requiredKeys: [] },
-);
+/** A request and a limit at most that request (rule resources-request-over-limit), from amounts in increasing order. */
+const requestAndLimit = (ascending: readonly string[]) =>
+  fc
+    .tuple(fc.nat(ascending.length - 1), fc.nat(ascending.length - 1))
+    .map(([a, b]) => [ascending[Math.min(a, b)]!, ascending[Math.max(a, b)]!] as const);
+const cpu = requestAndLimit(['100m', '250m', '0.5', '1', '2']);
+const memory = requestAndLimit(['100M', '128Mi', '512Mi', '1G', '1Gi']);
+// Both sides of a kind or neither: a side alone would be merged with the chart's default for the other.
+const resources = fc.record({ cpu, memory }, { requiredKeys: [] }).map(({ cpu: c, memory: m }) => ({
+  requests: { ...(c ? { cpu: c[0] } : {}), ...(m ? { memory: m[0] } : {}) },
+  limits: { ...(c ? { cpu: c[1] } : {}), ...(m ? { memory: m[1] } : {}) },
+}));
 const semver = fc
   .tuple(fc.nat(20), fc.nat(20), fc.nat(20), fc.constantFrom('', '-rc.1', '-alpha', '-0.3.7', '+build.5', '-beta+exp.sha.5114f85'))
   .map(([a, b, c, suffix]) => `${a}.${b}.${c}${suffix}`);

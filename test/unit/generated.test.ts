@@ -20,7 +20,7 @@ describe('generated code', () => {
     // Each of the 9 chamicore service charts: values.yaml, values.schema.json and five templates
     // (Chart.yaml and the library chart are written by hand; postgresql and nats are the real charts).
     expect(paths.filter((p) => p.startsWith('charts/chamicore-')).length).toBe(9 * 7);
-    expect(paths).toContain('src/generated/chart-versions.ts');
+    expect(paths).toContain('src/generated/service-charts.ts');
     for (const f of files) {
       const committed = readFileSync(new URL(`../../${f.path}`, import.meta.url), 'utf8');
       expect(committed, `${f.path} is stale: run npm run gen`).toBe(f.contents);

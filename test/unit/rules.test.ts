@@ -178,6 +178,62 @@ describe('rules', () => {
     });
   });
 
+  describe('registry credentials', () => {
+    const login = (over: Record<string, unknown> = {}) => ({
+      registry: 'registry.cscs.ch',
+      username: 'robot$mini',
+      passwordSecret: 'pull',
+      ...over,
+    });
+    const site = (logins: unknown[], secrets: Record<string, unknown> = { pull: { fromEnv: 'PULL' } }) =>
+      minimalSite({ kubernetes: { imagePullSecrets: ['own-pull'], registryCredentials: logins }, secrets });
+
+    it('writes the dockerconfigjson Secret <site>-registry and gives every pod of the release its name', () => {
+      const c = checkData(site([login(), login({ registry: 'mirror.example.org:5000', passwordSecret: 'pull' })]));
+      expect(codes(c)).toEqual([]);
+      const group = c.model!.secretGroups.find((g) => g.id === 'registry')!;
+      expect(group.name).toBe('mini-registry');
+      expect(group.type).toBe('kubernetes.io/dockerconfigjson');
+      expect(group.keys.map((k) => k.key)).toEqual(['.dockerconfigjson']);
+      expect(c.model!.imagePullSecrets).toEqual(['own-pull', 'mini-registry']);
+      // Sorted by registry: the site's order never reaches the output.
+      const expr = group.keys[0]!.value;
+      expect(expr.kind === 'dockerconfigjson' && expr.logins.map((l) => l.registry)).toEqual([
+        'mirror.example.org:5000',
+        'registry.cscs.ch',
+      ]);
+      // Without logins: no such Secret, and the pods keep only the site's pull Secrets.
+      const none = checkData(minimalSite({ kubernetes: { imagePullSecrets: ['own-pull'] } }));
+      expect(none.model!.secretGroups.map((g) => g.id)).not.toContain('registry');
+      expect(none.model!.imagePullSecrets).toEqual(['own-pull']);
+    });
+
+    it('refuses an undefined or generated password and two logins for one registry, each at its key', () => {
+      const undefinedPw = checkData(site([login({ passwordSecret: 'nope' })]));
+      expect(codes(undefinedPw)).toContain('secret-undefined');
+      expect(undefinedPw.diagnostics.find((d) => d.code === 'secret-undefined')?.path).toEqual([
+        'kubernetes',
+        'registryCredentials',
+        0,
+        'passwordSecret',
+      ]);
+      const generated = checkData(site([login()], { pull: { generate: { length: 32 } } }));
+      expect(codes(generated)).toEqual(['registry-password-generated']);
+      expect(generated.diagnostics[0]?.path).toEqual(['kubernetes', 'registryCredentials', 0, 'passwordSecret']);
+      // A built-in secret must be defined for the login too (its default is generated): one error, not two.
+      expect(codes(checkData(site([login({ passwordSecret: 'mcp-token' })], {})))).toEqual(['secret-undefined']);
+      const twice = checkData(site([login(), login({ username: 'other' })]));
+      expect(codes(twice)).toEqual(['registry-credential-duplicate']);
+      expect(twice.diagnostics[0]?.path).toEqual(['kubernetes', 'registryCredentials', 1, 'registry']);
+      // A user name with ':' would split wrongly in the docker config's auth: the schema refuses it.
+      expect(codes(checkData(site([login({ username: 'a:b' })])))).toEqual(['schema-pattern']);
+    });
+
+    it("a referenced name is the site's own, not a typo of a built-in secret", () => {
+      expect(codes(checkData(site([login({ passwordSecret: 'mcp-tokn' })], { 'mcp-tokn': { fromEnv: 'X' } })))).toEqual([]);
+    });
+  });
+
   describe('secret-name-typo', () => {
     it('refuses a secret named one typo away from a built-in one, at its key, with the fix', () => {
       const c = checkText(
@@ -237,6 +293,118 @@ describe('rules', () => {
     });
   });
 
+  describe('resources-request-over-limit', () => {
+    it("refuses a request over its limit once the chart's defaults are merged, at the key the site wrote", () => {
+      // chamicore-smd's chart limits memory to 512Mi: a request above it alone is refused.
+      const c = checkData(
+        minimalSite({ services: { 'kea-sync': { enabled: false }, smd: { resources: { requests: { memory: '1Gi' } } } } }),
+      );
+      expect(codes(c)).toEqual(['resources-request-over-limit']);
+      expect(c.diagnostics[0]?.path).toEqual(['services', 'smd', 'resources', 'requests', 'memory']);
+      expect(c.diagnostics[0]?.message).toBe('chamicore-smd requests memory 1Gi but its limit is 512Mi');
+      // A limit below the chart's default request is located at the limit.
+      const l = checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, bss: { resources: { limits: { cpu: '100m' } } } } }));
+      expect(codes(l)).toEqual(['resources-request-over-limit']);
+      expect(l.diagnostics[0]?.path).toEqual(['services', 'bss', 'resources', 'limits', 'cpu']);
+      expect(
+        codes(
+          checkData(
+            minimalSite({
+              services: { 'kea-sync': { enabled: false }, smd: { resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } } } },
+            }),
+          ),
+        ),
+      ).toEqual([]);
+      expect(
+        codes(
+          checkData(
+            minimalSite({
+              services: { 'kea-sync': { enabled: false }, power: { enabled: false, resources: { requests: { cpu: '64' } } } },
+            }),
+          ),
+        ),
+      ).toEqual([]);
+    });
+  });
+
+  describe('db-memory-connections', () => {
+    it('sizes the bundled PostgreSQL for its connections and refuses a memory limit that cannot hold them', () => {
+      // The minimal site's budget of 320 connections gives max_connections 410: 128 + 2 × 410 = 948Mi, 960Mi rounded.
+      const model = buildModel(minimalSite() as never, 'sites/mini.yaml');
+      expect(model.database.maxConnections).toBe(410);
+      expect(model.database.resources?.limits.memory).toBe('960Mi');
+      expect(model.database.resources?.requests.memory).toBe('960Mi');
+      const low = checkData(minimalSite({ database: { resources: { limits: { memory: '947Mi' } } } }));
+      expect(codes(low).sort()).toEqual(['db-memory-connections', 'resources-request-over-limit']);
+      expect(low.diagnostics.find((d) => d.code === 'db-memory-connections')?.path).toEqual(['database', 'resources', 'limits', 'memory']);
+      expect(low.diagnostics.find((d) => d.code === 'db-memory-connections')?.message).toBe(
+        'a memory limit of 947Mi cannot hold max_connections = 410: PostgreSQL needs 128Mi + 2Mi per connection, 948Mi',
+      );
+      expect(
+        codes(checkData(minimalSite({ database: { resources: { requests: { memory: '948Mi' }, limits: { memory: '948Mi' } } } }))),
+      ).toEqual([]);
+      // A larger max_connections raises the default with it; no rule fires.
+      const big = buildModel(minimalSite({ database: { maxConnections: 2000 } }) as never, 'sites/mini.yaml');
+      expect(big.database.resources?.limits.memory).toBe('4160Mi');
+      expect(codes(checkData(minimalSite({ database: { maxConnections: 2000 } })))).toEqual([]);
+      // An external database has no resources of ours.
+      const ext = buildModel(minimalSite({ database: { mode: 'external', host: 'pg.example.org', maxConnections: 500 } }) as never, 'x');
+      expect(ext.database.resources).toBeUndefined();
+    });
+  });
+
+  describe('scheduling', () => {
+    it('gives every workload the site-wide keys, each replaced by its own', () => {
+      const model = buildModel(
+        minimalSite({
+          kubernetes: {
+            scheduling: {
+              nodeSelector: { 'node-role.kubernetes.io/management': 'true', a: 'b' },
+              tolerations: [{ operator: 'Exists', key: 'k' }],
+              priorityClassName: 'mgmt',
+            },
+          },
+          services: { 'kea-sync': { enabled: false }, smd: { scheduling: { nodeSelector: { rack: 'r1' } } } },
+          database: { scheduling: { priorityClassName: 'db' } },
+          events: { enabled: true, nats: { scheduling: { tolerations: [] } } },
+        }) as never,
+        'sites/mini.yaml',
+      );
+      const smd = model.services.find((x) => x.id === 'smd')!.scheduling;
+      const auth = model.services.find((x) => x.id === 'auth')!.scheduling;
+      expect(Object.keys(auth.nodeSelector ?? {})).toEqual(['a', 'node-role.kubernetes.io/management']);
+      expect(auth.tolerations).toEqual([{ key: 'k', operator: 'Exists' }]);
+      expect(smd).toEqual({ nodeSelector: { rack: 'r1' }, tolerations: [{ key: 'k', operator: 'Exists' }], priorityClassName: 'mgmt' });
+      expect(model.database.scheduling.priorityClassName).toBe('db');
+      expect(model.database.scheduling.nodeSelector).toEqual(auth.nodeSelector);
+      expect(model.events.scheduling.tolerations).toBeUndefined();
+    });
+
+    it('refuses a malformed toleration or affinity at its line, with did-you-mean, and the system priority classes', () => {
+      const text = [
+        'site: { name: mini, environment: staging, domain: mini.example.org }',
+        'release: { version: "1.0.0" }',
+        'kubernetes:',
+        '  scheduling:',
+        '    tolerations:',
+        '      - key: k',
+        '        operater: Exists',
+        '      - effect: NoShedule',
+        '    affinity:',
+        '      nodeAffinity:',
+        '        requiredDuringSchedulingIgnoredDuringExecution:',
+        '          nodeSelectorTerms:',
+        '            - matchExpressions:',
+        '                - { key: rack, operator: Inn }',
+        '    priorityClassName: system-cluster-critical',
+        '',
+      ].join('\n');
+      const c = checkText(text);
+      expect(where(c)).toEqual(['schema-unknown-key@7:9', 'schema-enum@8:17', 'schema-enum@14:42', 'schema-pattern@15:24']);
+      expect(c.diagnostics.find((d) => d.code === 'schema-unknown-key')?.hint).toContain('operator');
+    });
+  });
+
   describe('secret-rotation-unacknowledged', () => {
     it('refuses a breaking rotation until the site acknowledges it', () => {
       const rot = (name: string, extra: Record<string, unknown> = {}, db: unknown = { mode: 'bundled' }) =>
@@ -255,7 +423,9 @@ describe('rules', () => {
   describe('chart-values-reserved and chart-values-secret', () => {
     it('refuses keys the compiler sets, global, and credentials in the clear, located at the key', () => {
       const v = (values: unknown) => checkData(minimalSite({ database: { values } }));
-      expect(codes(v({ primary: { resources: { limits: { memory: '1Gi' } } } }))).toEqual([]);
+      expect(codes(v({ primary: { podLabels: { team: 'hpc' } } }))).toEqual([]);
+      // The compiler sizes the server (database.resources): its resources are no pass-through value.
+      expect(codes(v({ primary: { resources: { limits: { memory: '1Gi' } } } }))).toEqual(['chart-values-reserved']);
       expect(codes(v({ auth: { username: 'x' } }))).toEqual(['chart-values-reserved']);
       expect(codes(v({ primary: { persistence: { size: '1Gi' } } }))).toEqual(['chart-values-reserved']);
       expect(codes(v({ image: 'x' }))).toEqual(['chart-values-reserved']);

@@ -154,6 +154,31 @@ describe('evaluateSecret', () => {
     expect(url.hostname).toBe('chamicore-postgresql');
     expect(revealSecret(evaluateSecret(expr, values, 'compose'))).toContain('@postgres:5432/');
   });
+
+  it('writes registry logins as the docker config kubelet reads, whatever a password holds', () => {
+    const password = 'p"a:s\\s\n{}';
+    const values = new Map([
+      ['a', new SecretValue(password)],
+      ['b', new SecretValue('token-b')],
+    ]);
+    const logins = [
+      { registry: 'mirror.example.org:5000/dockerhub', username: 'robot$mirror', passwordSecret: 'b' },
+      { registry: 'registry.cscs.ch', username: 'robot$alps', passwordSecret: 'a' },
+    ];
+    const text = revealSecret(evaluateSecret({ kind: 'dockerconfigjson', logins }, values, 'helm'));
+    const config = JSON.parse(text) as { auths: Record<string, { username: string; password: string; auth: string }> };
+    expect(Object.keys(config.auths)).toEqual(['mirror.example.org:5000/dockerhub', 'registry.cscs.ch']);
+    expect(config.auths['registry.cscs.ch']).toEqual({
+      username: 'robot$alps',
+      password,
+      auth: Buffer.from(`robot$alps:${password}`).toString('base64'),
+    });
+    // kubelet splits the decoded auth at the first ':': the user name (which the schema keeps free of ':') comes back whole.
+    const decoded = Buffer.from(config.auths['registry.cscs.ch']!.auth, 'base64').toString('utf8');
+    expect(decoded.slice(0, decoded.indexOf(':'))).toBe('robot$alps');
+    expect(decoded.slice(decoded.indexOf(':') + 1)).toBe(password);
+    expect(config.auths['mirror.example.org:5000/dockerhub']?.password).toBe('token-b');
+  });
 });
 
 describe('the secret fence', () => {

@@ -95,17 +95,11 @@ spec:
               app.kubernetes.io/name: {{ . | quote }}
               app.kubernetes.io/instance: {{ $release | quote }}
         {{- end }}
-        {{- if $np.ingressController.enabled }}
+        {{- range $peer := concat (ternary $np.ingressController.from (list) $np.ingressController.enabled) (ternary $np.monitoring.from (list) $np.monitoring.enabled) }}
         - namespaceSelector:
-            {{- toYaml $np.ingressController.namespaceSelector | nindent 12 }}
+            {{- toYaml $peer.namespaceSelector | nindent 12 }}
           podSelector:
-            {{- toYaml $np.ingressController.podSelector | nindent 12 }}
-        {{- end }}
-        {{- if $np.monitoring.enabled }}
-        - namespaceSelector:
-            {{- toYaml $np.monitoring.namespaceSelector | nindent 12 }}
-          podSelector:
-            {{- toYaml $np.monitoring.podSelector | nindent 12 }}
+            {{- toYaml $peer.podSelector | nindent 12 }}
         {{- end }}
   {{- else }}
   ingress: []

@@ -16,6 +16,8 @@ import { noLiteralSecretsOutsideDevelopment } from './no-literal-secrets-outside
 import { oidcProvidersUnique } from './oidc-providers-unique.js';
 import { productionIngressTls } from './production-ingress-tls.js';
 import { productionReplicas } from './production-replicas.js';
+import { registryCredentialsValid } from './registry-credentials-valid.js';
+import { resourcesFit } from './resources-fit.js';
 import type { CodeInfo, InputContext, Rule, RuleContext, RuleStage } from './rule.js';
 import { secretNamesKnown } from './secret-names-known.js';
 import { secretsDefined } from './secrets-defined.js';
@@ -44,11 +46,13 @@ export const RULES = [
   kubernetesNamesValid,
   secretsDefined,
   secretNamesKnown,
+  registryCredentialsValid,
   secretsUsed,
   oidcProvidersUnique,
   productionIngressTls,
   composeOnlyInDevelopment,
   databaseConnectionBudget,
+  resourcesFit,
   breakingRotationsAcknowledged,
   chartValuesAllowed,
   thirdPartyImagesPinned,

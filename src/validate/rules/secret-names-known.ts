@@ -2,13 +2,14 @@ import { Defaults } from '../../model/defaults.js';
 import { compareStrings } from '../../report/diagnostic.js';
 import { suggest } from '../suggest.js';
 import { defineInputRule } from './rule.js';
+import { referencedSecrets } from './secrets-defined.js';
 
 const BUILT_IN = Object.keys(Defaults.secrets);
 
 /**
  * A secret the site defines under a name one typo away from a built-in one (`db-pasword`) is a
  * mistake, not a new secret: nothing reads it, and the built-in secret silently keeps its default.
- * A name an OIDC provider references is the site's own and is left alone.
+ * A name an OIDC provider or a registry login references is the site's own and is left alone.
  */
 export const secretNamesKnown = defineInputRule(
   {
@@ -18,7 +19,7 @@ export const secretNamesKnown = defineInputRule(
     },
   },
   ({ site, file }, { error }) => {
-    const referenced = new Set((site.auth?.oidc?.providers ?? []).flatMap((p) => (p.clientSecret === undefined ? [] : [p.clientSecret])));
+    const referenced = new Set(referencedSecrets(site).map((r) => r.name));
     return Object.keys(site.secrets ?? {})
       .filter((name) => !BUILT_IN.includes(name) && !referenced.has(name))
       .sort(compareStrings)
