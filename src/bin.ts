@@ -1,6 +1,22 @@
 #!/usr/bin/env node
 // The process edge: the only module that reads argv and env or sets the exit code.
+import { readFileSync, readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { run } from './cli/run.js';
+
+/** Where a process id means this process: host, boot and PID namespace (Linux; elsewhere the host). */
+function processPlace(): string {
+  const read = (f: () => string): string => {
+    try {
+      return f().trim();
+    } catch {
+      return '-';
+    }
+  };
+  const boot = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+  const pidNamespace = read(() => readlinkSync('/proc/self/ns/pid'));
+  return `${hostname()}/${boot}/${pidNamespace}`;
+}
 
 // A reader that stops early (`| head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
@@ -18,6 +34,7 @@ process.exitCode = await run(process.argv.slice(2), {
   now: () => performance.now(),
   lock: {
     pid: process.pid,
+    where: processPlace,
     alive: (pid) => {
       try {
         process.kill(pid, 0);

@@ -3,10 +3,10 @@
  * it did not write, links). Each test reproduces the attack through the real CLI.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, cli, readTree, removeTemps, ROOT, temp, workspace } from './helpers/cli.js';
+import { BIN, cli, readTree, removeTemps, ROOT, temp, TEST_LOCK, workspace, type CliResult } from './helpers/cli.js';
 import type { Site } from '../src/generated/site.js';
 import { buildModel } from '../src/model/build-model.js';
 import { PROJECT_ENV } from '../src/validate/rules/extra-env-not-reserved.js';
@@ -239,21 +239,23 @@ describe('names that are Object.prototype keys', () => {
   it('pass-through keys __proto__ and constructor reach no prototype and are unknown to the chart', () => {
     const site = checkData(minimalSite({ database: { values: { primary: { constructor: { x: 1 } } } } }));
     expect(codes(site)).toEqual(['chart-values-unknown']);
+    // At a chart version the compiler does not know, the allow-list still holds: no own key `constructor`.
     const open = checkData(
       minimalSite({
         release: { version: '1.0.0', postgresqlChart: { version: '9.9.9' } },
         database: { image: { tag: 't' }, values: { primary: { constructor: 'c' } } },
       }),
     );
-    expect(codes(open)).toEqual([]);
+    expect(codes(open)).toEqual(['chart-values-forbidden']);
+    // As a label key it is data, written as such.
     const files = compileData(
       minimalSite({
         release: { version: '1.0.0', postgresqlChart: { version: '9.9.9' } },
-        database: { image: { tag: 't' }, values: { primary: { constructor: 'c' } } },
+        database: { image: { tag: 't' }, values: { primary: { podLabels: { constructor: 'c' } } } },
       }),
     );
     const values = files.find((f) => f.path === 'helm/values.yaml')!.contents;
-    expect(values).toMatch(/^ {4}constructor: c$/m);
+    expect(values).toMatch(/^ {6}constructor: c$/m);
     expect(({} as Record<string, unknown>)['x']).toBeUndefined();
   });
 });
@@ -362,6 +364,16 @@ describe('names and text reach the terminal escaped', () => {
     expect(readFileSync(join(w, 'o/dev/helm/Chart.yaml'), 'utf8')).toContain('from a\\u000d\\u001b[31mb/dev.yaml.');
   });
 
+  it('a site folder named with a line feed compiles (it was exit 70): the header names it escaped', () => {
+    const w = workspace();
+    mkdirSync(join(w, 'a\nb'));
+    cpSync(join(w, 'sites/dev.yaml'), join(w, 'a\nb', 'dev.yaml'));
+    const r = cli(['a\nb/dev.yaml', '--out', 'o'], { cwd: w });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(w, 'o/dev/helm/Chart.yaml'), 'utf8')).toContain('from a\\u000ab/dev.yaml.');
+    expect(cli(['--check', '--out', 'o', 'a\nb/dev.yaml'], { cwd: w }).code).toBe(0);
+  });
+
   it('a usage error naming an argument with control characters is one escaped line', () => {
     const w = workspace();
     const r = cli(['sites/x\r\nfake: line\u001b[2K'], { cwd: w });
@@ -431,5 +443,310 @@ describe('secret text never reaches a diagnostic, in any format', () => {
       expect(r.stdout + r.stderr, format).not.toContain(SECRET);
       expect(r.stdout + r.stderr, format).not.toContain('Hunter2');
     }
+  });
+});
+
+describe('pass-through chart values are an allow-list', () => {
+  /** A staging site with bundled NATS, passing `values` to one chart; validated --strict through the CLI. */
+  const attempt = (chart: 'postgresql' | 'nats', values: string): CliResult => {
+    const w = workspace();
+    const indent = (text: string, n: number) => text.replace(/^/gm, ' '.repeat(n));
+    const site = [
+      'site: { name: pt, environment: staging, domain: pt.example.org }',
+      'release: { version: "1.4.2" }',
+      'services: { kea-sync: { enabled: false } }',
+      chart === 'postgresql' ? `database:\n  values:\n${indent(values, 4)}` : 'database: { mode: bundled }',
+      chart === 'nats'
+        ? `events:\n  enabled: true\n  nats:\n    mode: bundled\n    values:\n${indent(values, 6)}`
+        : 'events: { enabled: false }',
+      '',
+    ].join('\n');
+    writeFileSync(join(w, 'sites/pt.yaml'), site);
+    return cli(['validate', '--strict', 'sites/pt.yaml'], { cwd: w });
+  };
+
+  it.each([
+    ['NATS config.patch dropping authorisation', 'nats', 'config:\n  patch: [{ op: remove, path: /authorization }]', 'config.patch'],
+    ['NATS config.merge replacing authorisation', 'nats', 'config:\n  merge: { no_auth_user: admin }', 'config.merge.no_auth_user'],
+    ['an image by full name', 'nats', 'container:\n  image: { fullImageName: evil.example.org/nats:1 }', 'container.image.fullImageName'],
+    ['an image merged into the container', 'nats', 'container:\n  merge: { image: evil.example.org/nats:1 }', 'container.merge.image'],
+    ['an image digest', 'postgresql', 'image: { digest: "sha256:0000" }', 'image.digest'],
+    ['extra objects (a cluster-admin binding)', 'postgresql', 'extraDeploy: [{ kind: ClusterRoleBinding }]', 'extraDeploy'],
+    ['extra NATS objects', 'nats', 'extraResources: [{ kind: Ingress }]', 'extraResources'],
+    ['the host network', 'postgresql', 'primary: { hostNetwork: true }', 'primary.hostNetwork'],
+    ['the host IPC namespace', 'postgresql', 'primary: { hostIPC: true }', 'primary.hostIPC'],
+    [
+      'a privileged container',
+      'postgresql',
+      'primary: { containerSecurityContext: { privileged: true } }',
+      'primary.containerSecurityContext',
+    ],
+    ['a hostPath of /', 'postgresql', 'primary: { extraVolumes: [{ name: root, hostPath: { path: / } }] }', 'primary.extraVolumes'],
+    ['an init container', 'postgresql', 'primary: { initContainers: [{ name: x, image: evil.example.org/x }] }', 'primary.initContainers'],
+    ['arguments overriding max_connections', 'postgresql', 'primary: { args: [-c, max_connections=5] }', 'primary.args'],
+    ['a password in a list', 'postgresql', 'primary: { extraEnvVars: [{ name: PGPASSWORD, value: hunter2 }] }', 'primary.extraEnvVars'],
+    ['TLS key material', 'postgresql', 'tls: { enabled: true, certKeyFilename: key }', 'tls'],
+  ])('refuses %s at its key (chart-values-forbidden)', (_what, chart, values, key) => {
+    const r = attempt(chart as 'postgresql' | 'nats', values);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(`^sites/pt\\.yaml:\\d+:\\d+: chart-values-forbidden: ${key.replace(/\./g, '\\.')} is not a value`, 'm'),
+    );
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
+  it.each([
+    [
+      'a label that admits NATS to PostgreSQL',
+      'nats',
+      'podTemplate:\n  merge:\n    metadata:\n      labels: { chamicore-postgresql-client: "true" }',
+    ],
+    ['a label Kubernetes acts on', 'postgresql', 'primary: { podLabels: { app.kubernetes.io/part-of: chamicore } }'],
+    [
+      'an AppArmor annotation',
+      'nats',
+      'podTemplate:\n  merge:\n    metadata:\n      annotations: { container.apparmor.security.beta.kubernetes.io/nats: unconfined }',
+    ],
+    ['a Vault injector annotation', 'postgresql', 'primary: { podAnnotations: { vault.hashicorp.com/agent-inject: "true" } }'],
+    ['a probe period that is no integer', 'postgresql', 'primary: { livenessProbe: { periodSeconds: often } }'],
+  ])('refuses %s (chart-values-invalid)', (_what, chart, values) => {
+    const r = attempt(chart as 'postgresql' | 'nats', values);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('chart-values-invalid');
+  });
+
+  it('passes sizes, timings, metrics and plain labels and annotations', () => {
+    const pg = attempt(
+      'postgresql',
+      [
+        'primary:',
+        '  podLabels: { team: hpc }',
+        '  podAnnotations: { example.org/owner: hpc-team }',
+        '  livenessProbe: { periodSeconds: 20 }',
+        '  persistentVolumeClaimRetentionPolicy: { enabled: true, whenDeleted: Retain }',
+        'shmVolume: { sizeLimit: 1Gi }',
+        'metrics: { enabled: true, serviceMonitor: { enabled: true, interval: 30s } }',
+      ].join('\n'),
+    );
+    expect(pg.code, pg.stderr).toBe(0);
+    const nats = attempt('nats', 'config:\n  monitor: { enabled: true }\npodDisruptionBudget: { enabled: true }');
+    expect(nats.code, nats.stderr).toBe(0);
+  });
+});
+
+describe('credentials and Secrets the site file may not name', () => {
+  const validate = (lines: string[]): CliResult => {
+    const w = workspace();
+    writeFileSync(
+      join(w, 'sites/cr.yaml'),
+      [
+        'site: { name: cr, environment: staging, domain: cr.example.org }',
+        'release: { version: "1.4.2" }',
+        'services: { kea-sync: { enabled: false } }',
+        ...lines,
+        '',
+      ].join('\n'),
+    );
+    return cli(['validate', '--strict', 'sites/cr.yaml'], { cwd: w });
+  };
+
+  it.each([
+    [
+      'a NATS URL with user:password@',
+      ['events: { enabled: true, nats: { mode: external, url: "nats://app:s3cr3t-pw@nats.example.org:4222" } }'],
+    ],
+    ['an OTLP endpoint with a key in its query', ['observability: { otlpEndpoint: "https://otel.example.org:4318?api_key=s3cr3t-pw" }']],
+    ['a Kea URL with a user', ['dhcp: { kea: { url: "http://admin:s3cr3t-pw@kea.example.org:8000" } }']],
+  ])('refuses %s, without quoting it (url-credentials)', (_what, lines) => {
+    const r = validate(lines);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^sites\/cr\.yaml:\d+:\d+: url-credentials: /m);
+    expect(r.stderr).not.toContain('s3cr3t-pw');
+  });
+
+  it('accepts URLs without credentials', () => {
+    const r = validate([
+      'events: { enabled: true, nats: { mode: external, url: "nats://nats.example.org:4222" } }',
+      'observability: { otlpEndpoint: "https://otel.example.org:4318/v1?service=chamicore" }',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('refuses an ingress TLS Secret the compiler writes, which cert-manager would overwrite (tls-secret-reserved)', () => {
+    const r = validate([
+      'kubernetes:',
+      '  ingress:',
+      '    host: c.cr.example.org',
+      '    tls: { certManagerIssuer: acme, secretName: cr-db }',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^sites\/cr\.yaml:7:\d+: tls-secret-reserved: Secret cr-db holds the site's database credentials/m);
+    expect(validate(['kubernetes:', '  ingress:', '    host: c.cr.example.org', '    tls: { certManagerIssuer: acme }']).code).toBe(0);
+  });
+});
+
+describe('the out/ lock is a small regular file of ours, or nothing', () => {
+  const LOCK = '.chamicore-compile.lock';
+  const setups: [string, (lock: string) => void][] = [
+    [
+      'a directory',
+      (lock) => {
+        mkdirSync(lock);
+      },
+    ],
+    [
+      'a dangling link',
+      (lock) => {
+        symlinkSync('/nonexistent/chamicore-lock', lock);
+      },
+    ],
+    [
+      'a link to a file elsewhere',
+      (lock) => {
+        symlinkSync('/etc/hostname', lock);
+      },
+    ],
+    ['a FIFO', (lock) => execFileSync('mkfifo', [lock])],
+    // Sparse: 3 GB that take no space.
+    ['a 3 GB file', (lock) => execFileSync('truncate', ['-s', '3G', lock])],
+  ];
+  it.each(setups)('refuses %s at once, in compile and --check (out-locked, exit 2)', (_what, make) => {
+    const w = workspace();
+    mkdirSync(join(w, 'out'));
+    make(join(w, 'out', LOCK));
+    for (const args of [['sites'], ['--check', 'sites']]) {
+      const started = Date.now();
+      const r = cli(args, { cwd: w });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(
+        /^chamicore-compile: error: out-locked: out\/\.chamicore-compile\.lock is a .*, not a lock chamicore-compile writes: remove it\n$/,
+      );
+      // Not after the 2-minute wait for a live run: at once.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    }
+    expect(readdirSync(join(w, 'out')).sort()).toEqual([LOCK]);
+  });
+
+  it('never takes over a lock of another host or PID namespace, whose process it cannot see', async () => {
+    const { run } = await import('../src/cli/run.js');
+    const w = workspace();
+    mkdirSync(join(w, 'out'));
+    // A pid that is not running here, held by a run in another container.
+    writeFileSync(join(w, 'out', LOCK), '999999 other-host/0f7e/pid:[4026532999] 0123456789abcdef\n');
+    let stderr = '';
+    const code = await run(['sites'], { stdout: () => undefined, stderr: (t) => (stderr += t), env: {}, cwd: w, lock: TEST_LOCK });
+    expect(code).toBe(2);
+    expect(stderr).toContain('out-locked: out: process 999999 of another host or container (other-host/0f7e/pid:[4026532999]) holds');
+    expect(existsSync(join(w, 'out/alps'))).toBe(false);
+    // The same pid written from this place is a dead run's lock: taken over.
+    writeFileSync(join(w, 'out', LOCK), `999999 ${TEST_LOCK.where()} 0123456789abcdef\n`);
+    expect(await run(['sites'], { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: w, lock: TEST_LOCK })).toBe(0);
+  });
+});
+
+describe('a site file that is a symbolic link', () => {
+  it('is never read, in any command or format: a link to a token is not quoted in a report', () => {
+    const w = workspace();
+    const token = join(temp(), 'token');
+    writeFileSync(token, 'glpat-SECRET-TOKEN-VALUE: x\n');
+    symlinkSync(token, join(w, 'sites/leak.yaml'));
+    for (const args of [
+      ['validate', '--format', 'junit', 'sites'],
+      ['validate', '--format', 'json', 'sites/leak.yaml'],
+      ['sites/leak'],
+      ['--check', 'sites'],
+      ['explain', 'sites/leak', 'site'],
+    ]) {
+      const r = cli(args, { cwd: w });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout + r.stderr).not.toContain('SECRET-TOKEN');
+      expect(r.stderr).toContain('site-not-file: sites/leak.yaml: not a regular file or folder (a symbolic link)');
+    }
+    // A folder given as a link is refused too.
+    symlinkSync(join(w, 'sites'), join(w, 'linked-sites'));
+    expect(cli(['validate', 'linked-sites'], { cwd: w }).stderr).toContain('site-not-file: linked-sites: not a regular file or folder');
+  });
+});
+
+describe('what git sees of --reveal', () => {
+  it('neither the site key nor a fromEnv secret reaches git (or a hook its configuration names)', () => {
+    const w = workspace();
+    execFileSync('git', ['init', '-q', w]);
+    writeFileSync(join(w, '.gitignore'), '/deploy/\n');
+    // A git that records its environment, then runs the real one.
+    const bin = join(temp(), 'bin');
+    mkdirSync(bin);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const seen = join(temp(), 'git-env');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nenv >> '${seen}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const r = cli(['--reveal', '--out', 'deploy', 'sites/alps'], {
+      cwd: w,
+      env: {
+        PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+        CHAMICORE_SITE_KEY: 'the-site-key-that-git-must-not-see-0123456789',
+        ALPS_KEYCLOAK_CLIENT_SECRET: 'keycloak-secret-git-must-not-see',
+        ALPS_REGISTRY_TOKEN: 'registry-token-git-must-not-see',
+      },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const env = readFileSync(seen, 'utf8');
+    expect(env).toContain('PATH=');
+    for (const secret of ['the-site-key', 'keycloak-secret', 'registry-token', 'CHAMICORE_SITE_KEY']) expect(env).not.toContain(secret);
+  });
+});
+
+describe('two sites of one run', () => {
+  it('may not share a namespace or an ingress host: the later one is refused at its key, nothing is written', () => {
+    const w = workspace();
+    const copy = readFileSync(join(w, 'sites/alps.yaml'), 'utf8').replace('  name: alps\n', '  name: alps2\n');
+    writeFileSync(join(w, 'sites/alps2.yaml'), copy);
+    const r = cli(['sites'], { cwd: w });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^sites\/alps2\.yaml:10:\d+: site-namespace-shared: namespace chamicore-alps is sites\/alps\.yaml's too/m);
+    expect(r.stderr).toMatch(
+      /^sites\/alps2\.yaml:\d+:\d+: ingress-host-shared: ingress host chamicore\.alps\.cscs\.ch is sites\/alps\.yaml's too/m,
+    );
+    expect(existsSync(join(w, 'out/alps2'))).toBe(false);
+    // Alone, each is valid.
+    expect(cli(['validate', 'sites/alps2.yaml'], { cwd: w }).code).toBe(0);
+  });
+});
+
+describe('leftovers and modes of out/', () => {
+  it('a previous tree that is a link is neither read by --check nor moved into place by a compile', () => {
+    const w = workspace();
+    // A complete alps tree elsewhere, named from out/ like a previous tree a killed run left.
+    const elsewhere = join(temp(), 'o');
+    expect(cli(['--out', elsewhere, 'sites/alps'], { cwd: w }).code).toBe(0);
+    mkdirSync(join(w, 'out'));
+    symlinkSync(join(elsewhere, 'alps'), join(w, 'out/.alps.previous-0123456789ab'));
+    const check = cli(['--check', 'sites/alps'], { cwd: w });
+    expect(check.code, check.stdout).toBe(1);
+    const r = cli(['sites/alps'], { cwd: w });
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(join(w, 'out/alps')).isDirectory()).toBe(true);
+    expect(readdirSync(join(w, 'out')).filter((n) => n.startsWith('.alps'))).toEqual([]);
+    // What the link pointed at is untouched.
+    expect(existsSync(join(elsewhere, 'alps/helm/Chart.yaml'))).toBe(true);
+  });
+
+  it('--reveal under umask 000 creates out/ and every folder 0700, every secret file 0600', () => {
+    const w = workspace();
+    writeFileSync(join(w, '.gitignore'), '');
+    const out = join(temp(), 'new', 'deploy');
+    execFileSync('sh', ['-c', `umask 000; exec "${process.execPath}" "${BIN}" --reveal --out "${out}" sites/alps`], {
+      cwd: w,
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        CHAMICORE_SITE_KEY: 'k'.repeat(40),
+        ALPS_KEYCLOAK_CLIENT_SECRET: 's',
+        ALPS_REGISTRY_TOKEN: 't',
+      },
+    });
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    expect(mode(out)).toBe('700');
+    expect(mode(join(out, 'alps'))).toBe('700');
+    expect(mode(join(out, 'alps/secrets'))).toBe('700');
+    expect(mode(join(out, 'alps/secrets/alps-db.yaml'))).toBe('600');
   });
 });

@@ -208,6 +208,23 @@ describe('.gitlab-ci.yml', () => {
     ).toBe(true);
     expect((job['artifacts'] as { paths: string[] }).paths).toEqual(['site-diff.md']);
     expect((job['variables'] as Record<string, string>)['GIT_DEPTH']).toBe('0');
+    // The job that runs the merge request's code never names the token.
+    expect(JSON.stringify(job)).not.toContain('DIFF_COMMENT_TOKEN');
+  });
+
+  it('posts the comment from a job that runs no code of the merge request, alone in the token environment', () => {
+    const job = pipeline['diff-comment'] as Job;
+    expect((job['variables'] as Record<string, string>)['GIT_STRATEGY']).toBe('none');
+    expect(job['image']).toMatch(/^curlimages\/curl:[0-9.]+$/);
+    expect(job['environment']).toEqual({ name: 'merge-request-comments', action: 'access' });
+    const script = linesOf(job).join('\n');
+    expect(script).not.toMatch(/\b(npm|npx|node|chamicore-compile|sh scripts|bash scripts|\.\/)/);
+    // No other job uses the token or claims its environment.
+    for (const [name, other] of jobs) {
+      if (name === 'diff-comment') continue;
+      expect(JSON.stringify(other), name).not.toContain('DIFF_COMMENT_TOKEN');
+      expect(JSON.stringify(other), name).not.toContain('merge-request-comments');
+    }
   });
 });
 

@@ -307,13 +307,22 @@ describe('every usage code, end to end: one line, exit 2, nothing written', () =
     expect(existsSync(join(w, 'out'))).toBe(false);
   });
 
-  it('site-unreadable: a site file in the folder is a dangling link', () => {
+  it('site-not-file: a site file in the folder is a link, dangling or not, in every command', () => {
     const w = workspace();
     symlinkSync(join(w, 'nowhere.yaml'), join(w, 'sites/gone.yaml'));
     const r = cli(['sites'], { cwd: w });
-    usage(r, 'site-unreadable');
-    expect(r.stderr).toContain('sites/gone.yaml: cannot read: ENOENT');
+    usage(r, 'site-not-file');
+    expect(r.stderr).toContain('sites/gone.yaml: not a regular file or folder (a symbolic link)');
     expect(existsSync(join(w, 'out'))).toBe(false);
+  });
+
+  it('site-unreadable: a site file gone between listing and reading, named with the system error', async () => {
+    const { readSiteSource } = await import('../src/load/read-sites.js');
+    const dir = temp();
+    await expect(readSiteSource(join(dir, 'sites/gone.yaml'), dir)).rejects.toMatchObject({
+      code: 'site-unreadable',
+      message: 'sites/gone.yaml: cannot read: ENOENT',
+    });
   });
 
   it('secrets-dir-missing and out-not-folder', () => {

@@ -148,6 +148,60 @@ describe('diff of a merge request', () => {
   });
 });
 
+describe('pass-through values', () => {
+  it('are shown leaf by leaf, never as a count', () => {
+    const repo = repository();
+    const alps = join(repo, 'sites/alps.yaml');
+    edit(
+      alps,
+      /^database:\n/m,
+      'database:\n  values:\n    primary:\n      podLabels: { team: hpc-platform, cost-centre: cscs-1234, tier: management }\n      podAnnotations: { example.org/owner: hpc-platform-team }\n    metrics: { enabled: true }\n',
+    );
+    const r = cli(['diff', '--base', 'HEAD', 'sites/alps.yaml'], { cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    for (const line of [
+      '    + postgresql.primary.podLabels.team: "hpc-platform"',
+      '    + postgresql.primary.podLabels.cost-centre: "cscs-1234"',
+      '    + postgresql.primary.podLabels.tier: "management"',
+      '    + postgresql.primary.podAnnotations["example.org/owner"]: "hpc-platform-team"',
+    ])
+      expect(r.stdout.split('\n')).toContain(line);
+    expect(r.stdout).not.toMatch(/podLabels: \{…\}/);
+  });
+});
+
+describe('breaking secrets', () => {
+  it('a new length or source of a breaking secret without a rotation is named, with the step; a harmless one is not', () => {
+    const repo = repository();
+    const alps = join(repo, 'sites/alps.yaml');
+    edit(
+      alps,
+      'secrets:\n',
+      'secrets:\n  db-password:\n    generate: { length: 32 }\n  ui-session-key:\n    generate: { bytes: 32, encoding: hex }\n',
+    );
+    git(repo, 'commit', '-q', '-am', 'declared');
+    edit(alps, 'db-password:\n    generate: { length: 32 }', 'db-password:\n    generate: { length: 40 }');
+    edit(
+      alps,
+      'ui-session-key:\n    generate: { bytes: 32, encoding: hex }',
+      'ui-session-key:\n    generate: { bytes: 48, encoding: hex }',
+    );
+    edit(alps, /(db-admin-password:\n {4})generate: \{ length: 40 \}/, '$1fromEnv: ALPS_DB_ADMIN');
+    const r = cli(['diff', '--base', 'HEAD', 'sites/alps.yaml'], { cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      '  warning: secret db-password changes value without a rotation (generate 32 alphanumeric characters → generate 40 alphanumeric characters): this breaks the running site;',
+    );
+    expect(r.stdout).toContain(
+      '  warning: secret db-admin-password changes value without a rotation (generate 40 alphanumeric characters → fromEnv ALPS_DB_ADMIN)',
+    );
+    expect(r.stdout).toContain('then bump secrets.db-password.rotation and acknowledge it (acknowledgeRotation)');
+    // ui-session-key changes too, but nothing breaks: the readers restart with it.
+    expect(r.stdout).not.toContain('warning: secret ui-session-key');
+    expect(r.stdout).toContain('    ui-session-key: source changed: generate 32 bytes hex → generate 48 bytes hex');
+  });
+});
+
 describe('diff failures', () => {
   it('exit 1 with located errors when a site is invalid at the base ref', () => {
     const repo = repository();
@@ -184,13 +238,29 @@ describe('diff failures', () => {
     git(repo, 'commit', '-q', '-m', 'a link');
     const r = cli(['diff', '--base', 'HEAD', 'sites/dev.yaml'], { cwd: repo });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('chamicore-compile: error: site-not-file: HEAD:sites/dev.yaml: not a regular file at HEAD (a symbolic link)\n');
+    // The work tree's link is refused before anything is read, like the one at HEAD.
+    expect(r.stderr).toMatch(/^chamicore-compile: error: site-not-file: (HEAD:)?sites\/dev\.yaml: not a regular file.*\(a symbolic link\)/);
   });
 
   it('exit 2 for a site that exists neither now nor at the base', () => {
     const r = cli(['diff', 'sites/nowhere'], { cwd: repository() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error: site-not-found: sites/nowhere: no site file now nor at HEAD');
+  });
+
+  it('keeps a site file name with line feeds on its one line of the Markdown', () => {
+    const repo = repository();
+    const name = 'ev\n\n- forged list item\n\n<b>bold';
+    writeFileSync(join(repo, 'sites', `${name}.yaml`), readFileSync(join(repo, 'sites/dev.yaml'), 'utf8'));
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'a named site');
+    const r = cli(['diff', '--base', 'HEAD~1', '--format', 'markdown', 'sites'], { cwd: repo });
+    const summary = r.stdout.split('\n').find((l) => l.includes('<summary>sites/ev'));
+    expect(summary, r.stdout).toBeDefined();
+    expect(summary).toMatch(/<\/summary>$/);
+    expect(r.stdout).not.toMatch(/^- forged/m);
+    // Only inside the fenced block (text, never HTML) is the name written as it is.
+    expect(summary).not.toContain('<b>');
   });
 
   it('keeps a hostile site text inside the Markdown it is quoted in', () => {

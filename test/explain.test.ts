@@ -152,3 +152,35 @@ describe('explain failures', () => {
     expect(doc.feeds).toContainEqual({ file: 'helm/values.yaml', path: 'chamicore-smd.replicaCount', value: '3' });
   });
 });
+
+describe('bounds', () => {
+  it('refuses to trace an output back through more keys than the limit, at once and saying why (explain-too-large)', () => {
+    const w = workspace();
+    const env = (prefix: string) => Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`${prefix}_EXTRA_${String(i)}`, 'x']));
+    let text = readFileSync(join(w, 'sites/alps.yaml'), 'utf8');
+    for (const svc of ['auth', 'smd', 'bss', 'cloud-init']) {
+      text = text.replace(
+        new RegExp(`^ {2}${svc}:\\n`, 'm'),
+        `  ${svc}:\n    env: ${JSON.stringify(env(svc.toUpperCase().replace('-', '')))}\n`,
+      );
+    }
+    writeFileSync(join(w, 'sites/alps.yaml'), text);
+    expect(cli(['validate', 'sites/alps'], { cwd: w }).code).toBe(0);
+    const r = cli(['explain', 'sites/alps', 'helm/values.yaml:chamicore-smd.replicaCount'], { cwd: w });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^chamicore-compile: error: explain-too-large: site alps has \d+ keys; tracing helm\/values\.yaml:chamicore-smd\.replicaCount back compiles the site once per key, so it is limited to sites of at most 600 keys/,
+    );
+    // A key of the same site is still explained.
+    expect(cli(['explain', 'sites/alps', 'services.smd.replicas'], { cwd: w }).code).toBe(0);
+  });
+
+  it('suggests nothing for a key far longer than any key (the suggester does not compare 50,000 characters)', () => {
+    const r = cli(['explain', 'sites/alps', `services.${'s'.repeat(50_000)}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^chamicore-compile: error: path-unknown: services\.s+: no key "s+" under services; keys there: /);
+    expect(r.stderr).not.toContain('did you mean');
+    // A near miss of ordinary length still gets one.
+    expect(cli(['explain', 'sites/alps', 'services.smdd']).stderr).toContain('(did you mean smd?)');
+  });
+});

@@ -25,7 +25,7 @@ function generate(folder: string, n = N): void {
       (f) =>
         parse(readFileSync(join(ROOT, 'sites', f), 'utf8')) as {
           site: Record<string, unknown>;
-          kubernetes?: { ingress?: { host?: string } };
+          kubernetes?: { namespace?: string; ingress?: { host?: string } };
         },
     );
   for (let i = 0; i < n; i++) {
@@ -34,6 +34,8 @@ function generate(folder: string, n = N): void {
     site.site['name'] = name;
     site.site['domain'] = `${name}.example.org`;
     if (site.kubernetes?.ingress?.host !== undefined) site.kubernetes.ingress.host = `chamicore.${name}.example.org`;
+    // Two sites of one run may not share a namespace (site-namespace-shared).
+    if (site.kubernetes?.namespace !== undefined) site.kubernetes.namespace = `chamicore-${name}`;
     writeFileSync(join(folder, `${name}.yaml`), stringify(site));
   }
 }

@@ -1,4 +1,5 @@
 import { checkSite } from '../compile.js';
+import { siteClaims } from '../validate/cross-site.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import type { SiteModel } from '../model/site-model.js';
 import type { Diagnostic } from '../report/diagnostic.js';
@@ -35,17 +36,19 @@ export async function checkSites(args: readonly string[], io: CliIo, keepModels 
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
   const sources = readAhead(files, (path) => readSiteSource(path, io.cwd));
+  const claim = siteClaims();
   // One site at a time: memory does not grow with the parsed documents of every site.
   for (const [i, path] of files.entries()) {
     io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
     const c = checkSite(await sources.next(i));
+    const shared = c.site !== undefined && c.model !== undefined ? claim(c.site, c.model, c.source.file) : [];
     sites.push({
       path,
       file: c.source.file,
       stem: c.source.stem,
       model: i < keepModels ? c.model : undefined,
-      diagnostics: [...c.diagnostics],
-      located: locateAll(c.diagnostics, c.parsed),
+      diagnostics: [...c.diagnostics, ...shared],
+      located: locateAll([...c.diagnostics, ...shared], c.parsed),
     });
   }
   return { sites, folders };

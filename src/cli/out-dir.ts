@@ -22,9 +22,16 @@ export async function fsStep<T>(display: string, verb: string, step: () => Promi
  * (`recover`) may complete or undo what a killed run left half-done; --check deletes nothing and
  * reads a read-only out/ without the lock (nobody can change it).
  */
-export async function withOutLock<T>(outDir: string, outShown: string, recover: boolean, io: CliIo, work: () => Promise<T>): Promise<T> {
+export async function withOutLock<T>(
+  outDir: string,
+  outShown: string,
+  recover: boolean,
+  io: CliIo,
+  work: () => Promise<T>,
+  dirMode = 0o755,
+): Promise<T> {
   const lock = await fsStep(outShown, 'lock', () =>
-    lockOutDir(outDir, io.lock, recover, outShown).catch((e: unknown) => {
+    lockOutDir(outDir, io.lock, recover, outShown, dirMode).catch((e: unknown) => {
       const code = fsErrorCode(e);
       if (!recover && (code === 'EACCES' || code === 'EROFS' || code === 'EPERM')) return undefined;
       throw e;

@@ -1,3 +1,4 @@
+import { oneLine } from '../report/printable.js';
 import { countSummary, formatText, plural, toJson, type LocatedDiagnostic } from '../report/format.js';
 import type { Change, FileDiff, SiteDiff } from './site-diff.js';
 
@@ -67,9 +68,13 @@ export function renderDiffText(d: DiffOutcome): { stdout: string; stderr: string
   return { stdout: `${out.join('\n')}\n`, stderr };
 }
 
-/** Text safe inside HTML and Markdown (an MR comment): the site file is the merge request's own input. */
+/**
+ * Text safe inside HTML and Markdown (an MR comment), on one line: the site file and its name are
+ * the merge request's own input, and a line feed in a name would end the `<summary>` and let the
+ * rest of the name render as Markdown.
+ */
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'|\\`*_[\]@#]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return oneLine(text).replace(/[&<>"'|\\`*_[\]@#]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** A fenced block no line of `lines` can close: longer than any backtick run in them. */

@@ -2,6 +2,7 @@ import { parse } from 'yaml';
 import { EMITTERS, emitSite, type OutputKind } from '../emit/registry.js';
 import { composeSections } from '../emit/compose-env.js';
 import { describeSource, exprIdentity } from '../model/secret-identity.js';
+import { BREAKING_ROTATIONS } from '../validate/rules/breaking-rotations-acknowledged.js';
 import type { SecretSpec, SiteModel } from '../model/site-model.js';
 import { compareStrings } from '../report/diagnostic.js';
 import { plural } from '../report/format.js';
@@ -97,7 +98,8 @@ function diffFiles(before: DiffSide, after: DiffSide): FileDiff[] {
   for (const path of paths) {
     const a = old.get(path);
     const b = now.get(path);
-    const changes = diffValues(a ?? {}, b ?? {});
+    // The third-party charts' values, where a site's pass-through values land, are shown leaf by leaf.
+    const changes = diffValues(a ?? {}, b ?? {}, '', (p) => path === 'helm/values.yaml' && THIRD_PARTY_VALUES.test(p));
     // A file whose text differs only in comments (the header) has no change worth a line.
     if (changes.length === 0 && a !== undefined && b !== undefined) continue;
     out.push({ file: path, status: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', changes });
@@ -126,6 +128,8 @@ function envDocument(model: SiteModel): Record<string, string> {
 }
 
 const PLAIN_KEY = /^[A-Za-z_][\w-]*$/;
+/** Paths of values.yaml under the third-party charts (pass-through values land there). */
+const THIRD_PARTY_VALUES = /^(postgresql|nats)\./;
 /** Fields that name an entry of a list (Chart.yaml dependencies by name, Ingress paths by path). */
 const ENTRY_KEYS = ['name', 'path', 'host'];
 /** A subtree added or removed whole is shown as its JSON when it is at most this long. */
@@ -167,8 +171,11 @@ export function leavesOf(value: unknown, path = '', into = new Map<string, strin
   return into;
 }
 
-/** The changes from `a` to `b` below `path`: leaves by path; a subtree only on one side is one change. */
-export function diffValues(a: unknown, b: unknown, path = ''): Change[] {
+/**
+ * The changes from `a` to `b` below `path`: leaves by path; a subtree only on one side is one
+ * change, unless `whole` says its paths are shown leaf by leaf.
+ */
+export function diffValues(a: unknown, b: unknown, path = '', whole: (path: string) => boolean = () => false): Change[] {
   const ea = entries(a);
   const eb = entries(b);
   const at = (p: string) => (p.startsWith('.') && path === '' ? p.slice(1) : `${path}${p}`);
@@ -180,9 +187,14 @@ export function diffValues(a: unknown, b: unknown, path = ''): Change[] {
   const mb = new Map(eb);
   const changes: Change[] = [];
   for (const key of [...new Set([...ma.keys(), ...mb.keys()])]) {
-    if (!mb.has(key)) changes.push({ path: at(key), kind: 'removed', old: shown(ma.get(key)) });
-    else if (!ma.has(key)) changes.push({ path: at(key), kind: 'added', new: shown(mb.get(key)) });
-    else changes.push(...diffValues(ma.get(key), mb.get(key), at(key)));
+    const p = at(key);
+    if (!mb.has(key)) {
+      if (whole(p)) for (const [leaf, v] of leavesOf(ma.get(key), p)) changes.push({ path: leaf, kind: 'removed', old: v });
+      else changes.push({ path: p, kind: 'removed', old: shown(ma.get(key)) });
+    } else if (!ma.has(key)) {
+      if (whole(p)) for (const [leaf, v] of leavesOf(mb.get(key), p)) changes.push({ path: leaf, kind: 'added', new: v });
+      else changes.push({ path: p, kind: 'added', new: shown(mb.get(key)) });
+    } else changes.push(...diffValues(ma.get(key), mb.get(key), p, whole));
   }
   return changes;
 }
@@ -266,7 +278,22 @@ function consequences(before: DiffSide, after: DiffSide): string[] {
   const newSpecs = new Map(after.secrets.map((s) => [s.name, s]));
   for (const a of before.secrets) {
     const b = newSpecs.get(a.name);
-    if (b === undefined || a.rotation === b.rotation) continue;
+    if (b === undefined) continue;
+    const breaking = Object.hasOwn(BREAKING_ROTATIONS, a.name) ? BREAKING_ROTATIONS[a.name] : undefined;
+    const [x, y] = [describeSource(a.source), describeSource(b.source)];
+    const literalChanged = a.source.kind === 'value' && b.source.kind === 'value' && a.source.value !== b.source.value;
+    if (
+      a.rotation === b.rotation &&
+      (x !== y || literalChanged) &&
+      breaking !== undefined &&
+      !(breaking.bundledOnly && after.database.mode !== 'bundled')
+    ) {
+      // A new length, alphabet or source changes the value as much as a rotation does, and breaks as much.
+      warnings.push(
+        `secret ${a.name} changes value without a rotation (${literalChanged ? 'literal value changed' : `${x} → ${y}`}): this breaks the running site; ${breaking.step}, then bump secrets.${a.name}.rotation and acknowledge it (acknowledgeRotation)`,
+      );
+    }
+    if (a.rotation === b.rotation) continue;
     const restarted = after.services
       .filter((s) => s.enabled && before.services.find((x) => x.id === s.id)?.secretsChecksum !== s.secretsChecksum)
       .map((s) => s.id);

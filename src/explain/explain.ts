@@ -58,7 +58,21 @@ export type Explanation = KeyExplanation | OutputExplanation;
 /** An explain request that names no key or output: the message says what exists instead. */
 export class ExplainError extends Error {
   override readonly name = 'ExplainError';
+  constructor(
+    message: string,
+    /** path-unknown, or explain-too-large when tracing an output back would take too long. */
+    readonly code: 'path-unknown' | 'explain-too-large' = 'path-unknown',
+  ) {
+    super(message);
+  }
 }
+
+/**
+ * The most keys tracing an output value back tries (it compiles the site once for each): about
+ * 5 seconds on one core. The example sites have about 260; lists and maps a site fills (env,
+ * affinity terms, providers) add theirs.
+ */
+export const MAX_TRACED_KEYS = 600;
 
 /** `services.bss.database.maxOpenConns`, `auth.oidc.providers[0].name`, `secrets["a.b"]` → segments. */
 export function parseKeyPath(text: string): PathSegment[] {
@@ -303,7 +317,13 @@ export function explainOutput(checked: CheckedSite, file: string, path: string):
     throw new ExplainError(`${target}:${path}: no such value${near !== undefined ? ` (did you mean ${near}?)` : ''}`);
   }
   const sources: OutputExplanation['sources'][number][] = [];
-  for (const p of leafPaths(checked)) {
+  const paths = leafPaths(checked);
+  if (paths.length > MAX_TRACED_KEYS)
+    throw new ExplainError(
+      `site ${model.name} has ${String(paths.length)} keys; tracing ${target}:${path} back compiles the site once per key, so it is limited to sites of at most ${String(MAX_TRACED_KEYS)} keys: explain a key of the site instead (explain <site> <key>)`,
+      'explain-too-large',
+    );
+  for (const p of paths) {
     const field = fieldAt(p);
     if (field === undefined) continue;
     const feeds = trace(base, p, field, target);

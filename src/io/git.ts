@@ -37,7 +37,7 @@ export async function realPathOf(path: string): Promise<string> {
  * The first of `paths` (relative to `outDir`) that git could track: inside a work tree, after
  * resolving every link on the way, and either not ignored (every path is asked, so a `!` negation
  * is seen) or already tracked. Without a git binary to ask, anything inside a work tree counts.
- * git runs with the caller's environment (PATH, HOME for the user's excludes file), nothing else.
+ * git runs with what it needs of the caller's environment (gitEnv), nothing else.
  */
 export async function findTrackablePath(
   outDir: string,
@@ -50,13 +50,13 @@ export async function findTrackablePath(
   const rel = relative(tree, real);
   const candidates = paths.map((p) => (rel === '' ? p : `${rel.split(sep).join('/')}/${p}`));
   const first = { tree, path: join(real, paths[0] ?? '') };
-  const tracked = spawnSync('git', ['-C', tree, 'ls-files', '-z', '--', rel === '' ? '.' : rel], { encoding: 'utf8', env });
+  const tracked = spawnSync('git', ['-C', tree, 'ls-files', '-z', '--', rel === '' ? '.' : rel], { encoding: 'utf8', env: gitEnv(env) });
   if (tracked.error !== undefined || tracked.status !== 0) return first;
   if (tracked.stdout !== '') return { tree, path: join(tree, tracked.stdout.split('\0')[0]!) };
   const r = spawnSync('git', ['-C', tree, 'check-ignore', '--no-index', '-v', '-n', '-z', '--stdin'], {
     input: candidates.map((c) => `${c}\0`).join(''),
     encoding: 'utf8',
-    env,
+    env: gitEnv(env),
     maxBuffer: 64 * 1024 * 1024,
   });
   // Exit 1 only means "nothing ignored"; with -n every path is listed either way.
@@ -69,14 +69,44 @@ export async function findTrackablePath(
   return undefined;
 }
 
-/** Runs git in `root` with the caller's environment; stdout as bytes, or undefined when git failed. */
+/**
+ * What git may see of the caller's environment: where it is (PATH), whose configuration and
+ * excludes to read (HOME, XDG_CONFIG_HOME, GIT_CONFIG_*), where to stop looking for a repository
+ * (GIT_CEILING_DIRECTORIES) and TMPDIR. Nothing else: `--reveal` holds CHAMICORE_SITE_KEY and the
+ * site's fromEnv secrets in its environment, and git runs hooks and helpers (core.fsmonitor) a
+ * repository's configuration names, which would receive them.
+ */
+export function gitEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    if (
+      [
+        'PATH',
+        'HOME',
+        'XDG_CONFIG_HOME',
+        'TMPDIR',
+        'GIT_CEILING_DIRECTORIES',
+        'GIT_CONFIG_GLOBAL',
+        'GIT_CONFIG_SYSTEM',
+        'GIT_CONFIG_NOSYSTEM',
+        'GIT_CONFIG_COUNT',
+      ].includes(name) ||
+      /^GIT_CONFIG_(KEY|VALUE)_[0-9]+$/.test(name)
+    )
+      out[name] = value;
+  }
+  return out;
+}
+
+/** Runs git in `root` with what it needs of the caller's environment; stdout as bytes, or undefined when git failed. */
 function git(
   root: string,
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
   maxBuffer = 16 * 1024 * 1024,
 ): { ok: true; stdout: Buffer } | { ok: false; stderr: string } {
-  const r = spawnSync('git', ['-C', root, ...args], { env, maxBuffer });
+  const r = spawnSync('git', ['-C', root, ...args], { env: gitEnv(env), maxBuffer });
   if (r.error !== undefined) return { ok: false, stderr: r.error.message };
   if (r.status !== 0) return { ok: false, stderr: r.stderr.toString('utf8') };
   return { ok: true, stdout: r.stdout };

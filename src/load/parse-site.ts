@@ -256,6 +256,7 @@ function walk(doc: Document.Parsed, text: string, file: string, out: Diagnostic[
     }
     if (isScalar(n)) {
       checkString(n, file, path, out);
+      checkNumber(n, file, path, out);
     } else if (isMap(n)) {
       const seen = new Set<string>();
       for (const pair of n.items) {
@@ -287,6 +288,23 @@ function checkString(node: Scalar, file: string, path: PathSegment[], out: Diagn
     out.push(error('input-ill-formed-unicode', file, path, 'the string holds a lone UTF-16 surrogate escape', { onKey }));
   } else if (s.includes('\0')) {
     out.push(error('input-nul', file, path, 'the string holds a NUL character (\\0)', { onKey }));
+  }
+}
+
+/**
+ * A number every output holds exactly as written: `.nan` and `.inf` have no JSON form (Helm could
+ * not load values.yaml) and an integer beyond 2^53 would silently become another one.
+ */
+function checkNumber(node: Scalar, file: string, path: PathSegment[], out: Diagnostic[]): void {
+  const v = node.value;
+  if (typeof v !== 'number') return;
+  const written = typeof node.source === 'string' ? node.source : String(v);
+  if (!Number.isFinite(v)) {
+    out.push(error('yaml-number-inexact', file, path, `${written} is not a finite number: site files use none`));
+  } else if (Number.isInteger(v) && !Number.isSafeInteger(v)) {
+    out.push(
+      error('yaml-number-inexact', file, path, `${written} is beyond 2^53 and would change (to ${String(v)}): quote it if it is text`),
+    );
   }
 }
 

@@ -1,8 +1,8 @@
-import { readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SiteSource } from './site-source.js';
 import { UsageError } from '../report/exit-codes.js';
-import { printable } from '../report/printable.js';
+import { oneLine } from '../report/printable.js';
 import { NotRegularFileError, readBounded } from './read-bounded.js';
 import { fsErrorCode } from './fs-error.js';
 import { Limits } from './limits.js';
@@ -20,13 +20,23 @@ export function displayPath(abs: string, cwd: string): string {
   return shown.split(sep).join('/');
 }
 
-async function kind(path: string): Promise<'file' | 'dir' | 'other' | 'missing'> {
+/** What is at a path, without following a symbolic link. */
+async function kind(path: string): Promise<'file' | 'dir' | 'link' | 'other' | 'missing'> {
   try {
-    const s = await stat(path);
-    return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other';
+    const s = await lstat(path);
+    return s.isFile() ? 'file' : s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'link' : 'other';
   } catch {
     return 'missing';
   }
+}
+
+/**
+ * A site file or folder is read only as it is in the repository, never through a symbolic link: a
+ * link committed in a merge request could point at a token elsewhere, which diagnostics, the JUnit
+ * report and the merge-request comment would quote.
+ */
+function linkRefused(shown: string): UsageError {
+  return new UsageError('site-not-file', `${shown}: not a regular file or folder (a symbolic link); site files are read only as they are`);
 }
 
 /**
@@ -39,6 +49,7 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
   for (const arg of args) {
     const abs = resolve(cwd, arg);
     const k = await kind(abs);
+    if (k === 'link') throw linkRefused(arg);
     if (k === 'dir') {
       const entries = (await readdir(abs)).filter(isSiteFileName).sort();
       if (entries.length === 0) throw new UsageError('sites-folder-empty', `${arg}: the folder holds no site files (*.yaml)`);
@@ -51,7 +62,11 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
       throw new UsageError('site-not-file', `${arg}: not a regular file or folder`);
     } else {
       const found = [];
-      for (const ext of SITE_EXTENSIONS) if ((await kind(abs + ext)) === 'file') found.push(abs + ext);
+      for (const ext of SITE_EXTENSIONS) {
+        const at = await kind(abs + ext);
+        if (at === 'link') throw linkRefused(arg + ext);
+        if (at === 'file') found.push(abs + ext);
+      }
       if (found.length === 0)
         throw new UsageError('site-not-found', `${arg}: no such site file (tried ${arg}, ${arg}.yaml and ${arg}.yml)`);
       if (found.length > 1) throw new UsageError('site-ambiguous', `${arg}: both ${arg}.yaml and ${arg}.yml exist; keep one`);
@@ -81,11 +96,12 @@ export function siteStem(file: string): string {
 export async function readSiteSource(abs: string, cwd: string): Promise<SiteSource> {
   const file = displayPath(abs, cwd);
   try {
-    const bytes = await readBounded(abs, Limits.maxFileBytes);
+    const bytes = await readBounded(abs, Limits.maxFileBytes, { noFollow: true });
     // The label goes into every generated header: a control character there would break the comment.
-    return { file, label: printable(`${basename(dirname(abs))}/${basename(abs)}`), stem: siteStem(abs), bytes };
+    return { file, label: oneLine(`${basename(dirname(abs))}/${basename(abs)}`), stem: siteStem(abs), bytes };
   } catch (e) {
     if (e instanceof NotRegularFileError) throw new UsageError('site-not-file', `${file}: not a regular file`);
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefused(file);
     const code = fsErrorCode(e);
     if (code === undefined) throw e;
     throw new UsageError('site-unreadable', `${file}: cannot read: ${code}`);

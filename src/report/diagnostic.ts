@@ -25,6 +25,7 @@ export const STAGE_CODES = {
   'yaml-merge-key': 'a merge key (<<) is used',
   'yaml-alias': 'an alias (*name) is used',
   'yaml-multiple-documents': 'the file holds more than one YAML document',
+  'yaml-number-inexact': 'a number that is not finite (.nan, .inf) or an integer beyond 2^53, which no output can hold as written',
   // JSON Schema
   'schema-required': 'a required key is missing',
   'schema-unknown-key': 'a key the schema does not define',
@@ -37,6 +38,9 @@ export const STAGE_CODES = {
   'schema-unique': 'a list holds a value twice',
   'schema-one-of': 'a value matches none, or more than one, of its alternatives',
   'schema-invalid': 'any other schema violation',
+  // across the sites of one run
+  'site-namespace-shared': 'two sites of one run deploy into the same Kubernetes namespace',
+  'ingress-host-shared': 'two sites of one run serve the same ingress host',
   // the site's allowWarnings
   'allowance-invalid': 'an allowWarnings entry names a code that is not a warning',
   'allowance-unused': 'an allowWarnings entry matches no warning of the site',

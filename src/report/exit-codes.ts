@@ -18,6 +18,7 @@ export const USAGE_CODES = [
   'not-in-git',
   'git-ref-unknown',
   'path-unknown',
+  'explain-too-large',
   'site-name-invalid',
   'site-not-found',
   'site-ambiguous',

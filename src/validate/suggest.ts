@@ -20,16 +20,22 @@ export function editDistance(a: string, b: string): number {
  */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   const near = closest(word, candidates);
-  if (near !== undefined || word.length < 3) return near;
+  if (near !== undefined || word.length < 3 || word.length > MAX_SUGGESTED_LENGTH) return near;
   const extended = candidates.filter((c) => c.toLowerCase().startsWith(word.toLowerCase()));
   return extended.length === 1 ? extended[0] : undefined;
 }
 
+/** Longer words are no typo of a key: no suggestion (a 50,000-character key took seconds). */
+const MAX_SUGGESTED_LENGTH = 128;
+
 function closest(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length > MAX_SUGGESTED_LENGTH) return undefined;
   const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of [...candidates].sort()) {
+    // Lengths further apart than the limit are further apart than the limit: no distance to compute.
+    if (Math.abs(c.length - word.length) > limit) continue;
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       best = c;

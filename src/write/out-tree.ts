@@ -22,6 +22,14 @@ function tempName(site: string, kind: TempKind): string {
 
 const TEMP_NAME = /^\.(.+)\.(staging|previous|removing)-[0-9a-f]{12}$/;
 
+/** A folder itself, not a link to one. */
+async function isFolder(path: string): Promise<boolean> {
+  return lstat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
 async function exists(path: string): Promise<boolean> {
   return lstat(path).then(
     () => true,
@@ -44,7 +52,10 @@ export async function recoverOutDir(outDir: string, only?: string): Promise<void
   for (const t of temps.filter((x) => x.kind !== 'previous')) await rm(join(outDir, t.name), { recursive: true, force: true });
   for (const t of temps.filter((x) => x.kind === 'previous')) {
     const path = join(outDir, t.name);
-    if (!(await exists(join(outDir, t.site)))) await rename(path, join(outDir, t.site));
+    // Only a folder this run's kind made is a previous tree: a link or a file of that name (committed
+    // in a merge request) is removed, never moved into place or read.
+    if (!(await isFolder(path))) await rm(path, { force: true });
+    else if (!(await exists(join(outDir, t.site)))) await rename(path, join(outDir, t.site));
     else await discard(outDir, t.site, path);
   }
 }
@@ -111,7 +122,7 @@ export async function writeSiteTree(
   files: readonly OutputFile[],
   options: { reveal: boolean; display: string },
 ): Promise<void> {
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true, mode: options.reveal ? 0o700 : 0o755 });
   const target = join(outDir, site);
   const hadTree = await assertPlainFolder(target, options.display);
   if (hadTree && !(await isGeneratedTree(target, GENERATED_PREFIX))) {
@@ -214,10 +225,12 @@ export interface TreeDifference {
 export async function siteTreePath(outDir: string, site: string): Promise<string> {
   const target = join(outDir, site);
   if (await exists(target)) return target;
-  const waiting = (await readdir(outDir).catch(() => [] as string[]))
+  const named = (await readdir(outDir).catch(() => [] as string[]))
     .filter((n) => TEMP_NAME.exec(n)?.[1] === site && n.includes(PREVIOUS))
     .sort(compareStrings);
-  return waiting.length > 0 ? join(outDir, waiting[0]!) : target;
+  // A link or a file of that name is no previous tree: never read through it.
+  for (const n of named) if (await isFolder(join(outDir, n))) return join(outDir, n);
+  return target;
 }
 
 /** Compares compiled files with a site's tree byte for byte; reads, never writes. */

@@ -100,6 +100,7 @@ export function readTree(dir: string): Record<string, string> {
 /** The out/ lock owner for tests that call run() in-process: this process, no waiting. */
 export const TEST_LOCK = {
   pid: process.pid,
+  where: (): string => 'test-host/boot/pid:[1]',
   alive: (pid: number): boolean => {
     try {
       process.kill(pid, 0);

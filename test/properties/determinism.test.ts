@@ -57,8 +57,20 @@ afterAll(removeTemps);
 // 80 sites through four CLI runs: about 20 s on an idle 2-core machine.
 describe('determinism across processes', { timeout: 300_000 }, () => {
   it('two CLI runs (other time zone, locale, working directory and argument order) write the bytes the library emits', () => {
-    // A fixed seed: the same sites every run; distinct names, one file each.
-    const sites = [...new Map(fc.sample(siteArbitrary, { numRuns: 80, seed: 20261201 }).map((g) => [g.name, g])).values()];
+    // A fixed seed: the same sites every run; distinct names, one file each, and (as a run over one
+    // folder requires) distinct namespaces and ingress hosts.
+    const claimed = new Set<string>();
+    const sites = [...new Map(fc.sample(siteArbitrary, { numRuns: 80, seed: 20261201 }).map((g) => [g.name, g])).values()].filter((g) => {
+      const k8s = (g.data as { kubernetes?: { namespace?: string; ingress?: { host?: string } } }).kubernetes;
+      const names = [
+        `namespace ${k8s?.namespace ?? `chamicore-${g.name}`}`,
+        ...(k8s?.ingress?.host === undefined ? [] : [`host ${k8s.ingress.host}`]),
+      ];
+      if (names.some((n) => claimed.has(n))) return false;
+      for (const n of names) claimed.add(n);
+      return true;
+    });
+    expect(sites.length).toBeGreaterThan(40);
     const ws = temp('chamicore-determinism-');
     mkdirSync(join(ws, 'sites'));
     for (const g of sites) writeFileSync(join(ws, 'sites', `${g.name}.yaml`), stringify(g.data));

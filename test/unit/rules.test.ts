@@ -448,13 +448,14 @@ describe('rules', () => {
       const diag = d.diagnostics[0]!;
       expect(diag.path).toEqual(['database', 'values', 'primary', 'podLabelz']);
       expect(diag.hint).toBe('did you mean podLabels?');
-      // Below an open map (labels, resources) any key goes; at another chart version nothing is known.
-      expect(codes(checkData(minimalSite({ database: { values: { primary: { podLabels: { anything: 'x' } } } } })))).toEqual([]);
+      // Below an open map (labels) any key goes; at another chart version no key is known to be a typo,
+      // and the allow-list still decides.
       const other = minimalSite({
         release: { version: '1.0.0', postgresqlChart: { version: '16.8.0' } },
         database: { image: { tag: 't' }, values: { primary: { podLabelz: {} } } },
       });
-      expect(codes(checkData(other))).toEqual([]);
+      expect(codes(checkData(other))).toEqual(['chart-values-forbidden']);
+      expect(codes(checkData(minimalSite({ database: { values: { primary: { podLabels: { anything: 'x' } } } } })))).toEqual([]);
       const nats = checkData(minimalSite({ events: { enabled: true, nats: { values: { config: { monitr: { enabled: true } } } } } }));
       expect(codes(nats)).toEqual(['chart-values-unknown']);
     });

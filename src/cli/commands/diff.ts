@@ -7,7 +7,7 @@ import { displayPath, isSiteFileName, readSiteSource, resolveSiteArgs, SITE_EXTE
 import { compareStrings, hasErrors } from '../../report/diagnostic.js';
 import { UsageError } from '../../report/exit-codes.js';
 import { locateAll } from '../../report/format.js';
-import { printable } from '../../report/printable.js';
+import { oneLine } from '../../report/printable.js';
 import type { DiffEntry, DiffOutcome } from '../../diff/render.js';
 import type { CliIo } from '../io.js';
 
@@ -127,7 +127,7 @@ function checkAt(root: string, entry: GitEntry, base: string, io: CliIo): Checke
   const folder = posix.basename(posix.dirname(entry.path));
   return checkSite({
     file: `${base}:${entry.path}`,
-    label: printable(`${folder === '.' || folder === '' ? basename(root) : folder}/${posix.basename(entry.path)}`),
+    label: oneLine(`${folder === '.' || folder === '' ? basename(root) : folder}/${posix.basename(entry.path)}`),
     stem: siteStem(entry.path),
     bytes,
   });

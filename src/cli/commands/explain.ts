@@ -32,7 +32,8 @@ export async function explain(
       colon > 0 ? explainOutput(checked, pathArg.slice(0, colon), pathArg.slice(colon + 1)) : explainKey(checked, parseKeyPath(pathArg));
     return { file, explanation, errors };
   } catch (e) {
-    if (e instanceof ExplainError) throw new UsageError('path-unknown', e.message);
+    if (e instanceof ExplainError)
+      throw e.code === 'explain-too-large' ? new UsageError('explain-too-large', e.message) : new UsageError('path-unknown', e.message);
     throw e;
   }
 }

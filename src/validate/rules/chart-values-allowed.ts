@@ -1,6 +1,7 @@
 import { chartKeys, type KeyTree } from '../../generated/chart-keys.js';
 import { thirdPartyValues, type ChartValue } from '../../model/chart-values.js';
 import { suggest } from '../suggest.js';
+import { isAllowedValue, PASS_THROUGH, refusal, type AllowedTree } from '../chart-values-policy.js';
 import { type Diagnostic, type PathSegment } from '../../report/diagnostic.js';
 import { defineRule } from './rule.js';
 
@@ -13,7 +14,8 @@ function isMap(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Pass-through values for the third-party charts may add keys, never replace one the compiler
+ * Pass-through values for the third-party charts may set only what the allow-list of
+ * chart-values-policy.ts names, with values of the kind it names; never replace a key the compiler
  * sets (the chart would silently run with something the site model does not know), never touch
  * `global`, and never hold a credential in the clear: values.yaml is committed. At the chart
  * version the compiler pins, a key the chart's values.yaml does not declare is a typo the chart
@@ -24,6 +26,11 @@ export const chartValuesAllowed = defineRule(
     'chart-values-reserved': { severity: 'error', summary: 'pass-through chart values set a key the compiler sets (or `global`)' },
     'chart-values-secret': { severity: 'error', summary: 'pass-through chart values hold a credential-like key in the clear' },
     'chart-values-unknown': { severity: 'error', summary: 'pass-through chart values name a key the chart does not have' },
+    'chart-values-forbidden': {
+      severity: 'error',
+      summary: 'pass-through chart values set a key a site may not pass (an image, a command, security, authentication, objects…)',
+    },
+    'chart-values-invalid': { severity: 'error', summary: 'a pass-through chart value is not of the kind its key takes' },
   },
   ({ site, model, file }, { error }) => {
     const own = thirdPartyValues(model);
@@ -38,7 +45,7 @@ export const chartValuesAllowed = defineRule(
       // Values for a chart the site does not deploy: third-party-unused says so.
       if (input === undefined || compiler === undefined) return;
       const known = chartKeys[chart].version === pinned ? chartKeys[chart].keys : 1;
-      const walk = (value: unknown, set: ChartValue | undefined, tree: KeyTree, path: PathSegment[]): void => {
+      const walk = (value: unknown, set: ChartValue | undefined, tree: KeyTree, policy: AllowedTree, path: PathSegment[]): void => {
         if (!isMap(value)) return;
         for (const [key, child] of Object.entries(value)) {
           const at = [...path, key];
@@ -95,10 +102,38 @@ export const chartValuesAllowed = defineRule(
             );
             continue;
           }
-          walk(child, mine, below, at);
+          const allowed = Object.hasOwn(policy, key) ? policy[key] : undefined;
+          if (allowed === undefined && isMap(mine) && isMap(child)) {
+            // Below a map the compiler sets: its keys are reserved, any other is forbidden there.
+            walk(child, mine, below, {}, at);
+            continue;
+          }
+          if (allowed === undefined) {
+            const here = Object.keys(policy).filter((k) => !(isMap(set) && Object.hasOwn(set, k) && !isMap(set[k])));
+            out.push(
+              error('chart-values-forbidden', file, at, `${dotted} is not a value a site may pass to the ${chart} chart`, {
+                onKey: true,
+                hint:
+                  here.length === 0
+                    ? 'nothing below this key may be passed; see "Third-party charts and images" in the README'
+                    : `a site may pass here: ${here.join(', ')} (README, "Third-party charts and images")`,
+              }),
+            );
+            continue;
+          }
+          if (isAllowedValue(allowed)) {
+            const why = refusal(allowed, child);
+            if (why !== undefined) out.push(error('chart-values-invalid', file, at, `${dotted}: ${why}`));
+            continue;
+          }
+          if (!isMap(child)) {
+            out.push(error('chart-values-invalid', file, at, `${dotted}: expected a map (of ${Object.keys(allowed).join(', ')})`));
+            continue;
+          }
+          walk(child, mine, below, allowed, at);
         }
       };
-      walk(input, compiler, known, base);
+      walk(input, compiler, known, PASS_THROUGH[chart], base);
     };
     check(site.database?.values, own.postgresql, ['database', 'values'], 'postgresql', model.release.postgresqlChart.version);
     check(site.events?.nats?.values, own.nats, ['events', 'nats', 'values'], 'nats', model.release.natsChart.version);

@@ -15,6 +15,8 @@ import { noLatestInProduction } from './no-latest-in-production.js';
 import { noLiteralSecretsOutsideDevelopment } from './no-literal-secrets-outside-development.js';
 import { oidcProvidersUnique } from './oidc-providers-unique.js';
 import { productionIngressTls } from './production-ingress-tls.js';
+import { noCredentialsInUrls } from './no-credentials-in-urls.js';
+import { tlsSecretNotOurs } from './tls-secret-not-ours.js';
 import { productionReplicas } from './production-replicas.js';
 import { registryCredentialsValid } from './registry-credentials-valid.js';
 import { resourcesFit } from './resources-fit.js';
@@ -50,6 +52,8 @@ export const RULES = [
   secretsUsed,
   oidcProvidersUnique,
   productionIngressTls,
+  tlsSecretNotOurs,
+  noCredentialsInUrls,
   composeOnlyInDevelopment,
   databaseConnectionBudget,
   resourcesFit,
