@@ -42,7 +42,9 @@ export function checkParsed(
   const { site, diagnostics } = validateSchema(source.file, data, sourceOf);
   if (site === undefined) return { source, parsed, site: undefined, model: undefined, diagnostics };
   const context = { site, file: source.file, fileStem: source.stem };
-  const inputDiagnostics = applyAllowances(site, source.file, runInputRules(context), WARNING_CODES);
+  // Allowances are applied once, after every rule: applied to the input rules' findings alone, an
+  // entry allowing a model-rule warning (secret-unused) would be reported unused before its warning exists.
+  const inputDiagnostics = runInputRules(context);
   if (hasErrors(inputDiagnostics)) {
     // One pass where the site can still be read: the model rules run too when a model can be built
     // despite the input errors. The model asserts what the input rules guarantee, so building it may

@@ -98,8 +98,46 @@ describe('the writer deletes only what it wrote', () => {
     const before = readTree(join(w, 'out'));
     const r = cli(['sites/alps'], { cwd: w });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^chamicore-compile: error: out-not-ours: out\/alps: exists and holds files chamicore-compile did not write/);
+    // The message names the file that is not ours.
+    expect(r.stderr).toMatch(
+      /^chamicore-compile: error: out-not-ours: out\/alps: exists and holds notes\/todo\.txt, which chamicore-compile did not write; move it away/,
+    );
     expect(readTree(join(w, 'out'))).toEqual(before);
+  });
+
+  it('leaves alone what Helm and compose put in a site folder, and --check stays current (issue 20)', () => {
+    const w = workspace();
+    expect(cli(['sites/alps', 'sites/dev'], { cwd: w }).code).toBe(0);
+    // What `helm dependency build out/alps/helm` writes, and a developer's compose override.
+    writeFileSync(join(w, 'out/alps/helm/Chart.lock'), 'dependencies: []\ndigest: sha256:00\ngenerated: "2026-12-07T00:00:00Z"\n');
+    mkdirSync(join(w, 'out/alps/helm/charts'));
+    writeFileSync(join(w, 'out/alps/helm/charts/postgresql-16.7.27.tgz'), 'not really a tarball');
+    writeFileSync(join(w, 'out/dev/compose/docker-compose.override.yml'), 'services: {}\n');
+    const check = cli(['--check', 'sites/alps', 'sites/dev'], { cwd: w });
+    expect(check.code, check.stdout).toBe(0);
+    // A change of the site rewrites the tree and carries those files over, as they were.
+    writeFileSync(
+      join(w, 'sites/alps.yaml'),
+      readFileSync(join(w, 'sites/alps.yaml'), 'utf8').replace(
+        '  description: Alps production system management',
+        '  description: Alps (changed)',
+      ),
+    );
+    const r = cli(['sites/alps', 'sites/dev'], { cwd: w });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'sites/alps.yaml: wrote out/alps (11 files; left alone: helm/Chart.lock, helm/charts/postgresql-16.7.27.tgz)\n',
+    );
+    expect(r.stdout).toContain('sites/dev.yaml: unchanged out/dev (11 files; left alone: compose/docker-compose.override.yml)\n');
+    expect(readFileSync(join(w, 'out/alps/helm/charts/postgresql-16.7.27.tgz'), 'utf8')).toBe('not really a tarball');
+    expect(readFileSync(join(w, 'out/alps/helm/Chart.yaml'), 'utf8')).toContain('Alps (changed)');
+    // Anything else is still refused, and named.
+    writeFileSync(join(w, 'out/alps/helm/values-local.yaml'), 'x: 1\n');
+    expect(cli(['sites/alps'], { cwd: w }).stderr).toContain('out-not-ours: out/alps: exists and holds helm/values-local.yaml, which');
+    // The repository does not commit them.
+    const ignore = readFileSync(join(ROOT, '.gitignore'), 'utf8');
+    for (const line of ['/out/*/helm/Chart.lock', '/out/*/helm/charts/', '/out/*/compose/docker-compose.override.yml'])
+      expect(ignore).toContain(line);
   });
 
   it('refuses to replace an empty out/<site> (a mount point?), and a folder of sites keeps empty folders', () => {

@@ -139,8 +139,33 @@ describe('chamicore-compile', () => {
     const before = tree(join(w, 'out'));
     const r = cli(['--check', 'sites'], { cwd: w });
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe('out/alps/helm/values.yaml: differs\nout/dev/extra.txt: extra\nout/eiger/secrets/eiger-ui.yaml: missing\n');
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => !l.startsWith('    '))).toEqual([
+      'out/alps/helm/values.yaml: differs',
+      'out/dev/extra.txt: extra',
+      'out/eiger/secrets/eiger-ui.yaml: missing',
+      '',
+    ]);
     expect(tree(join(w, 'out'))).toEqual(before);
+  });
+
+  it('--check shows each difference as a unified diff, and none of a file that may hold secrets', () => {
+    const w = workspace();
+    cpSync(join(ROOT, 'out'), join(w, 'out'), { recursive: true });
+    const values = join(w, 'out/alps/helm/values.yaml');
+    writeFileSync(values, readFileSync(values, 'utf8').replace('  replicaCount: 3\n', '  replicaCount: 1\n'));
+    const secret = join(w, 'out/alps/secrets/alps-db.yaml');
+    writeFileSync(secret, readFileSync(secret, 'utf8').replace('stringData:', 'stringData:\n  leaked: hunter2'));
+    const r = cli(['--check', 'sites/alps'], { cwd: w });
+    expect(r.code).toBe(1);
+    const out = r.stdout;
+    expect(out).toContain('out/alps/helm/values.yaml: differs\n    --- a/helm/values.yaml\n    +++ b/helm/values.yaml\n    @@ -');
+    expect(out).toMatch(/^ {4}- {2}replicaCount: 1$/m);
+    expect(out).toMatch(/^ {4}\+ {2}replicaCount: 3$/m);
+    expect(out).toContain(
+      'out/alps/secrets/alps-db.yaml: differs\n    (secrets/alps-db.yaml may hold secret values: its difference is not shown)\n',
+    );
+    expect(out).not.toContain('hunter2');
   });
 
   it('removes the out/ folder of a deleted site when compiling the whole folder, and only if it is all generated', () => {
@@ -469,6 +494,19 @@ describe('--strict and allowWarnings', () => {
     expect(json.diagnostics).toEqual([
       expect.objectContaining({ code: 'prod-replicas', allowed: 'one smd replica until the second rack arrives' }),
     ]);
+  });
+
+  it("allows a warning of a model rule (secret-unused) as it allows an input rule's: --strict passes", () => {
+    const w = workspace();
+    writeFileSync(
+      join(w, 'sites/alps.yaml'),
+      readFileSync(join(w, 'sites/alps.yaml'), 'utf8').replace('secrets:\n', 'secrets:\n  spare-token:\n    fromEnv: SPARE_TOKEN\n') +
+        'allowWarnings:\n  - code: secret-unused\n    path: secrets.spare-token\n    reason: read by the backup job, which is not compiled here\n',
+    );
+    const r = cli(['validate', '--strict', 'sites/alps'], { cwd: w });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('secret-unused: warning (allowed): secret "spare-token" is not used by any output of this site');
+    expect(r.stderr).not.toContain('allowance-unused');
   });
 
   it('an entry for another path allows nothing; a code that is no warning is allowance-invalid; a stale entry is allowance-unused', () => {

@@ -58,11 +58,13 @@ describe('diff of a merge request', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toMatch(/^4 sites against HEAD~1 \([0-9a-f]{12}\): 2 changed, 1 added, 1 removed; 3 warnings$/);
+    expect(lines[0]).toMatch(/^4 sites against HEAD~1 \([0-9a-f]{12}\): 2 changed, 1 added, 1 removed; 6 warnings$/);
     const expected = [
-      'sites/alps.yaml: changed (28 changes, 2 warnings)',
+      'sites/alps.yaml: changed (21 changes, 4 warnings)',
       '  warning: service discovery disabled: it stops on the next deploy',
-      '  warning: secret nats-token rotated 0 → 2: a new value on the next deploy; restarts auth, smd, bss, cloud-init, kea-sync, power, ui',
+      '  warning: secret nats-token rotated 0 → 2: a new value on the next deploy',
+      // One line for the restarts, not a checksum line per service.
+      '  warning: restarts auth, smd, bss, cloud-init, kea-sync, power, ui: the Secrets they read change (their chamicore.io/secrets-checksum annotation)',
       '    ~ chamicore-smd.replicaCount: 3 → 4',
       '    ~ chamicore-discovery.enabled: true → false',
       '    - chamicore-discovery.env: {…} (16 values)',
@@ -75,7 +77,8 @@ describe('diff of a merge request', () => {
       '  warning: site removed: its release (namespace chamicore-eiger) is no longer compiled from this repository',
       '    eiger-db: removed (keys auth-dsn, bss-dsn, cloud-init-dsn, password, power-dsn, smd-dsn, username)',
       // A literal (development) secret counts as changed; its value is shown nowhere.
-      'sites/dev.yaml: changed (3 changes)',
+      'sites/dev.yaml: changed (2 changes, 1 warning)',
+      '  warning: restarts mcp: the Secrets they read change (their chamicore.io/secrets-checksum annotation)',
       '    mcp-token: literal value changed',
     ];
     for (const line of expected) expect(lines).toContain(line);
@@ -99,7 +102,7 @@ describe('diff of a merge request', () => {
     const md = r.stdout;
     expect(md.split('\n')[0]).toMatch(/^\*\*chamicore-compile diff\*\*: 4 sites against HEAD~1 \([0-9a-f]{12}\): 2 changed/);
     expect(md.match(/<details( open)?>/g)).toHaveLength(4);
-    expect(md).toContain('<details open>\n<summary>sites/alps.yaml: changed (28 changes, 2 warnings)</summary>\n\n```text\n');
+    expect(md).toContain('<details open>\n<summary>sites/alps.yaml: changed (21 changes, 4 warnings)</summary>\n\n```text\n');
     expect(md).toContain('  ~ chamicore-smd.replicaCount: 3 → 4\n');
   });
 
@@ -115,7 +118,7 @@ describe('diff of a merge request', () => {
     expect(doc.command).toBe('diff');
     expect(doc.sites.map((s) => [s.site, s.status])).toEqual([['alps', 'changed']]);
     const values = doc.sites[0]!.files.find((f) => f.file === 'helm/values.yaml')!;
-    expect(values.changes).toContainEqual({ path: 'chamicore-smd.replicaCount', kind: 'changed', old: '3', new: '4' });
+    expect(values.changes).toContainEqual({ path: 'chamicore-smd.replicaCount', kind: 'changed', old: 3, new: 4 });
     expect(doc.sites[0]!.secrets).toContainEqual({ name: 'nats-token', kind: 'source', change: 'rotated 0 → 2' });
   });
 
@@ -131,8 +134,10 @@ describe('diff of a merge request', () => {
       expect(r2.code, r2.stderr).toBe(0);
       expect(r2.stdout.replace(/\([0-9a-f]{12}\)/, '(sha)')).toBe(
         [
-          '1 site against HEAD (sha): 1 changed',
-          'alps.yaml: changed (4 changes)',
+          '1 site against HEAD (sha): 1 changed; 1 warning',
+          'alps.yaml: changed (4 changes, 1 warning)',
+          // One more smd pod opens more connections: the single PostgreSQL pod restarts for it.
+          '  warning: bundled PostgreSQL restarts (max_connections 1335 → 1435, its resources): its single pod goes down, and every service with it, for the restart',
           '  helm/values.yaml:',
           '    ~ chamicore-smd.replicaCount: 4 → 5',
           // The bundled database's max_connections follows the connection budget, and its memory with it.
@@ -145,6 +150,19 @@ describe('diff of a merge request', () => {
     } finally {
       writeFileSync(file, text);
     }
+  });
+});
+
+describe('changes that restart or block a stateful pod', () => {
+  it('a NATS volume resize, which helm upgrade cannot apply, is a warning', () => {
+    const repo = repository();
+    edit(join(repo, 'sites/alps.yaml'), 'storageSize: 20Gi', 'storageSize: 50Gi');
+    const r = cli(['diff', '--base', 'HEAD', 'sites/alps.yaml'], { cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "  warning: bundled NATS volume 20Gi → 50Gi: a StatefulSet's volume claim cannot change in place; the upgrade fails until each PVC is resized by hand\n",
+    );
+    expect(r.stdout).not.toContain('PostgreSQL restarts');
   });
 });
 
@@ -274,5 +292,34 @@ describe('diff failures', () => {
     const body = r.stdout.slice(r.stdout.indexOf(`${fence!}text`) + fence!.length + 5, r.stdout.lastIndexOf(fence!));
     expect(body).not.toContain(`\n${fence!}`);
     expect(r.stdout.replace(body, '')).not.toContain('<img');
+  });
+});
+
+describe('diff for CI', () => {
+  it('--format json is data: typed old and new values, warning codes, a format version; --detailed-exitcode exits 3 on changes', () => {
+    const repo = repository();
+    const unchanged = cli(['diff', '--detailed-exitcode', 'sites/alps.yaml'], { cwd: repo });
+    expect(unchanged.code, unchanged.stderr).toBe(0);
+    edit(join(repo, 'sites/alps.yaml'), 'storageSize: 20Gi', 'storageSize: 50Gi');
+    edit(join(repo, 'sites/alps.yaml'), /( {2}smd:\n {4}replicas: )3/, '$14');
+    expect(cli(['diff', 'sites/alps.yaml'], { cwd: repo }).code).toBe(0);
+    const r = cli(['diff', '--detailed-exitcode', '--format', 'json', 'sites/alps.yaml'], { cwd: repo });
+    expect(r.code, r.stderr).toBe(3);
+    const doc = JSON.parse(r.stdout) as {
+      formatVersion: number;
+      changed: boolean;
+      sites: {
+        files: { file: string; changes: { path: string; kind: string; old?: unknown; new?: unknown }[] }[];
+        warnings: { code: string; message: string }[];
+      }[];
+    };
+    expect(doc.formatVersion).toBe(1);
+    expect(doc.changed).toBe(true);
+    const values = doc.sites[0]!.files.find((f) => f.file === 'helm/values.yaml')!;
+    expect(values.changes).toContainEqual({ path: 'chamicore-smd.replicaCount', kind: 'changed', old: 3, new: 4 });
+    expect(doc.sites[0]!.warnings.map((w) => w.code).sort()).toEqual(['database-restart', 'volume-resize']);
+    // An invalid site is still exit 1, whatever the changes.
+    edit(join(repo, 'sites/alps.yaml'), /( {2}smd:\n {4}replicas: )4/, '$1"four"');
+    expect(cli(['diff', '--detailed-exitcode', 'sites/alps.yaml'], { cwd: repo }).code).toBe(1);
   });
 });

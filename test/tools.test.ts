@@ -1,11 +1,12 @@
 /** The pinned dev tools: `npm run tools` is idempotent, and the tools the tests run are the pinned versions. */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { THIRD_PARTY } from '../src/model/catalog.js';
 import { ROOT } from './helpers/cli.js';
-import { runTool } from './helpers/tools.js';
+import { kubeconformSchemas, runTool } from './helpers/tools.js';
 
 const pins = JSON.parse(readFileSync(join(ROOT, 'scripts/tools.json'), 'utf8')) as {
   go: { name: string; version: string }[];
@@ -38,5 +39,28 @@ describe('npm run tools', () => {
     const [v, file] = r.stdout.trim().split(' ');
     expect(v).toBe(pins.python.find((t) => t.name === 'pyyaml')!.version);
     expect(file).toContain(join(ROOT, '.tools/python'));
+  });
+});
+
+describe('kubeconform schemas without the variables', () => {
+  it('uses the offline copy beside the project, as .ci/run does, so npm test needs no internet', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'chamicore-schemas-'));
+    try {
+      expect(kubeconformSchemas({}, parent, '1.30.0')).toEqual({ location: undefined, version: '1.30.0' });
+      mkdirSync(join(parent, 'shared/kubernetes-json-schema/master-standalone-strict'), { recursive: true });
+      const copy = join(parent, 'shared/kubernetes-json-schema');
+      expect(kubeconformSchemas({}, parent, '1.30.0')).toEqual({ location: copy, version: 'master' });
+      mkdirSync(join(copy, 'v1.30.0-standalone-strict'));
+      expect(kubeconformSchemas({}, parent, '1.30.0')).toEqual({ location: copy, version: '1.30.0' });
+      // The variables still decide when set.
+      expect(kubeconformSchemas({ KUBECONFORM_SCHEMA_LOCATION: '/s', KUBECONFORM_KUBERNETES_VERSION: 'master' }, parent, '1.30.0')).toEqual(
+        {
+          location: '/s',
+          version: 'master',
+        },
+      );
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 });

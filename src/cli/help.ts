@@ -8,6 +8,7 @@ Exit codes:
   2   usage error or unreadable input (bad option, missing file, missing site key
       or secret in --reveal, --reveal into a git-tracked folder, an output
       folder that cannot be written, diff outside git or with an unknown ref)
+  3   diff --detailed-exitcode only: some site changed (0: none did)
   70  internal error: a bug in chamicore-compile; please report it
 
 Secrets:

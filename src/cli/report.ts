@@ -11,7 +11,13 @@ import type { Command, OutputFormat } from './options.js';
 /** What became of one site, by command: each status carries what it means. */
 export type SiteReport = { readonly file: string; readonly site: string } & (
   | { readonly status: 'invalid' | 'valid' }
-  | { readonly status: 'written' | 'unchanged'; readonly out: string; readonly files: readonly string[] }
+  | {
+      readonly status: 'written' | 'unchanged';
+      readonly out: string;
+      readonly files: readonly string[];
+      /** Files of Helm or compose left alone in the tree (helm/Chart.lock, …). */
+      readonly kept: readonly string[];
+    }
   | { readonly status: 'current' | 'stale'; readonly out: string; readonly differences: TreeDifference }
 );
 
@@ -103,12 +109,18 @@ function reportText(r: RunReport, io: CliIo): void {
         break;
       case 'written':
       case 'unchanged':
-        io.stdout(`${file}: ${s.status === 'unchanged' ? 'unchanged' : 'wrote'} ${oneLine(s.out)} (${plural(s.files.length, 'file')})\n`);
+        io.stdout(
+          `${file}: ${s.status === 'unchanged' ? 'unchanged' : 'wrote'} ${oneLine(s.out)} (${plural(s.files.length, 'file')}${s.kept.length > 0 ? `; left alone: ${s.kept.map(oneLine).join(', ')}` : ''})\n`,
+        );
         break;
       case 'current':
       case 'stale': {
         const out = oneLine(s.out);
-        for (const p of s.differences.differing) io.stdout(`${out}/${p}: differs\n`);
+        for (const p of s.differences.differing) {
+          io.stdout(`${out}/${p}: differs\n`);
+          const patch = s.differences.patches?.find((x) => x.path === p);
+          if (patch !== undefined) io.stdout(patch.text.replace(/^/gm, '    ').replace(/ +$/gm, ''));
+        }
         for (const p of s.differences.missing) io.stdout(`${out}/${p}: missing\n`);
         for (const p of s.differences.extra) io.stdout(`${out}/${p}: extra\n`);
         if (s.status === 'current') io.stdout(`${out}: current\n`);

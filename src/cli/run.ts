@@ -119,9 +119,10 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .argument('[site...]', 'site files, site paths or folders (default: the sites folder at the top of the work tree)')
     .option('--base <ref>', 'the git ref to compare with (a branch, tag or commit; CI: the merge request target)', 'HEAD')
     .addOption(new Option('--format <format>', 'text, json, or markdown for a merge-request comment').choices(DIFF_FORMATS).default('text'))
+    .option('--detailed-exitcode', 'exit 3 when some site changed (0 when none did), as helm diff --detailed-exitcode does with its 2')
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const { diff } = await import('./commands/diff.js');
-      const { diffErrors, renderDiffJson, renderDiffMarkdown, renderDiffText } = await import('../diff/render.js');
+      const { diffErrors, hasChanges, renderDiffJson, renderDiffMarkdown, renderDiffText } = await import('../diff/render.js');
       const result = await diff(sites, typeof opts['base'] === 'string' ? opts['base'] : 'HEAD', io);
       const format = DIFF_FORMATS.find((f) => f === opts['format']) ?? 'text';
       if (format === 'text') {
@@ -129,7 +130,12 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
         io.stderr(text.stderr);
         io.stdout(text.stdout);
       } else io.stdout(format === 'json' ? renderDiffJson(result) : renderDiffMarkdown(result));
-      exitCode = diffErrors(result).length > 0 ? ExitCode.invalid : ExitCode.ok;
+      exitCode =
+        diffErrors(result).length > 0
+          ? ExitCode.invalid
+          : opts['detailedExitcode'] === true && hasChanges(result)
+            ? ExitCode.changes
+            : ExitCode.ok;
     });
 
   subcommand('explain')

@@ -38,7 +38,7 @@ function fileLines(f: FileDiff): string[] {
 
 /** The body of one site's diff: warnings, then each changed output, then the Secrets. */
 export function siteLines(s: SiteDiff): string[] {
-  const lines = s.warnings.map((w) => `warning: ${w}`);
+  const lines = s.warnings.map((w) => `warning: ${w.message}`);
   for (const f of s.files) lines.push(...fileLines(f));
   if (s.secrets.length > 0) lines.push('secrets:', ...s.secrets.map((c) => `  ${c.name}: ${c.change}`));
   return lines;
@@ -100,14 +100,43 @@ export function renderDiffMarkdown(d: DiffOutcome): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+/** The version of the JSON document `diff --format json` prints; it changes with any change of its shape. */
+export const DIFF_JSON_VERSION = 1;
+
+/**
+ * Data, not display text: each change with its kind and its old and new values as they are
+ * (numbers, strings, maps), warnings with their codes.
+ */
 export function renderDiffJson(d: DiffOutcome): string {
   const document = {
+    formatVersion: DIFF_JSON_VERSION,
     ok: diffErrors(d).length === 0,
     command: 'diff',
     base: d.base,
     commit: d.commit,
+    changed: hasChanges(d),
     summary: diffSummary(d),
-    sites: d.sites.map((s) => ('diagnostics' in s ? { ...s, diagnostics: s.diagnostics.map(toJson) } : s)),
+    sites: d.sites.map((s) =>
+      'diagnostics' in s
+        ? { ...s, diagnostics: s.diagnostics.map(toJson) }
+        : {
+            ...s,
+            files: s.files.map((f) => ({
+              ...f,
+              changes: f.changes.map((c) => ({
+                path: c.path,
+                kind: c.kind,
+                ...(c.kind !== 'added' ? { old: c.before } : {}),
+                ...(c.kind !== 'removed' ? { new: c.after } : {}),
+              })),
+            })),
+          },
+    ),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Whether any site changed, appeared or went (what `--detailed-exitcode` reports as exit 3). */
+export function hasChanges(d: DiffOutcome): boolean {
+  return d.sites.some((s) => s.status === 'changed' || s.status === 'added' || s.status === 'removed');
 }

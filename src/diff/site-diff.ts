@@ -24,6 +24,10 @@ export interface Change {
   readonly old?: string;
   /** JSON text of the new value (absent when removed). */
   readonly new?: string;
+  /** The old value itself, for --format json (absent when added). */
+  readonly before?: unknown;
+  /** The new value itself (absent when removed). */
+  readonly after?: unknown;
 }
 
 /** The changes in one output file (relative to out/<site>/). */
@@ -42,13 +46,32 @@ export interface SecretChange {
   readonly change: string;
 }
 
+/** Stable codes of the diff's warnings (what CI may branch on); the message says it for people. */
+export type DiffWarningCode =
+  | 'site-removed'
+  | 'namespace-moved'
+  | 'target-removed'
+  | 'database-removed'
+  | 'volume-resize'
+  | 'database-restart'
+  | 'nats-removed'
+  | 'service-disabled'
+  | 'secret-changed-unrotated'
+  | 'secret-rotated'
+  | 'services-restart';
+
+export interface DiffWarning {
+  readonly code: DiffWarningCode;
+  readonly message: string;
+}
+
 export interface SiteDiff {
   readonly site: string;
   readonly status: 'added' | 'removed' | 'changed' | 'unchanged';
   readonly files: readonly FileDiff[];
   readonly secrets: readonly SecretChange[];
   /** Changes with consequences beyond the values: data, running services, credentials. */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly DiffWarning[];
 }
 
 /** The output documents of a model (as outputDocuments) and the output kind that writes each, from one rendering. */
@@ -99,7 +122,11 @@ function diffFiles(before: DiffSide, after: DiffSide): FileDiff[] {
     const a = old.get(path);
     const b = now.get(path);
     // The third-party charts' values, where a site's pass-through values land, are shown leaf by leaf.
-    const changes = diffValues(a ?? {}, b ?? {}, '', (p) => path === 'helm/values.yaml' && THIRD_PARTY_VALUES.test(p));
+    // A changed secrets checksum is a restart, which the warnings name once (`restarts auth, smd: …`),
+    // not a 64-character line per service.
+    const changes = diffValues(a ?? {}, b ?? {}, '', (p) => path === 'helm/values.yaml' && THIRD_PARTY_VALUES.test(p)).filter(
+      (c) => !(path === 'helm/values.yaml' && c.kind === 'changed' && CHECKSUM_PATH.test(c.path)),
+    );
     // A file whose text differs only in comments (the header) has no change worth a line.
     if (changes.length === 0 && a !== undefined && b !== undefined) continue;
     out.push({ file: path, status: a === undefined ? 'added' : b === undefined ? 'removed' : 'changed', changes });
@@ -128,6 +155,8 @@ function envDocument(model: SiteModel): Record<string, string> {
 }
 
 const PLAIN_KEY = /^[A-Za-z_][\w-]*$/;
+/** The pod annotation of a service whose change restarts it (values.yaml). */
+const CHECKSUM_PATH = /^chamicore-[a-z-]+\.podAnnotations\["chamicore\.io\/secrets-checksum"\]$/;
 /** Paths of values.yaml under the third-party charts (pass-through values land there). */
 const THIRD_PARTY_VALUES = /^(postgresql|nats)\./;
 /** Fields that name an entry of a list (Chart.yaml dependencies by name, Ingress paths by path). */
@@ -181,7 +210,9 @@ export function diffValues(a: unknown, b: unknown, path = '', whole: (path: stri
   const at = (p: string) => (p.startsWith('.') && path === '' ? p.slice(1) : `${path}${p}`);
   if (ea === undefined || eb === undefined || Array.isArray(a) !== Array.isArray(b) || (ea.length === 0) !== (eb.length === 0)) {
     if (JSON.stringify(a) === JSON.stringify(b)) return [];
-    return [{ path: path === '' ? '(document)' : path, kind: 'changed', old: shown(a), new: shown(b) }];
+    return [
+      { path: path === '' ? '(document)' : path, kind: 'changed', old: shown(a), new: shown(b), before: a ?? null, after: b ?? null },
+    ];
   }
   const ma = new Map(ea);
   const mb = new Map(eb);
@@ -189,11 +220,15 @@ export function diffValues(a: unknown, b: unknown, path = '', whole: (path: stri
   for (const key of [...new Set([...ma.keys(), ...mb.keys()])]) {
     const p = at(key);
     if (!mb.has(key)) {
-      if (whole(p)) for (const [leaf, v] of leavesOf(ma.get(key), p)) changes.push({ path: leaf, kind: 'removed', old: v });
-      else changes.push({ path: p, kind: 'removed', old: shown(ma.get(key)) });
+      if (whole(p))
+        for (const [leaf, v] of leavesOf(ma.get(key), p))
+          changes.push({ path: leaf, kind: 'removed', old: v, before: JSON.parse(v) as unknown });
+      else changes.push({ path: p, kind: 'removed', old: shown(ma.get(key)), before: ma.get(key) ?? null });
     } else if (!ma.has(key)) {
-      if (whole(p)) for (const [leaf, v] of leavesOf(mb.get(key), p)) changes.push({ path: leaf, kind: 'added', new: v });
-      else changes.push({ path: p, kind: 'added', new: shown(mb.get(key)) });
+      if (whole(p))
+        for (const [leaf, v] of leavesOf(mb.get(key), p))
+          changes.push({ path: leaf, kind: 'added', new: v, after: JSON.parse(v) as unknown });
+      else changes.push({ path: p, kind: 'added', new: shown(mb.get(key)), after: mb.get(key) ?? null });
     } else changes.push(...diffValues(ma.get(key), mb.get(key), p, whole));
   }
   return changes;
@@ -246,34 +281,71 @@ function diffSecrets(before: DiffSide, after: DiffSide): SecretChange[] {
 }
 
 /** Changes a reviewer must not miss: data that stops being managed, services that stop, credentials that change. */
-function consequences(before: DiffSide, after: DiffSide): string[] {
+function consequences(before: DiffSide, after: DiffSide): DiffWarning[] {
   if (before === undefined) return [];
-  if (after === undefined) return [`site removed: its release (namespace ${before.namespace}) is no longer compiled from this repository`];
-  const warnings: string[] = [];
+  if (after === undefined)
+    return [
+      {
+        code: 'site-removed',
+        message: `site removed: its release (namespace ${before.namespace}) is no longer compiled from this repository`,
+      },
+    ];
+  const warnings: DiffWarning[] = [];
+  const warn = (code: DiffWarningCode, message: string): void => {
+    warnings.push({ code, message });
+  };
   if (before.namespace !== after.namespace)
-    warnings.push(`namespace ${before.namespace} → ${after.namespace}: the release moves; nothing is removed from the old namespace`);
+    warn(
+      'namespace-moved',
+      `namespace ${before.namespace} → ${after.namespace}: the release moves; nothing is removed from the old namespace`,
+    );
   for (const [target, label] of [
     ['helm', 'Helm'],
     ['compose', 'compose'],
   ] as const) {
-    if (before.targets[target] && !after.targets[target]) warnings.push(`target ${label} removed: its outputs are no longer written`);
+    if (before.targets[target] && !after.targets[target])
+      warn('target-removed', `target ${label} removed: its outputs are no longer written`);
   }
   const bundledDb = (m: SiteModel, target: 'helm' | 'compose') => m.targets[target] && m.database.mode === 'bundled';
   if (bundledDb(before, 'helm') && !bundledDb(after, 'helm'))
-    warnings.push(
+    warn(
+      'database-removed',
       'bundled PostgreSQL removed from the Helm release: its StatefulSet goes; its PersistentVolumeClaim stays but nothing manages it',
     );
   if (bundledDb(before, 'compose') && !bundledDb(after, 'compose'))
-    warnings.push('bundled PostgreSQL removed from compose: the postgres-data volume is no longer declared (down -v would not remove it)');
+    warn(
+      'database-removed',
+      'bundled PostgreSQL removed from compose: the postgres-data volume is no longer declared (down -v would not remove it)',
+    );
   if (bundledDb(before, 'helm') && bundledDb(after, 'helm') && before.database.persistence.size !== after.database.persistence.size)
-    warnings.push(
+    warn(
+      'volume-resize',
       `bundled PostgreSQL volume ${before.database.persistence.size} → ${after.database.persistence.size}: a StatefulSet's volume claim cannot change in place; the upgrade fails until the PVC is resized by hand`,
     );
+  if (bundledDb(before, 'helm') && bundledDb(after, 'helm')) {
+    // The bundled PostgreSQL is one pod: a new max_connections or new resources restart it, and
+    // every service loses its connections meanwhile (more replicas of a service raise max_connections).
+    const [a, b] = [before.database, after.database];
+    const why = [
+      ...(a.maxConnections !== b.maxConnections ? [`max_connections ${String(a.maxConnections)} → ${String(b.maxConnections)}`] : []),
+      ...(JSON.stringify(a.resources) !== JSON.stringify(b.resources) ? ['its resources'] : []),
+    ];
+    if (why.length > 0)
+      warn(
+        'database-restart',
+        `bundled PostgreSQL restarts (${why.join(', ')}): its single pod goes down, and every service with it, for the restart`,
+      );
+  }
   const bundledNats = (m: SiteModel) => m.events.enabled && m.events.mode === 'bundled';
-  if (bundledNats(before) && !bundledNats(after)) warnings.push('bundled NATS removed: its stream storage is no longer managed');
+  if (bundledNats(before) && !bundledNats(after)) warn('nats-removed', 'bundled NATS removed: its stream storage is no longer managed');
+  if (bundledNats(before) && bundledNats(after) && before.events.storageSize !== after.events.storageSize)
+    warn(
+      'volume-resize',
+      `bundled NATS volume ${before.events.storageSize} → ${after.events.storageSize}: a StatefulSet's volume claim cannot change in place; the upgrade fails until each PVC is resized by hand`,
+    );
   for (const s of before.services) {
     const now = after.services.find((x) => x.id === s.id);
-    if (s.enabled && now?.enabled !== true) warnings.push(`service ${s.id} disabled: it stops on the next deploy`);
+    if (s.enabled && now?.enabled !== true) warn('service-disabled', `service ${s.id} disabled: it stops on the next deploy`);
   }
   const newSpecs = new Map(after.secrets.map((s) => [s.name, s]));
   for (const a of before.secrets) {
@@ -289,17 +361,24 @@ function consequences(before: DiffSide, after: DiffSide): string[] {
       !(breaking.bundledOnly && after.database.mode !== 'bundled')
     ) {
       // A new length, alphabet or source changes the value as much as a rotation does, and breaks as much.
-      warnings.push(
+      warn(
+        'secret-changed-unrotated',
         `secret ${a.name} changes value without a rotation (${literalChanged ? 'literal value changed' : `${x} → ${y}`}): this breaks the running site; ${breaking.step}, then bump secrets.${a.name}.rotation and acknowledge it (acknowledgeRotation)`,
       );
     }
     if (a.rotation === b.rotation) continue;
-    const restarted = after.services
-      .filter((s) => s.enabled && before.services.find((x) => x.id === s.id)?.secretsChecksum !== s.secretsChecksum)
-      .map((s) => s.id);
-    warnings.push(
-      `secret ${a.name} rotated ${a.rotation} → ${b.rotation}: a new value on the next deploy${restarted.length > 0 ? `; restarts ${restarted.join(', ')}` : ''}`,
-    );
+    warn('secret-rotated', `secret ${a.name} rotated ${a.rotation} → ${b.rotation}: a new value on the next deploy`);
   }
+  const restarted = after.services
+    .filter((s) => {
+      const was = before.services.find((x) => x.id === s.id);
+      return s.enabled && was?.enabled === true && was.secretsChecksum !== s.secretsChecksum;
+    })
+    .map((s) => s.id);
+  if (restarted.length > 0 && after.targets.helm)
+    warn(
+      'services-restart',
+      `restarts ${restarted.join(', ')}: the Secrets they read change (their chamicore.io/secrets-checksum annotation)`,
+    );
   return warnings;
 }

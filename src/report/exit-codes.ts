@@ -5,6 +5,8 @@ export const ExitCode = {
   invalid: 1,
   /** Usage error or unreadable input. */
   usage: 2,
+  /** `diff --detailed-exitcode`: the diff was produced and some site changed. */
+  changes: 3,
   /** Internal error: a bug in chamicore-compile. */
   internal: 70,
 } as const;

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GENERATED_PREFIX } from '../emit/header.js';
 import type { OutputFile } from '../emit/output.js';
 import { compareStrings } from '../report/diagnostic.js';
 import { UsageError } from '../report/exit-codes.js';
+import { unifiedDiff } from '../report/unified-diff.js';
 
 const STAGING = '.staging-';
 const PREVIOUS = '.previous-';
@@ -80,34 +81,65 @@ export async function assertPlainFolder(target: string, display: string): Promis
 }
 
 /**
- * Whether chamicore-compile provably wrote a folder: it holds at least one file, only regular
- * files and folders, and every file starts with the generated header. Only such a tree may be
- * replaced or removed; an empty folder (a mount point?) or anyone else's files may not.
+ * Files Helm and compose conventionally put beside what chamicore-compile writes, which a compile
+ * leaves alone (they are carried into the new tree) and --check does not count: `helm dependency
+ * build` writes `helm/Chart.lock` and `helm/charts/*.tgz`; a developer's own
+ * `compose/docker-compose.override.yml`. The repository's .gitignore ignores them.
  */
-export async function isGeneratedTree(dir: string, prefix: string): Promise<boolean> {
+const TOLERATED = [/^helm\/Chart\.lock$/, /^helm\/charts\/[^/]+\.tgz$/, /^compose\/docker-compose\.override\.ya?ml$/];
+export const isTolerated = (rel: string): boolean => TOLERATED.some((r) => r.test(rel));
+
+/** Whose a site folder is: ours (with the tolerated files it holds), or why not (naming a path). */
+export type TreeOwner = { readonly ours: true; readonly kept: readonly string[] } | { readonly ours: false; readonly why: string };
+
+/**
+ * Whether chamicore-compile provably wrote a folder: it holds at least one file of ours, only
+ * regular files and folders, and every file but the tolerated ones starts with the generated
+ * header. Only such a tree may be replaced or removed; an empty folder (a mount point?) or anyone
+ * else's files may not, and the answer names the first file that is not ours.
+ */
+export async function treeOwner(dir: string, prefix: string): Promise<TreeOwner> {
   let files = 0;
-  const walk = async (d: string): Promise<boolean> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
+  const kept: string[] = [];
+  const walk = async (d: string, rel: string): Promise<string | undefined> => {
+    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => compareStrings(a.name, b.name))) {
       const path = join(d, e.name);
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (!(await walk(path))) return false;
+        const why = await walk(path, r);
+        if (why !== undefined) return why;
+      } else if (e.isFile() && isTolerated(r)) {
+        kept.push(r);
       } else if (e.isFile()) {
         files += 1;
         const handle = await open(path, 'r');
         try {
           const head = Buffer.alloc(prefix.length);
           const { bytesRead } = await handle.read(head, 0, head.length, 0);
-          if (head.subarray(0, bytesRead).toString('utf8') !== prefix) return false;
+          if (head.subarray(0, bytesRead).toString('utf8') !== prefix) return `holds ${r}, which chamicore-compile did not write`;
         } finally {
           await handle.close();
         }
       } else {
-        return false;
+        return `holds ${r}, which is not a regular file or folder`;
       }
     }
-    return true;
+    return undefined;
   };
-  return (await walk(dir).catch(() => false)) && files > 0;
+  const why = await walk(dir, '').catch((e: unknown) => `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  if (why !== undefined) return { ours: false, why };
+  if (files === 0) return { ours: false, why: 'holds no file chamicore-compile wrote' };
+  return { ours: true, kept: kept.sort(compareStrings) };
+}
+
+/** Whether chamicore-compile provably wrote a folder (see treeOwner). */
+export async function isGeneratedTree(dir: string, prefix: string): Promise<boolean> {
+  return (await treeOwner(dir, prefix)).ours;
+}
+
+/** The tolerated files (see isTolerated) of a site's tree, sorted. */
+export async function keptFiles(outDir: string, site: string): Promise<string[]> {
+  return (await listFiles(join(outDir, site))).filter(isTolerated);
 }
 
 /**
@@ -125,10 +157,11 @@ export async function writeSiteTree(
   await mkdir(outDir, { recursive: true, mode: options.reveal ? 0o700 : 0o755 });
   const target = join(outDir, site);
   const hadTree = await assertPlainFolder(target, options.display);
-  if (hadTree && !(await isGeneratedTree(target, GENERATED_PREFIX))) {
+  const owner = hadTree ? await treeOwner(target, GENERATED_PREFIX) : ({ ours: true, kept: [] } as const);
+  if (!owner.ours) {
     throw new UsageError(
       'out-not-ours',
-      `${options.display}: exists and holds files chamicore-compile did not write (or nothing); move it away or choose another --out`,
+      `${options.display}: exists and ${owner.why}; move it away or choose another --out (Helm's Chart.lock and charts/*.tgz and a compose override file are left alone)`,
     );
   }
   const staging = join(outDir, tempName(site, STAGING));
@@ -143,9 +176,15 @@ export async function writeSiteTree(
     );
     // Every folder of the staged tree is synced, so the names of the files in it are durable too.
     await Promise.all([...new Set([staging, ...folders.flatMap((f) => ancestorsWithin(staging, f))])].map(syncDir));
+    // What Helm or compose put beside the old tree is carried into the new one, left as it was.
+    for (const rel of owner.kept) {
+      const to = join(staging, ...rel.split('/'));
+      await mkdir(dirname(to), { recursive: true, mode: dirMode });
+      await copyFile(join(target, ...rel.split('/')), to);
+    }
     // Nothing but this run writes here (the out/ lock); prove the staged tree is exactly the site's.
     const staged = await listFiles(staging);
-    const meant = files.map((f) => f.path).sort(compareStrings);
+    const meant = [...files.map((f) => f.path), ...owner.kept].sort(compareStrings);
     if (staged.length !== meant.length || staged.some((p, i) => p !== meant[i])) {
       throw new UsageError(
         'out-interfered',
@@ -216,7 +255,14 @@ export interface TreeDifference {
   readonly differing: string[];
   readonly missing: string[];
   readonly extra: string[];
+  /** Files Helm or compose put there (isTolerated): neither compared nor counted as extra. */
+  readonly kept: string[];
+  /** With `patches`: a unified diff per differing file (from the tree to the compiled file). */
+  readonly patches?: { readonly path: string; readonly text: string }[];
 }
+
+/** Files whose text may hold secret values (a revealed tree): their differences are never shown. */
+const SECRET_BEARING = (path: string): boolean => path.startsWith('secrets/') || path === 'compose/.env';
 
 /**
  * The tree that holds a site's output: `out/<site>`, or, when a run was killed between the two
@@ -234,7 +280,12 @@ export async function siteTreePath(outDir: string, site: string): Promise<string
 }
 
 /** Compares compiled files with a site's tree byte for byte; reads, never writes. */
-export async function diffSiteTree(outDir: string, site: string, files: readonly OutputFile[]): Promise<TreeDifference> {
+export async function diffSiteTree(
+  outDir: string,
+  site: string,
+  files: readonly OutputFile[],
+  options: { patches?: boolean } = {},
+): Promise<TreeDifference> {
   const target = await siteTreePath(outDir, site);
   const present = new Set(await listFiles(target));
   // The files are read together: the reads overlap instead of waiting on each other.
@@ -258,7 +309,15 @@ export async function diffSiteTree(outDir: string, site: string, files: readonly
     if (current === undefined) missing.push(f.path);
     else if (!current.equals(Buffer.from(f.contents, 'utf8'))) differing.push(f.path);
   });
-  return { differing, missing, extra: [...present].sort(compareStrings) };
+  const rest = [...present].sort(compareStrings);
+  const diff: TreeDifference = { differing, missing, extra: rest.filter((p) => !isTolerated(p)), kept: rest.filter(isTolerated) };
+  if (options.patches !== true) return diff;
+  const patches = files.flatMap((f, i) => {
+    if (!differing.includes(f.path)) return [];
+    if (SECRET_BEARING(f.path)) return [{ path: f.path, text: `(${f.path} may hold secret values: its difference is not shown)\n` }];
+    return [{ path: f.path, text: unifiedDiff(f.path, currents[i]!.toString('utf8'), f.contents) }];
+  });
+  return { ...diff, patches };
 }
 
 /**

@@ -54,13 +54,33 @@ export interface KubeconformReport {
 }
 
 /**
+ * Where kubeconform finds its schemas, and for which Kubernetes version: the variables when set;
+ * else, as .ci/run does, an offline copy beside the project (`../shared/kubernetes-json-schema`),
+ * at the site's version if the copy has it and `master` otherwise; else kubeconform's default
+ * (GitHub), which a machine without internet cannot reach.
+ */
+export function kubeconformSchemas(
+  env: Readonly<Record<string, string | undefined>>,
+  parent: string,
+  kubernetesVersion: string,
+): { location: string | undefined; version: string } {
+  const set = env['KUBECONFORM_SCHEMA_LOCATION'];
+  if (set !== undefined && set !== '') return { location: set, version: env['KUBECONFORM_KUBERNETES_VERSION'] ?? kubernetesVersion };
+  const copy = join(parent, 'shared', 'kubernetes-json-schema');
+  if (!existsSync(copy)) return { location: undefined, version: env['KUBECONFORM_KUBERNETES_VERSION'] ?? kubernetesVersion };
+  const has = (v: string) => existsSync(join(copy, `v${v}-standalone-strict`)) || existsSync(join(copy, `${v}-standalone-strict`));
+  const wanted = env['KUBECONFORM_KUBERNETES_VERSION'] ?? kubernetesVersion;
+  return { location: copy, version: has(wanted) ? wanted : 'master' };
+}
+
+/**
  * kubeconform -strict with JSON output. The schemas come from $KUBECONFORM_SCHEMA_LOCATION when it
  * is set (CI points it at a local copy), else from kubeconform's default location. The Kubernetes
  * version is the site's, unless $KUBECONFORM_KUBERNETES_VERSION overrides it (a local copy may
  * hold only `master`).
  */
 export function kubeconform(kubernetesVersion: string, paths: readonly string[], input?: string): KubeconformReport {
-  const location = process.env['KUBECONFORM_SCHEMA_LOCATION'];
+  const { location, version } = kubeconformSchemas(process.env, join(ROOT, '..'), kubernetesVersion);
   const args = [
     '-strict',
     '-summary',
@@ -68,8 +88,8 @@ export function kubeconform(kubernetesVersion: string, paths: readonly string[],
     '-output',
     'json',
     '-kubernetes-version',
-    process.env['KUBECONFORM_KUBERNETES_VERSION'] ?? kubernetesVersion,
-    ...(location !== undefined && location !== '' ? ['-schema-location', location] : []),
+    version,
+    ...(location !== undefined ? ['-schema-location', location] : []),
     ...paths,
   ];
   const r = runTool('kubeconform', args, input === undefined ? {} : { input });

@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { diffValues } from '../../src/diff/site-diff.js';
+import { diffValues as diffAll, type Change } from '../../src/diff/site-diff.js';
+
+/** The changes as text shows them (the values themselves, for JSON, are tested apart). */
+const diffValues = (a: unknown, b: unknown): Omit<Change, 'before' | 'after'>[] =>
+  diffAll(a, b).map((c) => ({
+    path: c.path,
+    kind: c.kind,
+    ...(c.old !== undefined ? { old: c.old } : {}),
+    ...(c.new !== undefined ? { new: c.new } : {}),
+  }));
 
 describe('diffValues', () => {
+  it('carries the old and new values themselves, for --format json', () => {
+    expect(diffAll({ a: { n: 1, gone: [1, 2] } }, { a: { n: 2, s: { x: 'y' } } })).toEqual([
+      { path: 'a.n', kind: 'changed', old: '1', new: '2', before: 1, after: 2 },
+      { path: 'a.gone', kind: 'removed', old: '[1,2]', before: [1, 2] },
+      { path: 'a.s', kind: 'added', new: '{"x":"y"}', after: { x: 'y' } },
+    ]);
+  });
+
   it('keys a list of named entries by name: Chart.yaml dependencies', () => {
     const before = {
       dependencies: [

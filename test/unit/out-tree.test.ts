@@ -28,7 +28,7 @@ describe('writeSiteTree', () => {
     await writeSiteTree(out, 's', files('1'), { reveal: false, display: 'out/s' });
     await writeSiteTree(out, 's', files('2'), { reveal: false, display: 'out/s' });
     expect(readFileSync(join(out, 's/sub/b.txt'), 'utf8')).toBe(`${H}b2\n`);
-    expect(await diffSiteTree(out, 's', files('2'))).toEqual({ differing: [], missing: [], extra: [] });
+    expect(await diffSiteTree(out, 's', files('2'))).toEqual({ differing: [], missing: [], extra: [], kept: [] });
     expect(readdirSync(out)).toEqual(['s']);
   });
 

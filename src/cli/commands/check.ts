@@ -19,7 +19,7 @@ export async function check(args: readonly string[], opts: SiteOptions, io: CliI
     for (const [i, s] of run.sites.entries()) {
       const out = `${outShown}/${s.stem}`;
       const files = await filesOf(i);
-      const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, s.stem, files));
+      const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, s.stem, files, { patches: true }));
       const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
       sites.push({ file: s.file, site: s.stem, status: stale ? 'stale' : 'current', out, differences });
     }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { GENERATED_PREFIX } from '../../emit/header.js';
-import { assertPlainFolder, diffSiteTree, recoverOutDir, removeStaleSite, writeSiteTree } from '../../write/out-tree.js';
+import { assertPlainFolder, diffSiteTree, keptFiles, recoverOutDir, removeStaleSite, writeSiteTree } from '../../write/out-tree.js';
 import { locatedOf } from '../check-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
@@ -39,7 +39,15 @@ export async function compile(args: readonly string[], opts: SiteOptions, io: Cl
             // Handled here so that a failure while the next site renders is not an unhandled rejection; awaited below.
             writing.catch(() => undefined);
           }
-          sites.push({ file: s.file, site: s.stem, status: same ? 'unchanged' : 'written', out: display, files: files.map((f) => f.path) });
+          const kept = diff?.kept ?? (await fsStep(display, 'read', () => keptFiles(outDir, s.stem)));
+          sites.push({
+            file: s.file,
+            site: s.stem,
+            status: same ? 'unchanged' : 'written',
+            out: display,
+            files: files.map((f) => f.path),
+            kept,
+          });
         }
         await writing;
       } finally {
