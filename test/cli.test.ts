@@ -510,7 +510,11 @@ describe('--strict and allowWarnings', () => {
   });
 
   it('an entry for another path allows nothing; a code that is no warning is allowance-invalid; a stale entry is allowance-unused', () => {
-    expect(cli(['validate', '--strict', 'sites/alps'], { cwd: oneReplica(allow('prod-replicas', 'services.bss.replicas')) }).code).toBe(1);
+    const other = cli(['validate', '--strict', 'sites/alps'], { cwd: oneReplica(allow('prod-replicas', 'services.bss.replicas')) });
+    expect(other.code).toBe(1);
+    // The text says which path to allow, and the wrong one gets did-you-mean.
+    expect(other.stderr).toContain('  to keep it: allowWarnings: [{ code: prod-replicas, path: services.smd.replicas, reason: … }]\n');
+    expect(other.stderr).toContain('  hint: did you mean path services.smd.replicas?\n');
     const typo = cli(['validate', 'sites/alps'], { cwd: oneReplica(allow('prod-replica', 'services.smd.replicas')) });
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/alps\.yaml:\d+:11: allowance-invalid: "prod-replica" is not the code of a warning/);

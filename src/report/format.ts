@@ -120,7 +120,12 @@ export function formatText(d: LocatedDiagnostic): string {
     out.push(`${gutter} | ${shown}`, `${' '.repeat(gutter.length)} | ${shown.slice(0, caretAt).replace(/[^\t]/g, ' ')}^`);
   }
   if (d.allowed !== undefined) out.push(oneLine(`  allowed: ${d.allowed}`));
-  else if (d.hint !== undefined) out.push(oneLine(`  hint: ${d.hint}`));
+  else {
+    if (d.hint !== undefined) out.push(oneLine(`  hint: ${d.hint}`));
+    // The path an allowWarnings entry names, which only JSON printed before.
+    if (d.severity === 'warning' && d.path.length > 0 && d.code !== 'allowance-unused')
+      out.push(oneLine(`  to keep it: allowWarnings: [{ code: ${d.code}, path: ${formatPath(d.path)}, reason: … }]`));
+  }
   return `${out.join('\n')}\n`;
 }
 

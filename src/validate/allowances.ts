@@ -32,7 +32,14 @@ export function applyAllowances(
       const hint = near === undefined ? undefined : `did you mean "${near}"?`;
       out.push(error('allowance-invalid', file, at, `"${e.code}" is not the code of a warning; only warnings can be allowed`, { hint }));
     } else if (complete && !used.has(i)) {
-      out.push(warning('allowance-unused', file, at, `no ${e.code} warning points at ${e.path}; remove this entry`));
+      // A warning of that code elsewhere: the path is probably mistyped.
+      const paths = out.filter((d) => d.code === e.code && d.allowed === undefined).map((d) => formatPath(d.path));
+      const near = suggest(e.path, paths) ?? (paths.length === 1 ? paths[0] : undefined);
+      out.push(
+        warning('allowance-unused', file, at, `no ${e.code} warning points at ${e.path}; remove this entry`, {
+          ...(near !== undefined ? { hint: `did you mean path ${near}?` } : {}),
+        }),
+      );
     }
   });
   return out;

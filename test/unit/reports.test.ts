@@ -62,7 +62,9 @@ describe('junit', () => {
     );
     expect(xml).toContain('tests="3" failures="1"');
     expect(xml).toContain('<failure type="invalid-site" message="1 error">');
-    expect(xml).toContain('<system-out>sites/b.yaml:3:5: prod-replicas: warning: one replica\n</system-out>');
+    expect(xml).toContain(
+      '<system-out>sites/b.yaml:3:5: prod-replicas: warning: one replica\n  to keep it: allowWarnings: [{ code: prod-replicas, path: site.name, reason: … }]\n</system-out>',
+    );
     expect(xml).toContain('name="sites/c.yaml" file="sites/c.yaml"/>');
   });
 });
