@@ -394,9 +394,17 @@ function postgresqlSchema() {
       volumePermissions: closed('Only its image (the init container is off unless `database.values` turns it on).', {
         image: image('The os-shell image'),
       }),
-      metrics: closed('Only its image (the exporter is off unless `database.values` turns it on).', {
-        image: image('The postgres-exporter image'),
-      }),
+      metrics: closed(
+        "Its image, resources and liveness probe (the exporter is off unless `database.values` turns it on). No liveness probe: it would repeat the readiness probe's request and restart the sidecar under load.",
+        {
+          image: image('The postgres-exporter image'),
+          resources: closed('Requests and limits (CPU, memory, ephemeral storage).', {
+            requests: resourceSet('Requests.'),
+            limits: resourceSet('Limits.'),
+          }),
+          livenessProbe: closed('Off.', { enabled: { const: false, description: 'Off.' } }),
+        },
+      ),
       auth: closed('Credentials come from the `<site>-db` Secret.', {
         username: str('Application user.'),
         database: str('Application database.'),

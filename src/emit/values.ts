@@ -1,7 +1,7 @@
 import { renderText } from '../model/text-values.js';
 import { POSTGRESQL_CLIENT_LABEL, resourcesValue, schedulingValues, thirdPartyValues } from '../model/chart-values.js';
 import { secretKey, type PeerModel, type ServiceModel, type SiteModel } from '../model/site-model.js';
-import { compareStrings } from '../report/diagnostic.js';
+import { sortedValue } from '../model/sorted.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
 import type { YamlValue } from './safe-yaml.js';
@@ -101,16 +101,6 @@ export function mergeChartValues(
 ): Record<string, YamlValue> {
   const merged = sortedValue(passThrough) as Record<string, YamlValue>;
   return deepMerge(merged, own);
-}
-
-function sortedValue(value: unknown): YamlValue {
-  if (Array.isArray(value)) return value.map(sortedValue);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, YamlValue> = {};
-    for (const key of Object.keys(value).sort(compareStrings)) setOwn(out, key, sortedValue((value as Record<string, unknown>)[key]));
-    return out;
-  }
-  return value as YamlValue;
 }
 
 function isMap(v: YamlValue | undefined): v is Record<string, YamlValue> {

@@ -19,6 +19,7 @@ import type {
 import { connectionBudget as siteConnectionBudget, databaseMaxConnections, defaultImageTag, targetsOf } from './site-facts.js';
 import { databaseResources, schedulingOf, serviceResources } from './resources.js';
 import { secretRef, text } from './text-values.js';
+import { sortedValue } from './sorted.js';
 
 /**
  * Builds the normalised model of a site that passed the schema and the input rules
@@ -229,6 +230,5 @@ function thirdPartyImages(
 
 /** Pods of another namespace; the labels sorted by key (the site's key order never reaches an output). */
 function peerOf(namespace: string, podLabels: Readonly<Record<string, string | undefined>>): PeerModel {
-  const labels = Object.entries(podLabels).flatMap(([k, v]) => (v === undefined ? [] : [[k, v] as const]));
-  return { namespace, podLabels: Object.fromEntries(labels.sort(([a], [b]) => compareStrings(a, b))) };
+  return { namespace, podLabels: sortedValue(podLabels) as Record<string, string> };
 }

@@ -1,6 +1,6 @@
 import { THIRD_PARTY, type ImageRef } from './catalog.js';
 import { required } from './required.js';
-import { NATS_RESOURCES, RELOADER_RESOURCES } from './resources.js';
+import { EXPORTER_RESOURCES, NATS_RESOURCES, RELOADER_RESOURCES } from './resources.js';
 import { secretKey, type Resources, type SchedulingModel, type SiteModel } from './site-model.js';
 
 /** A Helm value, as the compiler builds them (the same shapes YAML emits). */
@@ -117,6 +117,11 @@ function postgresqlValues(model: SiteModel): Record<string, ChartValue> | undefi
       networkPolicy: { enabled: true, allowExternal: false },
     },
   };
+  // The exporter a site may turn on (database.values metrics.enabled): sized like every container,
+  // and without a liveness probe, which would send the readiness probe's very request and restart
+  // the sidecar under load instead of taking it out of the Service.
+  setPath(own, 'metrics.resources', resourcesValue(EXPORTER_RESOURCES));
+  setPath(own, 'metrics.livenessProbe', { enabled: false });
   if (Object.values(db.images).some((i) => !bitnamiAccepts(i))) own['global'] = { security: { allowInsecureImages: true } };
   return own;
 }

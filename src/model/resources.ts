@@ -1,6 +1,6 @@
 import type { Site } from '../generated/site.js';
-import { compareStrings } from '../report/diagnostic.js';
 import { serviceChart, type ServiceInfo } from './catalog.js';
+import { sortedValue } from './sorted.js';
 import type { Resources, ResourceSet, SchedulingModel } from './site-model.js';
 
 type ResourcesInput = NonNullable<NonNullable<NonNullable<Site['services']>['smd']>['resources']>;
@@ -48,6 +48,12 @@ export const NATS_RESOURCES: Resources = {
   limits: { cpu: '1', memory: '1Gi', 'ephemeral-storage': '256Mi' },
 };
 
+/** The PostgreSQL exporter's resources (the metrics sidecar a site may turn on). */
+export const EXPORTER_RESOURCES: Resources = {
+  requests: { cpu: '50m', memory: '64Mi', 'ephemeral-storage': '16Mi' },
+  limits: { cpu: '250m', memory: '128Mi', 'ephemeral-storage': '64Mi' },
+};
+
 /** The NATS config reloader's resources. */
 export const RELOADER_RESOURCES: Resources = {
   requests: { cpu: '10m', memory: '32Mi', 'ephemeral-storage': '16Mi' },
@@ -84,28 +90,12 @@ export function schedulingOf(siteWide: SchedulingInput | undefined, own: Schedul
   const priorityClassName = own?.priorityClassName ?? siteWide?.priorityClassName;
   return {
     ...(nodeSelector !== undefined && Object.keys(nodeSelector).length > 0
-      ? { nodeSelector: sortedKeys(nodeSelector) as Record<string, string> }
+      ? { nodeSelector: sortedValue(nodeSelector) as Record<string, string> }
       : {}),
     ...(tolerations !== undefined && tolerations.length > 0
-      ? { tolerations: tolerations.map((t) => sortedKeys(t) as Record<string, string | number>) }
+      ? { tolerations: tolerations.map((t) => sortedValue(t) as Record<string, string | number>) }
       : {}),
-    ...(affinity !== undefined && Object.keys(affinity).length > 0 ? { affinity: sortedKeys(affinity) as Record<string, unknown> } : {}),
+    ...(affinity !== undefined && Object.keys(affinity).length > 0 ? { affinity: sortedValue(affinity) as Record<string, unknown> } : {}),
     ...(priorityClassName !== undefined ? { priorityClassName } : {}),
   };
-}
-
-/** A copy with every map's keys in code-unit order (the site's key order never reaches an output). */
-function sortedKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort(compareStrings)) {
-    Object.defineProperty(out, key, {
-      value: sortedKeys((value as Record<string, unknown>)[key]),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
 }

@@ -75,6 +75,8 @@ export interface Diagnostic {
   /** A character offset in the file, used when there is no path (syntax errors). */
   readonly offset?: number;
   readonly hint?: string;
+  /** The line may hold a credential (a password pasted where it does not belong): no code frame shows it. */
+  readonly sensitive?: boolean;
   /** A warning the site accepts (allowWarnings): the reason it gives. */
   readonly allowed?: string;
 }
@@ -84,7 +86,7 @@ export type DiagnosticBuilder<C extends string = DiagnosticCode> = (
   file: string,
   path: readonly PathSegment[],
   message: string,
-  extra?: Partial<Pick<Diagnostic, 'onKey' | 'offset' | 'hint'>>,
+  extra?: Partial<Pick<Diagnostic, 'onKey' | 'offset' | 'hint' | 'sensitive'>>,
 ) => Diagnostic;
 
 const builder =

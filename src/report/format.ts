@@ -60,25 +60,13 @@ export function secretLines(source: SourceContext): Set<number> {
   return hidden;
 }
 
-/**
- * Codes whose line may hold a credential outside the secrets section (a password pasted into an
- * env value or a chart value): their code frame is not shown.
- */
-const SECRETISH_CODES: ReadonlySet<string> = new Set([
-  'chart-values-secret',
-  'chart-values-forbidden',
-  'chart-values-invalid',
-  'env-secret-name',
-  'url-credentials',
-]);
-
 /** Resolves positions, sorts by file, line, column and code, and drops exact duplicates. */
 export function locateAll(diagnostics: readonly Diagnostic[], source: SourceContext | undefined): LocatedDiagnostic[] {
   const lines = source?.text.split('\n') ?? [];
   const hidden = source === undefined ? new Set<number>() : secretLines(source);
   const out = diagnostics.map((d) => {
     const pos = source === undefined ? { line: 1, col: 1 } : locate(d, source.doc, source.lineCounter);
-    const secretish = d.path[0] === 'secrets' || hidden.has(pos.line) || SECRETISH_CODES.has(d.code);
+    const secretish = d.path[0] === 'secrets' || hidden.has(pos.line) || d.sensitive === true;
     // yaml's own messages may quote the text they stumbled on: in the secrets section, say less.
     const message =
       secretish && d.code.startsWith('yaml-syntax') ? 'YAML syntax error (in the secrets section: the text is not shown)' : d.message;

@@ -8,6 +8,8 @@
  * else is `chart-values-forbidden`, at its line; the compiler's own keys stay `chart-values-reserved`.
  */
 
+import { siteSchema } from '../generated/site-schema.js';
+
 /** The kind of value an allowed leaf takes. */
 export type AllowedValue =
   | { readonly kind: 'boolean' }
@@ -48,7 +50,6 @@ const probe: AllowedTree = {
   failureThreshold: positive(1000),
   successThreshold: positive(1),
 };
-const resourceSet: AllowedTree = { cpu: quantity, memory: quantity, 'ephemeral-storage': quantity };
 
 export const PASS_THROUGH: Readonly<Record<'postgresql' | 'nats', AllowedTree>> = {
   postgresql: {
@@ -72,10 +73,10 @@ export const PASS_THROUGH: Readonly<Record<'postgresql' | 'nats', AllowedTree>> 
     },
     shmVolume: { enabled: boolean, sizeLimit: quantity },
     serviceAccount: { create: boolean },
-    // The exporter runs the image the compiler pins (and mirrors), hardened by the chart's defaults.
+    // The exporter runs the image the compiler pins (and mirrors), hardened by the chart's defaults, with
+    // the resources the compiler sets (metrics.resources is reserved).
     metrics: {
       enabled: boolean,
-      resources: { requests: resourceSet, limits: resourceSet },
       serviceMonitor: { enabled: boolean, interval: duration, scrapeTimeout: duration, labels },
     },
   },
@@ -90,11 +91,17 @@ export const PASS_THROUGH: Readonly<Record<'postgresql' | 'nats', AllowedTree>> 
   },
 };
 
-const LABEL_KEY =
-  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-const QUANTITY = /^[0-9]+(?:\.[0-9]+)?(?:m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
-const DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
+/** A pattern of the site schema's $defs: label keys and values, quantities and durations mean the same here as in a site. */
+function schemaPattern(...path: string[]): RegExp {
+  let node: unknown = siteSchema['$defs'];
+  for (const key of path) node = (node as Record<string, unknown>)[key];
+  if (typeof node !== 'string') throw new Error(`internal: the site schema has no pattern at $defs.${path.join('.')}`);
+  return new RegExp(node, 'u');
+}
+const LABEL_KEY = schemaPattern('labelMap', 'propertyNames', 'pattern');
+const LABEL_VALUE = schemaPattern('labelMap', 'additionalProperties', 'pattern');
+const QUANTITIES = [schemaPattern('memoryQuantity', 'pattern'), schemaPattern('cpuQuantity', 'pattern')];
+const DURATION = schemaPattern('duration', 'pattern');
 
 /** Prefixes whose labels or annotations Kubernetes and Chamicore act on (a domain and its subdomains). */
 const RESERVED_DOMAINS = ['kubernetes.io', 'k8s.io', 'chamicore.io'];
@@ -125,7 +132,9 @@ export function refusal(allowed: AllowedValue, value: unknown): string | undefin
     case 'enum':
       return typeof value === 'string' && allowed.values.includes(value) ? undefined : `expected one of ${allowed.values.join(', ')}`;
     case 'quantity':
-      return typeof value === 'string' && QUANTITY.test(value) ? undefined : 'expected a quantity such as 1Gi or 500m, quoted';
+      return typeof value === 'string' && QUANTITIES.some((q) => q.test(value))
+        ? undefined
+        : 'expected a quantity such as 1Gi or 500m, quoted';
     case 'duration':
       return typeof value === 'string' && DURATION.test(value) ? undefined : 'expected a duration such as 30s or 1m';
     case 'labels':

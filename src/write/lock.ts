@@ -85,10 +85,11 @@ export async function lockOutDir(
       // A directory, a link, a FIFO or a large file: no run of ours wrote it, and waiting cannot help.
       throw new UsageError('out-locked', `${lockShown} is ${lock.what}, not a lock chamicore-compile writes: remove it`);
     }
-    const [pidText = '', where] = lock.text.trim().split(' ');
+    const fields = lock.text.trim().split(' ');
+    const [pidText = '', where] = fields;
     const pid = Number(pidText);
     // A lock of the older form (pid and token) names no place: it is this host's.
-    const elsewhere = lock.text.trim().split(' ').length >= 3 && where !== here;
+    const elsewhere = fields.length >= 3 && where !== here;
     if (!elsewhere && (!Number.isInteger(pid) || pid <= 0 || !owner.alive(pid))) {
       await takeOver(path, lock.text, owner);
       continue;

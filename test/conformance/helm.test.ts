@@ -170,6 +170,9 @@ function intendedImages(model: SiteModel): string[] {
   const ref = (i: { registry: string; repository: string; tag: string }): string => `${i.registry}/${i.repository}:${i.tag}`;
   const images = model.services.filter((s) => s.enabled).map((s) => `${s.image.registry}/${s.image.repository}:${s.image.tag}`);
   if (model.database.mode === 'bundled') images.push(ref(model.database.images['image']!));
+  // The exporter a site may turn on through database.values: the pinned (and mirrored) image.
+  const metrics = (model.database.values as { metrics?: { enabled?: boolean } }).metrics;
+  if (model.database.mode === 'bundled' && metrics?.enabled === true) images.push(ref(model.database.images['metrics.image']!));
   if (model.events.enabled && model.events.mode === 'bundled') {
     images.push(ref(model.events.images['container.image']!), ref(model.events.images['reloader.image']!));
   }

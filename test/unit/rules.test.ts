@@ -427,6 +427,8 @@ describe('rules', () => {
       // The compiler sizes the server (database.resources): its resources are no pass-through value.
       expect(codes(v({ primary: { resources: { limits: { memory: '1Gi' } } } }))).toEqual(['chart-values-reserved']);
       expect(codes(v({ auth: { username: 'x' } }))).toEqual(['chart-values-reserved']);
+      // The exporter a site may turn on is sized by the compiler.
+      expect(codes(v({ metrics: { enabled: true, resources: { limits: { memory: '1Gi' } } } }))).toEqual(['chart-values-reserved']);
       expect(codes(v({ primary: { persistence: { size: '1Gi' } } }))).toEqual(['chart-values-reserved']);
       expect(codes(v({ image: 'x' }))).toEqual(['chart-values-reserved']);
       expect(codes(v({ global: { imageRegistry: 'x' } }))).toEqual(['chart-values-reserved']);

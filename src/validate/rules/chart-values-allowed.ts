@@ -87,6 +87,7 @@ export const chartValuesAllowed = defineRule(
             out.push(
               error('chart-values-secret', file, at, `${dotted} would put a credential in the clear into values.yaml`, {
                 onKey: true,
+                sensitive: true,
                 hint: "secrets belong in Secrets: the compiler wires the database and NATS passwords from the site's secrets",
               }),
             );
@@ -113,6 +114,8 @@ export const chartValuesAllowed = defineRule(
             out.push(
               error('chart-values-forbidden', file, at, `${dotted} is not a value a site may pass to the ${chart} chart`, {
                 onKey: true,
+                // What it holds is anything a site pasted (a password in a list): the line is not shown.
+                sensitive: true,
                 hint:
                   here.length === 0
                     ? 'nothing below this key may be passed; see "Third-party charts and images" in the README'
@@ -123,11 +126,15 @@ export const chartValuesAllowed = defineRule(
           }
           if (isAllowedValue(allowed)) {
             const why = refusal(allowed, child);
-            if (why !== undefined) out.push(error('chart-values-invalid', file, at, `${dotted}: ${why}`));
+            if (why !== undefined) out.push(error('chart-values-invalid', file, at, `${dotted}: ${why}`, { sensitive: true }));
             continue;
           }
           if (!isMap(child)) {
-            out.push(error('chart-values-invalid', file, at, `${dotted}: expected a map (of ${Object.keys(allowed).join(', ')})`));
+            out.push(
+              error('chart-values-invalid', file, at, `${dotted}: expected a map (of ${Object.keys(allowed).join(', ')})`, {
+                sensitive: true,
+              }),
+            );
             continue;
           }
           walk(child, mine, below, allowed, at);

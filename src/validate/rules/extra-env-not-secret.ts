@@ -28,6 +28,8 @@ export const extraEnvNotSecret = defineInputRule(
             {
               onKey: true,
               hint: 'keep secrets under secrets: and out of env',
+              // Its value is what the rule calls a credential: the line is not shown.
+              sensitive: true,
             },
           ),
         );

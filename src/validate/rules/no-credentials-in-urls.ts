@@ -30,6 +30,7 @@ export const noCredentialsInUrls = defineInputRule(
       out.push(
         error('url-credentials', file, path, `${path.join('.')} holds ${what}: values.yaml and the compose .env are committed`, {
           hint: 'remove it from the URL; a credential belongs under secrets, never in a URL of the site file',
+          sensitive: true,
         }),
       );
     }
