@@ -30,11 +30,24 @@ export default tseslint.config(
   {
     // Only the secret-aware emitters read a secret's value.
     files: ['src/**'],
-    ignores: ['src/emit/secrets.ts', 'src/emit/compose-env.ts', 'src/secrets/evaluate.ts', 'src/secrets/secret-value.ts'],
+    ignores: [
+      'src/emit/secrets.ts',
+      'src/emit/compose-env.ts',
+      'src/emit/compose-nats.ts',
+      'src/secrets/evaluate.ts',
+      'src/secrets/secret-value.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/reveal.js', './reveal.js'], message: 'Only the Secret and .env emitters may reveal a secret.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/reveal.js', './reveal.js'],
+              message: 'Only the Secret, compose env file and nats.conf emitters may reveal a secret.',
+            },
+          ],
+        },
       ],
     },
   },

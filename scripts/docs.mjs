@@ -1,5 +1,5 @@
 // Writes the documents that say what the built compiler (dist/) does, so they cannot drift from
-// it: docs/compose.env.example, docs/site-reference.md and the README's rule table. `npm run gen`
+// it: docs/compose.env.example, docs/site-reference.md and the rule table of docs/operator-guide.md. `npm run gen`
 // builds first; test/unit/env-example.test.ts, test/docs.test.ts and test/codes.test.ts fail when one is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,6 @@ writeFileSync(join(root, 'docs/compose.env.example'), renderEnvExample());
 console.log('wrote docs/compose.env.example');
 writeFileSync(join(root, 'docs/site-reference.md'), renderSiteReference());
 console.log('wrote docs/site-reference.md');
-const readme = join(root, 'README.md');
-writeFileSync(readme, spliceRuleTable(readFileSync(readme, 'utf8')));
-console.log('wrote the rule table in README.md');
+const guide = join(root, 'docs/operator-guide.md');
+writeFileSync(guide, spliceRuleTable(readFileSync(guide, 'utf8')));
+console.log('wrote the rule table in docs/operator-guide.md');

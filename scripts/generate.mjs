@@ -21,7 +21,7 @@ export async function generateAll() {
   const schemaPath = join(root, 'schema/site.schema.json');
   const schema = annotateSchema(JSON.parse(await readFile(schemaPath, 'utf8')));
   const schemaText = await prettier.format(JSON.stringify(schema), { ...(await prettier.resolveConfig(schemaPath)), filepath: schemaPath });
-  const types = await compile(exclusiveUnions(withoutAnnotations(schema)), 'Site', {
+  const types = await compile(exclusiveUnions(withoutAnnotations(withoutNamedSecrets(schema))), 'Site', {
     bannerComment: `${BANNER} schema/site.schema.json (npm run gen:types).\n/* eslint-disable */`,
     additionalProperties: false,
     strictIndexSignatures: true,
@@ -30,6 +30,11 @@ export async function generateAll() {
     ignoreMinAndMaxItems: true,
     format: true,
     style: { singleQuote: true, printWidth: 120, endOfLine: 'lf' },
+  });
+  const basePath = join(root, 'schema/base.schema.json');
+  const baseText = await prettier.format(JSON.stringify(baseSchema(schema)), {
+    ...(await prettier.resolveConfig(basePath)),
+    filepath: basePath,
   });
   const schemaModule =
     `${BANNER} schema/site.schema.json (npm run gen:types).\n` +
@@ -46,6 +51,7 @@ export async function generateAll() {
     `export const templateSources: Readonly<Record<string, string>> = {\n${entries.join('\n')}\n};\n`;
   return [
     { path: 'schema/site.schema.json', contents: schemaText },
+    { path: 'schema/base.schema.json', contents: baseText },
     { path: 'src/generated/site.ts', contents: types },
     { path: 'src/generated/site-schema.ts', contents: schemaModule },
     { path: 'src/generated/templates.ts', contents: templatesModule },
@@ -55,6 +61,24 @@ export async function generateAll() {
     ...serviceCharts(),
     { path: 'docs/values-contract.md', contents: valuesContractDoc() },
   ];
+}
+
+/**
+ * The schema of a base (`sites/bases/<name>.yaml`, shared defaults that sites extend), for editors:
+ * the site schema with nothing required, and without what a base may not set (`extends`, `site.name`).
+ * The compiler checks a base as part of each site that extends it, never alone.
+ */
+function baseSchema(schema) {
+  const base = structuredClone(schema);
+  base.$id = schema.$id.replace(/site\.schema\.json$/, 'base.schema.json');
+  base.title = 'Base';
+  base.description =
+    'Shared defaults of several sites (sites/bases/<name>.yaml): any part of a site file except extends and site.name. A site names it in extends; generated from site.schema.json by npm run gen.';
+  delete base.required;
+  delete base.properties.extends;
+  delete base.properties.site.required;
+  delete base.properties.site.properties.name;
+  return base;
 }
 
 /** The options of the site validator: src/validate/validate-schema.ts reads the errors they produce. */
@@ -76,7 +100,8 @@ export const AJV_OPTIONS = {
  * calls even in ESM mode; they become imports of the same files.
  */
 function validatorModule(schema) {
-  const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: false } });
+  // Shared definitions stay functions (inlineRefs: false): inlined at every use, the code grew past what tsc can parse.
+  const ajv = new Ajv2020({ ...AJV_OPTIONS, inlineRefs: false, code: { source: true, esm: true, lines: false } });
   let code = standaloneCode.default(ajv, ajv.compile(schema));
   const helpers = [];
   code = code.replace(/const (\w+) = require\("ajv\/dist\/runtime\/(\w+)"\)\.default;/g, (_, name, file) => {
@@ -359,6 +384,16 @@ function valuesContractDoc() {
 const ANNOTATIONS = ['title', 'markdownDescription', 'default', 'examples'];
 
 /** `node` and the schemas below it without annotation keywords (the root keeps its title: the type is Site). */
+/**
+ * The schema names the built-in secrets under `secrets.properties` (each a secret, for editors to
+ * offer and describe); to the types `secrets` stays one map of secrets by name, as the code reads it.
+ */
+function withoutNamedSecrets(schema) {
+  const secrets = { ...schema.properties.secrets };
+  delete secrets.properties;
+  return { ...schema, properties: { ...schema.properties, secrets } };
+}
+
 function withoutAnnotations(node, root = true) {
   if (Array.isArray(node)) return node.map((n) => withoutAnnotations(n, false));
   if (node === null || typeof node !== 'object') return node;
@@ -378,6 +413,52 @@ function withoutAnnotations(node, root = true) {
  * the site file by its path (instead of "Site" everywhere) and a `markdownDescription` that adds the
  * default and an example to the description. Idempotent: both are derived, never written by hand.
  */
+/**
+ * Where each shared definition ($defs) is used, as one path for its title: editors head a hover with
+ * the title, and a key of a shared type took the title of whichever use came last (`services.power`
+ * over an smd key). One use: its path. Uses of one length: the differing segments as a placeholder
+ * (`services.<service>`, `secrets.<name>`). Otherwise the common tail (`….scheduling`).
+ */
+function definitionPaths(schema) {
+  const uses = new Map();
+  const walk = (node, path, seen) => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n, path, seen));
+    if (node === null || typeof node !== 'object') return;
+    const ref = typeof node.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(node.$ref)?.[1] : undefined;
+    if (ref !== undefined && !seen.has(ref)) {
+      uses.set(ref, new Set([...(uses.get(ref) ?? []), path]));
+      walk(schema.$defs[ref], path, new Set([...seen, ref]));
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'properties' || key === 'patternProperties')
+        for (const [name, v] of Object.entries(value)) walk(v, path === '' ? name : `${path}.${name}`, seen);
+      else if (key === 'additionalProperties') walk(value, `${path}.<name>`, seen);
+      else if (key === 'items') walk(value, `${path}[]`, seen);
+      else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf' || key === 'not') walk(value, path, seen);
+    }
+  };
+  walk({ properties: schema.properties }, '', new Set());
+  const titles = new Map();
+  for (const [name, set] of uses) {
+    const paths = [...set].sort().map((p) => p.split('.'));
+    if (paths.length === 1) titles.set(name, paths[0].join('.'));
+    else if (paths.every((p) => p.length === paths[0].length))
+      titles.set(
+        name,
+        paths[0]
+          .map((seg, i) => (paths.every((p) => p[i] === seg) ? seg : paths[0][i - 1] === 'services' ? '<service>' : '<name>'))
+          .join('.'),
+      );
+    else {
+      const tail = [];
+      for (let i = 1; paths.every((p) => p.length >= i && p[p.length - i] === paths[0][paths[0].length - i]); i++)
+        tail.unshift(paths[0][paths[0].length - i]);
+      titles.set(name, tail.length > 0 ? `….${tail.join('.')}` : undefined);
+    }
+  }
+  return titles;
+}
+
 export function annotateSchema(schema) {
   const markdown = (node) => {
     const parts = [node.description];
@@ -386,7 +467,9 @@ export function annotateSchema(schema) {
     return parts.join('\n\n');
   };
   const map = (value, f) => Object.fromEntries(Object.entries(value).map(([name, v]) => [name, f(name, v)]));
-  // path: the key's path in a site file ('' for the root); undefined below $defs and combinators (no title).
+  const defTitles = definitionPaths(schema);
+  // path: the key's path in a site file ('' for the root); for a shared definition, the paths of its
+  // uses made one (definitionPaths); undefined below combinators (no title).
   const visit = (node, path) => {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
     const under = (name) => (path === undefined ? undefined : path === '' ? name : `${path}.${name}`);
@@ -394,7 +477,7 @@ export function annotateSchema(schema) {
     for (const [key, value] of Object.entries(node)) {
       if (key === 'markdownDescription' || (key === 'title' && path !== '')) continue;
       if (key === 'properties' || key === 'patternProperties') out[key] = map(value, (name, v) => visit(v, under(name)));
-      else if (key === '$defs') out[key] = map(value, (_, v) => visit(v, undefined));
+      else if (key === '$defs') out[key] = map(value, (name, v) => visit(v, defTitles.get(name)));
       else if (key === 'additionalProperties' && typeof value === 'object') out[key] = visit(value, under('<name>'));
       else if (key === 'items') out[key] = visit(value, path === undefined ? undefined : `${path}[]`);
       else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf') out[key] = value.map((v) => visit(v, undefined));

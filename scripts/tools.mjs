@@ -4,7 +4,7 @@
 // versions of kubeconform and helm on PATH; the tests look in .tools/bin first, then PATH.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -75,6 +75,29 @@ for (const tool of pins.local) {
   const dir = join(root, tool.dir);
   install(tool, `${tool.dir}#${sourceHash(dir)}`, () => {
     execFileSync('go', ['build', '-trimpath', '-o', join(bin, tool.name), '.'], { cwd: dir, env, stdio: 'inherit' });
+  });
+}
+
+// Go programs whose module cannot be `go install`ed (docker compose: its go.mod has exclude lines):
+// the pinned module is downloaded through the module proxy, copied somewhere writable and built there.
+for (const tool of pins.modules ?? []) {
+  const pin = `${tool.module}@${tool.version} ${tool.package} ${tool.ldflags}`;
+  install(tool, pin, () => {
+    const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `${tool.module}@${tool.version}`], { env, encoding: 'utf8' }));
+    if (typeof info.Dir !== 'string' || info.Error !== undefined)
+      throw new Error(`${tool.name}: go mod download failed: ${info.Error ?? 'no Dir'}`);
+    const src = join(root, '.tools', 'src', tool.name);
+    rmSync(src, { recursive: true, force: true });
+    mkdirSync(dirname(src), { recursive: true });
+    // The module cache is read-only: a writable copy, where go may update go.sum.
+    cpSync(info.Dir, src, { recursive: true });
+    execFileSync('chmod', ['-R', 'u+w', src]);
+    execFileSync('go', ['build', '-trimpath', `-ldflags=${tool.ldflags}`, '-o', join(bin, tool.name), tool.package], {
+      cwd: src,
+      env,
+      stdio: 'inherit',
+    });
+    rmSync(src, { recursive: true, force: true });
   });
 }
 

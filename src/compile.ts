@@ -3,7 +3,9 @@ import { parseSite, scalarSource, type ParsedSite } from './load/parse-site.js';
 import type { SiteSource } from './load/site-source.js';
 import { buildModel } from './model/build-model.js';
 import type { SiteModel } from './model/site-model.js';
-import { formatPath, hasErrors, type Diagnostic } from './report/diagnostic.js';
+import { readBases } from './layers/bases.js';
+import { mergeLayers, ownerOf } from './layers/merge.js';
+import { formatPath, hasErrors, type Diagnostic, type PathSegment } from './report/diagnostic.js';
 import { applyAllowances } from './validate/allowances.js';
 import { RULE_CODES, runInputRules, runModelRules } from './validate/rules/index.js';
 
@@ -13,7 +15,15 @@ import { validateSchema } from './validate/validate-schema.js';
 /** The result of checking one site: everything a reporter or the emit stage needs. */
 export interface CheckedSite {
   readonly source: SiteSource;
+  /** The site file, parsed. */
   readonly parsed: ParsedSite;
+  /**
+   * Every file the site is made of, lowest first: the bases it extends, then the site file itself
+   * (the last layer is `parsed`). A diagnostic's `file` names one of them.
+   */
+  readonly layers: readonly ParsedSite[];
+  /** The site as the compiler reads it: the layers merged (the site file's data when it extends nothing). */
+  readonly data: unknown;
   readonly site: Site | undefined;
   readonly model: SiteModel | undefined;
   readonly diagnostics: readonly Diagnostic[];
@@ -25,8 +35,27 @@ export interface CheckedSite {
  */
 export function checkSite(source: SiteSource): CheckedSite {
   const parsed = parseSite(source.file, source.bytes);
-  if (parsed.diagnostics.length > 0) return { source, parsed, site: undefined, model: undefined, diagnostics: parsed.diagnostics };
-  return checkParsed(source, parsed, parsed.data, (path) => scalarSource(parsed, path));
+  const failed = (diagnostics: readonly Diagnostic[], layers: readonly ParsedSite[] = [parsed]): CheckedSite => ({
+    source,
+    parsed,
+    layers,
+    data: undefined,
+    site: undefined,
+    model: undefined,
+    diagnostics,
+  });
+  if (parsed.diagnostics.length > 0) return failed(parsed.diagnostics);
+  const bases = readBases(source, parsed);
+  if (bases.layers.length === 0 && bases.diagnostics.length === 0)
+    return checkParsed(source, parsed, parsed.data, (path) => scalarSource(parsed, path));
+  const layers = [...bases.layers, parsed];
+  if (bases.diagnostics.length > 0) return failed(bases.diagnostics, layers);
+  const datas = layers.map((l) => l.data);
+  const owner = (path: readonly PathSegment[]): ParsedSite => layers[ownerOf(datas, path)]!;
+  const checked = checkParsed(source, parsed, mergeLayers(datas), (path) => scalarSource(owner(path), path), layers);
+  // Each finding points into the file that holds the value: a base's key is fixed in the base.
+  const diagnostics = checked.diagnostics.map((d) => (d.file === source.file ? { ...d, file: owner(d.path).file } : d));
+  return { ...checked, diagnostics };
 }
 
 /**
@@ -38,9 +67,10 @@ export function checkParsed(
   parsed: ParsedSite,
   data: unknown,
   sourceOf: (path: readonly (string | number)[]) => string | undefined = () => undefined,
+  layers: readonly ParsedSite[] = [parsed],
 ): CheckedSite {
   const { site, diagnostics } = validateSchema(source.file, data, sourceOf);
-  if (site === undefined) return { source, parsed, site: undefined, model: undefined, diagnostics };
+  if (site === undefined) return { source, parsed, layers, data, site: undefined, model: undefined, diagnostics };
   const context = { site, file: source.file, fileStem: source.stem };
   // Allowances are applied once, after every rule: applied to the input rules' findings alone, an
   // entry allowing a model-rule warning (secret-unused) would be reported unused before its warning exists.
@@ -59,11 +89,11 @@ export function checkParsed(
     const refused = new Set(inputDiagnostics.filter((d) => d.severity === 'error').map((d) => formatPath(d.path)));
     const extra = more.filter((d) => !refused.has(formatPath(d.path)));
     const all = applyAllowances(site, source.file, [...inputDiagnostics, ...extra], WARNING_CODES);
-    return { source, parsed, site, model: undefined, diagnostics: all };
+    return { source, parsed, layers, data, site, model: undefined, diagnostics: all };
   }
   const model = buildModel(site, source.label);
   const all = applyAllowances(site, source.file, [...inputDiagnostics, ...runModelRules({ ...context, model })], WARNING_CODES);
-  return { source, parsed, site, model: hasErrors(all) ? undefined : model, diagnostics: all };
+  return { source, parsed, layers, data, site, model: hasErrors(all) ? undefined : model, diagnostics: all };
 }
 
 /**

@@ -9,9 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, cli, readTree, removeTemps, ROOT, temp, TEST_LOCK, workspace, type CliResult } from './helpers/cli.js';
 import type { Site } from '../src/generated/site.js';
 import { buildModel } from '../src/model/build-model.js';
-import { PROJECT_ENV } from '../src/validate/rules/extra-env-not-reserved.js';
 import { checkData, codes, compileData, minimalSite } from './helpers/site.js';
-import { intendedDotenv } from './helpers/sites.js';
+import { intendedEnvFiles } from './helpers/sites.js';
 
 afterAll(removeTemps);
 
@@ -128,7 +127,7 @@ describe('the writer deletes only what it wrote', () => {
     expect(r.stdout).toContain(
       'sites/alps.yaml: wrote out/alps (11 files; left alone: helm/Chart.lock, helm/charts/postgresql-16.7.27.tgz)\n',
     );
-    expect(r.stdout).toContain('sites/dev.yaml: unchanged out/dev (11 files; left alone: compose/docker-compose.override.yml)\n');
+    expect(r.stdout).toContain('sites/dev.yaml: unchanged out/dev (20 files; left alone: compose/docker-compose.override.yml)\n');
     expect(readFileSync(join(w, 'out/alps/helm/charts/postgresql-16.7.27.tgz'), 'utf8')).toBe('not really a tarball');
     expect(readFileSync(join(w, 'out/alps/helm/Chart.yaml'), 'utf8')).toContain('Alps (changed)');
     // Anything else is still refused, and named.
@@ -298,26 +297,29 @@ describe('names that are Object.prototype keys', () => {
   });
 });
 
-describe("one service's env cannot set another's variables or the project's", () => {
+describe("a service's env cannot replace what the compiler sets for it", () => {
   const withEnv = (services: Record<string, unknown>) =>
-    checkData(minimalSite({ services: { 'kea-sync': { enabled: false }, ...services } }));
+    checkData(
+      minimalSite({
+        site: { name: 'mini', environment: 'development', domain: 'mini.example.org' },
+        services: { 'kea-sync': { enabled: false }, ...services },
+        targets: ['helm', 'compose'],
+      }),
+    );
 
-  it('refuses a name the compiler sets for any service or for the compose project', () => {
-    for (const name of [
-      'CHAMICORE_AUTH_DEV_MODE',
-      'CHAMICORE_SMD_DB_DSN',
-      'POSTGRES_PASSWORD',
-      'COMPOSE_PROFILES',
-      'COMPOSE_PROJECT_NAME',
-      'CHAMICORE_SMD_IMAGE',
-      'NATS_TOKEN',
-    ]) {
-      const c = withEnv({ ui: { env: { [name]: 'true' } } });
+  it('refuses a name the compiler sets for that service', () => {
+    for (const [service, name] of [
+      ['auth', 'CHAMICORE_AUTH_DEV_MODE'],
+      ['smd', 'CHAMICORE_SMD_DB_DSN'],
+      ['ui', 'CHAMICORE_INTERNAL_TOKEN'],
+      ['ui', 'CHAMICORE_UI_SESSION_KEY'],
+    ] as const) {
+      const c = withEnv({ [service]: { env: { [name]: 'true' } } });
       const reserved = c.diagnostics.filter((d) => d.code === 'env-reserved');
       expect(
         reserved.map((d) => d.path),
         name,
-      ).toEqual([['services', 'ui', 'env', name]]);
+      ).toEqual([['services', service, 'env', name]]);
       expect(
         codes(c).filter((x) => x !== 'env-secret-name'),
         name,
@@ -325,19 +327,29 @@ describe("one service's env cannot set another's variables or the project's", ()
     }
   });
 
-  it('refuses one name with two values in two services, and accepts the same value', () => {
-    expect(codes(withEnv({ ui: { env: { HTTP_PROXY: 'http://a:3128' } }, bss: { env: { HTTP_PROXY: 'http://b:3128' } } }))).toEqual([
-      'env-conflict',
-    ]);
-    expect(codes(withEnv({ ui: { env: { HTTP_PROXY: 'http://a:3128' } }, bss: { env: { HTTP_PROXY: 'http://a:3128' } } }))).toEqual([]);
+  it('lets two services give one extra name different values, each in its own environment (Helm env, compose env file)', () => {
+    const c = withEnv({ ui: { env: { HTTP_PROXY: 'http://a:3128' } }, bss: { env: { HTTP_PROXY: 'http://b:3128' } } });
+    expect(codes(c)).toEqual([]);
+    const files = intendedEnvFiles(c.model!, false);
+    expect(files.get('compose/env/ui.env')!.get('HTTP_PROXY')).toBe('http://a:3128');
+    expect(files.get('compose/env/bss.env')!.get('HTTP_PROXY')).toBe('http://b:3128');
+    expect(files.get('compose/env/smd.env')!.has('HTTP_PROXY')).toBe(false);
   });
 
-  it('names every project variable of the .env in the reserved pattern', () => {
-    const model = checkData(minimalSite({ events: { enabled: true }, targets: ['helm', 'compose'] })).model!;
-    const serviceNames = new Set(model.services.flatMap((s) => s.env.map((e) => e.name)));
-    const project = [...intendedDotenv(model, false).keys()].filter((n) => !serviceNames.has(n));
-    expect(project.length).toBeGreaterThan(5);
-    for (const n of project) expect(n).toMatch(PROJECT_ENV);
+  it("gives no container another's secrets: the database password only to postgres and the services that connect", () => {
+    const model = checkData(
+      minimalSite({
+        site: { name: 'mini', environment: 'development', domain: 'mini.example.org' },
+        events: { enabled: true },
+        targets: ['helm', 'compose'],
+      }),
+    ).model!;
+    const files = intendedEnvFiles(model, false);
+    expect([...files.entries()].filter(([, v]) => v.has('POSTGRES_PASSWORD')).map(([k]) => k)).toEqual(['compose/env/postgres.env']);
+    expect([...files.entries()].filter(([, v]) => v.has('CHAMICORE_UI_SESSION_KEY')).map(([k]) => k)).toEqual(['compose/env/ui.env']);
+    expect([...files.entries()].filter(([, v]) => v.has('CHAMICORE_AUTH_ENCRYPTION_KEY')).map(([k]) => k)).toEqual([
+      'compose/env/auth.env',
+    ]);
   });
 });
 
@@ -397,7 +409,7 @@ describe('names and text reach the terminal escaped', () => {
     cpSync(join(w, 'sites/dev.yaml'), join(w, folder, 'dev.yaml'));
     const r = cli([`${folder}/dev.yaml`, '--out', 'o'], { cwd: w });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (11 files)\n');
+    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (20 files)\n');
     expect(r.stderr).toBe('');
     expect(readFileSync(join(w, 'o/dev/helm/Chart.yaml'), 'utf8')).toContain('from a\\u000d\\u001b[31mb/dev.yaml.');
   });
@@ -470,6 +482,13 @@ describe('secret text never reaches a diagnostic, in any format', () => {
     'pasted into fromEnv': `${head}secrets:\n  db-password:\n    fromEnv: "${SECRET} x"\n`,
     'mis-indented, does not parse': `${head}secrets:\n  db-password:\n    value:\n"${SECRET}: x" ]\n`,
     'stray token after the value': `${head}secrets:\n  db-password:\n    value: "${SECRET}" ${SECRET}\n`,
+    'pasted into an OIDC clientSecret (a name belongs there)': `${head}auth:\n  oidc:\n    providers:\n      - name: kc\n        issuerUrl: https://kc.example.org/realms/x\n        audience: chamicore\n        clientId: chamicore\n        clientSecret: "${SECRET}"\n`,
+    'a lower-case token pasted into an OIDC clientSecret':
+      `${head}auth:\n  oidc:\n    providers:\n      - name: kc\n        issuerUrl: https://kc.example.org/realms/x\n        audience: chamicore\n        clientId: chamicore\n        clientSecret: hunter2pasted0s3cret0a1b2c3\n`.replace(
+        /hunter2pasted0s3cret0a1b2c3/,
+        'hunter2pasted0s3cret0a1b2c3',
+      ),
+    'pasted into a registry passwordSecret': `${head}kubernetes:\n  registryCredentials:\n    - registry: r.example.org\n      username: robot\n      passwordSecret: "${SECRET}"\n`,
   };
 
   it.each(Object.entries(variants))('%s', (_label, text) => {
@@ -480,7 +499,20 @@ describe('secret text never reaches a diagnostic, in any format', () => {
       expect(r.code, format).toBe(1);
       expect(r.stdout + r.stderr, format).not.toContain(SECRET);
       expect(r.stdout + r.stderr, format).not.toContain('Hunter2');
+      expect(r.stdout + r.stderr, format).not.toContain('hunter2');
     }
+  });
+
+  it('still names a mistyped secret name where a name belongs', () => {
+    const w = workspace();
+    writeFileSync(
+      join(w, 'sites/s.yaml'),
+      `${head}auth:\n  oidc:\n    providers:\n      - name: kc\n        issuerUrl: https://kc.example.org/realms/x\n        audience: chamicore\n        clientId: chamicore\n        clientSecret: oidc-kc\n`,
+    );
+    const r = cli(['validate', 'sites/s.yaml'], { cwd: w });
+    expect(r.stderr).toContain(
+      'sites/s.yaml:10:23: secret-undefined: secret "oidc-kc" is not defined under secrets\n   10 |         clientSecret: oidc-kc\n',
+    );
   });
 });
 

@@ -218,7 +218,12 @@ describe('.gitlab-ci.yml', () => {
     expect(job['image']).toMatch(/^curlimages\/curl:[0-9.]+$/);
     expect(job['environment']).toEqual({ name: 'merge-request-comments', action: 'access' });
     const script = linesOf(job).join('\n');
-    expect(script).not.toMatch(/\b(npm|npx|node|chamicore-compile|sh scripts|bash scripts|\.\/)/);
+    // Nothing of the merge request is run: no such command at any command position (the report's
+    // heading, "**chamicore-compile diff**", is only searched for).
+    expect(script).not.toMatch(/(^|[;&|(]\s*|\bthen\s+|\belse\s+)(npm|npx|node|chamicore-compile|sh scripts|bash scripts|\.\/)/m);
+    expect(script.split('\n').filter((l) => /chamicore-compile/.test(l))).toEqual([
+      expect.stringContaining('grep -F \'"body":"**chamicore-compile diff**\''),
+    ]);
     // No other job uses the token or claims its environment.
     for (const [name, other] of jobs) {
       if (name === 'diff-comment') continue;

@@ -51,7 +51,13 @@ describe('chamicore-compile', () => {
     const r = cli(['--help']);
     expect(r.code).toBe(0);
     for (const line of ['0   success', '1   a site is invalid', '2   usage error', '70  internal error']) expect(r.stdout).toContain(line);
-    expect(cli(['validate', '--help']).stdout).toContain('Exit codes:');
+    // Each subcommand's help points there instead of repeating the whole footer.
+    for (const sub of ['validate', 'diff', 'explain', 'init']) {
+      const help = cli([sub, '--help']).stdout;
+      expect(help, sub).not.toContain('Exit codes:');
+      expect(help, sub).toMatch(/\nExit codes, secrets and examples: chamicore-compile --help\n$/);
+      expect(help.split('\n').length, sub).toBeLessThan(30);
+    }
   });
 
   it('returns 2 for usage errors and unreadable input, in one line, without a stack trace', () => {
@@ -532,16 +538,76 @@ describe('--strict and allowWarnings', () => {
   });
 });
 
+describe('reports on a usage error', () => {
+  it.each([
+    ['validate', '--format', 'junit'],
+    ['validate', '--format', 'codequality'],
+    ['validate', '--format', 'json'],
+    ['--format', 'json'],
+    ['--check', '--format', 'json'],
+  ])('%s %s %s on a missing site prints a valid report that carries the error (exit 2)', (...args) => {
+    const r = cli([...args, 'sites/nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'chamicore-compile: error: site-not-found: sites/nope: no such site file (tried sites/nope, sites/nope.yaml and sites/nope.yml)\n',
+    );
+    const format = args[args.length - 1];
+    if (format === 'junit') {
+      // Well-formed XML, read by a real XML parser, with one failing test case for the argument.
+      const read = execFileSync(
+        'python3',
+        [
+          '-c',
+          'import sys, xml.etree.ElementTree as E; r = E.fromstring(sys.stdin.read()); print(r.get("failures"), [c.get("name") for c in r.iter("testcase")])',
+        ],
+        {
+          input: r.stdout,
+          encoding: 'utf8',
+        },
+      );
+      expect(read).toBe("1 ['sites/nope']\n");
+      expect(r.stdout).toContain('site-not-found');
+    } else {
+      const report = JSON.parse(r.stdout) as unknown;
+      const json = JSON.stringify(report);
+      expect(json).toContain('site-not-found');
+      if (format === 'codequality') expect((report as { location: { path: string } }[])[0]!.location.path).toBe('sites/nope');
+      else expect((report as { ok: boolean }).ok).toBe(false);
+    }
+  });
+});
+
 describe('init', () => {
+  it('warns a production site on the placeholder domain under --strict until --domain or an edit gives the real one', () => {
+    const w = temp();
+    const r = cli(['init', 'newsite', '--environment', 'production'], { cwd: w });
+    expect(r.stdout).toBe(
+      'sites/newsite.yaml: wrote a new production site; next: edit site.domain and the ingress host, then run chamicore-compile sites/newsite\n',
+    );
+    expect(cli(['validate', 'sites/newsite'], { cwd: w }).code).toBe(0);
+    const strict = cli(['validate', '--strict', 'sites/newsite'], { cwd: w });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain(
+      'sites/newsite.yaml:9:11: prod-placeholder-domain: warning: newsite.example.org lies in a domain reserved for examples',
+    );
+    expect(strict.stderr).toContain(
+      'prod-placeholder-domain: warning: chamicore.newsite.example.org lies in a domain reserved for examples',
+    );
+    expect(cli(['init', 'bad', '--domain', 'not a domain'], { cwd: w }).stderr).toMatch(
+      /^chamicore-compile: error: site-name-invalid: --domain not a domain: /,
+    );
+  });
+
   it.each(['production', 'staging', 'development'])(
     'writes a %s site that validates with --strict and compiles as it is',
     (environment) => {
       const w = temp();
-      const r = cli(['init', 'newsite', '--environment', environment], { cwd: w });
+      const r = cli(['init', 'newsite', '--environment', environment, '--domain', 'newsite.cscs.ch'], { cwd: w });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe(
-        `sites/newsite.yaml: wrote a new ${environment} site; next: edit site.domain and the ingress host, then run chamicore-compile sites/newsite\n`,
+        `sites/newsite.yaml: wrote a new ${environment} site; next: review it, then run chamicore-compile sites/newsite\n`,
       );
+      expect(readFileSync(join(w, 'sites/newsite.yaml'), 'utf8')).toContain('    host: chamicore.newsite.cscs.ch\n');
       const text = readFileSync(join(w, 'sites/newsite.yaml'), 'utf8');
       expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../schema/site.schema.json');
       expect(text).toContain(`environment: ${environment}`);
@@ -552,7 +618,7 @@ describe('init', () => {
       expect(c.code, c.stderr).toBe(0);
       const files = Object.keys(tree(join(w, 'out/newsite')));
       expect(files).toContain('helm/templates/ingress.yaml');
-      expect(files.includes('compose/.env')).toBe(environment === 'development');
+      expect(files.includes('compose/env/smd.env')).toBe(environment === 'development');
       if (environment === 'production') {
         expect(readFileSync(join(w, 'out/newsite/helm/templates/ingress.yaml'), 'utf8')).toContain(
           'cert-manager.io/cluster-issuer: letsencrypt',

@@ -206,17 +206,35 @@ describe('breaking secrets', () => {
     );
     edit(alps, /(db-admin-password:\n {4})generate: \{ length: 40 \}/, '$1fromEnv: ALPS_DB_ADMIN');
     const r = cli(['diff', '--base', 'HEAD', 'sites/alps.yaml'], { cwd: repo });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(
-      '  warning: secret db-password changes value without a rotation (generate 32 alphanumeric characters → generate 40 alphanumeric characters): this breaks the running site;',
+    expect(r.code, r.stderr).toBe(1);
+    const lines = readFileSync(alps, 'utf8').split('\n');
+    const at = (key: string): string => `sites/alps.yaml:${String(lines.findIndex((l) => l === `  ${key}:`) + 1)}:3`;
+    expect(r.stderr).toContain(
+      `${at('db-password')}: secret-changed-unrotated: secret db-password changes value against HEAD without a rotation (generate 32 alphanumeric characters → generate 40 alphanumeric characters): that breaks the running site\n`,
     );
-    expect(r.stdout).toContain(
-      '  warning: secret db-admin-password changes value without a rotation (generate 40 alphanumeric characters → fromEnv ALPS_DB_ADMIN)',
+    expect(r.stderr).toContain(
+      `${at('db-admin-password')}: secret-changed-unrotated: secret db-admin-password changes value against HEAD without a rotation (generate 40 alphanumeric characters → fromEnv ALPS_DB_ADMIN)`,
     );
-    expect(r.stdout).toContain('then bump secrets.db-password.rotation and acknowledge it (acknowledgeRotation)');
+    expect(r.stderr).toContain('then set secrets.db-password.rotation one higher and secrets.db-password.acknowledgeRotation to it');
     // ui-session-key changes too, but nothing breaks: the readers restart with it.
-    expect(r.stdout).not.toContain('warning: secret ui-session-key');
-    expect(r.stdout).toContain('    ui-session-key: source changed: generate 32 bytes hex → generate 48 bytes hex');
+    expect(r.stderr).not.toContain('ui-session-key');
+    expect(r.stdout).toContain('sites/alps.yaml: invalid (see the errors)');
+    // No value of any secret in the report.
+    expect(r.stderr).not.toMatch(/\^/);
+
+    // The acknowledged way: the same changes through a rotation of each breaking secret.
+    edit(
+      alps,
+      'db-password:\n    generate: { length: 40 }',
+      'db-password:\n    generate: { length: 40 }\n    rotation: 1\n    acknowledgeRotation: 1',
+    );
+    edit(alps, /(db-admin-password:\n {4}fromEnv: ALPS_DB_ADMIN\n {4}rotation: )1(\n.*\n {4}acknowledgeRotation: )1/, '$12$22');
+    const ok = cli(['diff', '--base', 'HEAD', 'sites/alps.yaml'], { cwd: repo });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('  warning: secret db-password rotated 0 → 1: a new value on the next deploy');
+    expect(ok.stdout).toContain('  warning: secret db-admin-password rotated 1 → 2: a new value on the next deploy');
+    expect(ok.stdout).toContain('    ui-session-key: source changed: generate 32 bytes hex → generate 48 bytes hex');
   });
 });
 

@@ -13,6 +13,9 @@ import { renderSiteReference } from '../src/docs/site-reference.js';
 import { siteSchema } from '../src/generated/site-schema.js';
 import { ENVIRONMENTS, renderSiteScaffold } from '../src/scaffold/site.js';
 import { ROOT } from './helpers/cli.js';
+import { Defaults } from '../src/model/defaults.js';
+
+const BUILT_IN = Object.keys(Defaults.secrets);
 import { checkData, minimalSite } from './helpers/site.js';
 import { SITE_NAMES } from './helpers/sites.js';
 
@@ -78,6 +81,18 @@ describe('schema defaults', () => {
     ['mini', minimalSite()],
     // A secret the site generates from bytes (encoding default) and from characters (alphabet default).
     ['mini', minimalSite({ secrets: { 'ui-session-key': { generate: { bytes: 32 } }, 'internal-token': { generate: { length: 40 } } } })],
+    // Every built-in secret (the schema names each) generated from bytes, then from characters.
+    ...[{ bytes: 32 }, { length: 40 }].map(
+      (generate) =>
+        [
+          'mini',
+          minimalSite({
+            events: { enabled: true },
+            services: { 'kea-sync': { enabled: false }, mcp: { enabled: true } },
+            secrets: Object.fromEntries(BUILT_IN.map((n) => [n, { generate: { ...generate } }])),
+          }),
+        ] as [string, Data],
+    ),
   ];
   const expected = new Map<Data, Map<string, string>>();
   const outputsOf = (name: string, site: Data): Map<string, string> => {

@@ -44,13 +44,13 @@ describe('explain a key', () => {
     expect(r.stdout).toContain('  helm/values.yaml: chamicore-smd.env.CHAMICORE_SMD_LOG_LEVEL = "info"\n');
   });
 
-  it('a secret rotation feeds the Secret keys that read it; the compose .env of a development site', () => {
+  it('a secret rotation feeds the Secret keys that read it; the compose env file of a development site', () => {
     const rotation = cli(['explain', 'sites/alps', 'secrets.db-admin-password.rotation']);
-    expect(rotation.stdout).toContain('secrets.db-admin-password.rotation (secrets.<name>.rotation)\n');
+    expect(rotation.stdout).toContain('secrets.db-admin-password.rotation\n');
     expect(rotation.stdout).toContain('  value: 1, set at sites/alps.yaml:111:15\n');
     expect(rotation.stdout).toContain('  Secret alps-db: postgres-password\n');
     const dev = cli(['explain', 'sites/dev', 'services.smd.logLevel']);
-    expect(dev.stdout).toContain('  compose/.env: CHAMICORE_SMD_LOG_LEVEL = ');
+    expect(dev.stdout).toContain('  compose/env/smd.env: CHAMICORE_SMD_LOG_LEVEL = ');
   });
 
   it('an object lists its keys; a secret value, or a secret holding one, is never shown', () => {
@@ -148,7 +148,7 @@ describe('explain failures', () => {
     const doc = JSON.parse(r.stdout) as { command: string; value: string; origin: unknown; feeds: unknown[] };
     expect(doc.command).toBe('explain');
     expect(doc.value).toBe('3');
-    expect(doc.origin).toEqual({ kind: 'set', line: 42, column: 15 });
+    expect(doc.origin).toEqual({ kind: 'set', file: 'sites/alps.yaml', line: 42, column: 15 });
     expect(doc.feeds).toContainEqual({ file: 'helm/values.yaml', path: 'chamicore-smd.replicaCount', value: '3' });
   });
 });

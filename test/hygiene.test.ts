@@ -57,7 +57,7 @@ describe('a --reveal run', () => {
         expect(run.stderr.includes(s), `${site}: stderr`).toBe(false);
       }
       for (const [path, text] of Object.entries(readTree(join(out, site)))) {
-        if (path.startsWith('secrets/') || path === 'compose/.env') continue;
+        if (path.startsWith('secrets/') || path.startsWith('compose/env/') || path === 'compose/nats.conf') continue;
         for (const s of secrets) expect(text.includes(s), `${site}/${path} holds a secret`).toBe(false);
       }
     }
@@ -69,7 +69,8 @@ describe('a --reveal run', () => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, e.name);
         if (e.isDirectory()) walk(path);
-        else if (e.name.endsWith('.env') || path.includes('/secrets/')) expect(statSync(path).mode & 0o777, path).toBe(0o600);
+        else if (e.name.endsWith('.env') || e.name === 'nats.conf' || path.includes('/secrets/'))
+          expect(statSync(path).mode & 0o777, path).toBe(0o600);
       }
     };
     for (const { site } of all) walk(join(out, site));

@@ -32,8 +32,8 @@ function generate(folder: string, n = N): void {
     const site = structuredClone(examples[i % examples.length]!);
     const name = `site${String(i).padStart(3, '0')}`;
     site.site['name'] = name;
-    site.site['domain'] = `${name}.example.org`;
-    if (site.kubernetes?.ingress?.host !== undefined) site.kubernetes.ingress.host = `chamicore.${name}.example.org`;
+    site.site['domain'] = `${name}.cscs.ch`;
+    if (site.kubernetes?.ingress?.host !== undefined) site.kubernetes.ingress.host = `chamicore.${name}.cscs.ch`;
     // Two sites of one run may not share a namespace (site-namespace-shared).
     if (site.kubernetes?.namespace !== undefined) site.kubernetes.namespace = `chamicore-${name}`;
     writeFileSync(join(folder, `${name}.yaml`), stringify(site));

@@ -69,6 +69,24 @@ describe('colour', () => {
     }
   });
 
+  it('FORCE_COLOR colours a pipe (a CI log) and FORCE_COLOR=0 or TERM=dumb keeps a terminal plain; --no-color wins', async () => {
+    const dir = broken();
+    const forced = await atTerminal(['validate', 'sites/alps'], { cwd: dir, env: { FORCE_COLOR: '1' }, terminal: false });
+    expect(forced.stderr).toMatch(new RegExp(`^${ESC}\\[31msites/alps\\.yaml:3:`, 'm'));
+    expect(
+      (await atTerminal(['validate', 'sites/alps'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: '1' }, terminal: false })).stderr,
+    ).toContain(ESC);
+    for (const [env, args] of [
+      [{ FORCE_COLOR: '0' }, ['validate', 'sites/alps']],
+      [{ FORCE_COLOR: 'false' }, ['validate', 'sites/alps']],
+      [{ TERM: 'dumb' }, ['validate', 'sites/alps']],
+      [{ FORCE_COLOR: '1' }, ['validate', '--no-color', 'sites/alps']],
+    ] as const) {
+      const r = await atTerminal([...args], { cwd: dir, env: { ...env }, terminal: true });
+      expect(r.stderr, JSON.stringify(env)).not.toContain(ESC);
+    }
+  });
+
   it('adds colour only around text already made printable: an ESC in a file name stays escaped', async () => {
     const dir = workspace();
     const r = await atTerminal(['validate', `sites/x${ESC}[2Jy`], { cwd: dir });
@@ -88,15 +106,38 @@ describe('progress and summary', () => {
     expect(r.stdout).toBe('sites/alps.yaml: valid\nsites/dev.yaml: valid\nsites/eiger.yaml: valid\n');
   });
 
-  it('no progress for a fast run, a single site or a pipe', async () => {
-    for (const [args, step, terminal] of [
-      [['validate', 'sites'], 1, true],
-      [['validate', 'sites/alps'], 2000, true],
-      [['validate', 'sites'], 2000, false],
+  it('no progress for a fast run, a single site, a pipe, TERM=dumb or --quiet', async () => {
+    for (const [args, step, terminal, env] of [
+      [['validate', 'sites'], 1, true, {}],
+      [['validate', 'sites/alps'], 2000, true, {}],
+      [['validate', 'sites'], 2000, false, {}],
+      [['validate', 'sites'], 2000, true, { TERM: 'dumb' }],
+      [['validate', '--quiet', 'sites'], 2000, true, {}],
     ] as const) {
-      const r = await atTerminal([...args], { cwd: workspace(), step, terminal });
+      const r = await atTerminal([...args], { cwd: workspace(), step, terminal, env: { ...env } });
       expect(r.stderr, args.join(' ')).not.toContain('\r');
     }
+  });
+
+  it('--quiet prints only diagnostics and failures', async () => {
+    const dir = workspace();
+    const ok = await atTerminal(['--quiet', 'sites'], { cwd: dir, terminal: false, step: 10 });
+    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, '', '']);
+    expect(await atTerminal(['validate', '-q', 'sites'], { cwd: dir, terminal: false })).toEqual({ code: 0, stdout: '', stderr: '' });
+    writeFileSync(
+      join(dir, 'sites/dev.yaml'),
+      `${(await import('node:fs')).readFileSync(join(dir, 'sites/dev.yaml'), 'utf8')}\n# changed\n`,
+    );
+    writeFileSync(join(dir, 'out/dev/helm/values.yaml'), 'stale: true\n');
+    const check = await atTerminal(['--check', '-q', 'sites'], { cwd: dir, terminal: false });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toBe('out/dev/helm/values.yaml: differs\n');
+    expect(check.stderr).toBe('chamicore-compile: out is not current; run chamicore-compile without --check and commit the result\n');
+    const bad = await atTerminal(['--quiet', 'sites'], { cwd: broken(), terminal: false });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^sites\/alps\.yaml:3:\d+: schema-unknown-key: /);
+    expect(bad.stderr).toMatch(/\nchamicore-compile: 1 error; nothing was written\n$/);
+    expect(bad.stdout).toBe('');
   });
 
   it('ends a multi-site compile with the sites written, unchanged or invalid, and its time', async () => {

@@ -11,6 +11,7 @@ import { kubeconformSchemas, runTool } from './helpers/tools.js';
 const pins = JSON.parse(readFileSync(join(ROOT, 'scripts/tools.json'), 'utf8')) as {
   go: { name: string; version: string }[];
   local: { name: string }[];
+  modules: { name: string; version: string }[];
   python: { name: string; version: string }[];
   charts: { name: string; version: string; repository: string }[];
 };
@@ -21,8 +22,13 @@ describe('npm run tools', () => {
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts/tools.mjs')], { cwd: ROOT, encoding: 'utf8', env: process.env });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(pins.go.length + pins.local.length + pins.python.length + pins.charts.length);
+    expect(lines).toHaveLength(pins.go.length + pins.local.length + pins.modules.length + pins.python.length + pins.charts.length);
     for (const line of lines) expect(line).toMatch(/^[a-z-]+: .* (already in \.tools\/(bin|charts)|from \.\.\/shared\/charts)$/);
+  });
+
+  it('built the pinned docker compose CLI from its module', () => {
+    const pin = pins.modules.find((m) => m.name === 'docker-compose')!;
+    expect(runTool('docker-compose', ['version', '--short']).stdout.trim()).toBe(pin.version.replace(/^v/, ''));
   });
 
   it('installed the pinned kubeconform and helm', () => {

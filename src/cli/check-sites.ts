@@ -3,7 +3,8 @@ import { siteClaims } from '../validate/cross-site.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import type { SiteModel } from '../model/site-model.js';
 import type { Diagnostic } from '../report/diagnostic.js';
-import { locateAll, type LocatedDiagnostic } from '../report/format.js';
+import type { LocatedDiagnostic } from '../report/format.js';
+import { locateLayered } from '../layers/locate.js';
 import type { CliIo } from './io.js';
 import type { SiteReport } from './report.js';
 
@@ -48,7 +49,7 @@ export async function checkSites(args: readonly string[], io: CliIo, keepModels 
       stem: c.source.stem,
       model: i < keepModels ? c.model : undefined,
       diagnostics: [...c.diagnostics, ...shared],
-      located: locateAll([...c.diagnostics, ...shared], c.parsed),
+      located: locateLayered([...c.diagnostics, ...shared], c.layers),
     });
   }
   return { sites, folders };
@@ -84,7 +85,7 @@ export async function addDiagnostics(site: SiteRun, more: readonly Diagnostic[],
   if (more.length === 0) return;
   site.diagnostics.push(...more);
   const again = checkSite(await readSiteSource(site.path, io.cwd));
-  site.located = locateAll(site.diagnostics, again.parsed);
+  site.located = locateLayered(site.diagnostics, again.layers);
 }
 
 /** An error, or under --strict a warning the site does not allow: either stops the run. */

@@ -1,4 +1,4 @@
-/** Shown by --help; the README's "Exit codes" section says the same. */
+/** Shown by --help; docs/operator-guide.md ("Diagnostics and exit codes") says the same. */
 export const EXIT_CODES_HELP = `
 Exit codes:
   0   success: outputs written, out/ is current (--check), sites valid (validate),
@@ -19,7 +19,8 @@ Secrets:
 
 Examples:
   chamicore-compile sites/alps              compile one site into out/alps/
-  chamicore-compile sites                   compile every site in sites/
+  chamicore-compile sites                   compile every site in sites/ (not sites/bases/)
+  chamicore-compile init newsite --extends cscs   a new site over sites/bases/cscs.yaml
   chamicore-compile --check sites           fail if out/ is not current
   chamicore-compile validate sites          validate only
   chamicore-compile validate --format codequality sites > gl-code-quality-report.json
@@ -28,3 +29,7 @@ Examples:
   chamicore-compile explain sites/alps values.yaml:chamicore-smd.replicaCount
   CHAMICORE_SITE_KEY=... chamicore-compile --reveal --out /secure/deploy sites/alps
 `;
+
+/** Shown by each subcommand's --help instead of the whole footer above. */
+export const SUBCOMMAND_HELP = `
+Exit codes, secrets and examples: chamicore-compile --help`;

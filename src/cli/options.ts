@@ -17,6 +17,8 @@ export interface SiteOptions {
   readonly format: OutputFormat;
   /** Warnings the site does not allow (allowWarnings) fail the run, as errors do. */
   readonly strict: boolean;
+  /** Text format: print only diagnostics and failures, no line per site and no summary. */
+  readonly quiet: boolean;
 }
 
 /** commander's parsed options, typed; refuses combinations that cannot mean anything. */
@@ -29,6 +31,7 @@ export function readOptions(opts: Record<string, unknown>): SiteOptions {
     secretsDir: typeof opts['secretsDir'] === 'string' ? opts['secretsDir'] : undefined,
     format: FORMATS.find((f) => f === opts['format']) ?? 'text',
     strict: opts['strict'] === true,
+    quiet: opts['quiet'] === true,
   };
   if (options.check && options.reveal)
     throw new UsageError('option-conflict', '--check compares the redacted output; it cannot be combined with --reveal');

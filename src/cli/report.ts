@@ -37,6 +37,8 @@ export interface RunReport {
   readonly keptSites: readonly string[];
   /** How long the run took (set by run() when it has a clock), for the text summary line only. */
   readonly elapsedMs?: number;
+  /** --quiet: the text report prints only diagnostics and what failed. */
+  readonly quiet?: boolean;
 }
 
 /** Errors that are missing or unusable reveal inputs (key, variable, file): unreadable input, exit 2. */
@@ -93,6 +95,19 @@ function reportText(r: RunReport, io: CliIo): void {
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = r.diagnostics.length - errors;
   const outShown = oneLine(r.outShown);
+  if (r.quiet === true) {
+    // Only what needs a person: the diagnostics (above), a failure, and what is out of date.
+    if (failed(r)) io.stderr(`chamicore-compile: ${countSummary(errors, warnings)}; nothing was written\n`);
+    else if (r.command === 'check' && stale(r)) {
+      for (const s of r.sites)
+        if (s.status === 'stale')
+          for (const p of [...s.differences.differing, ...s.differences.missing, ...s.differences.extra])
+            io.stdout(`${oneLine(s.out)}/${p}: differs\n`);
+      for (const s of r.extraSites) io.stdout(`${outShown}/${s}: extra (no site file compiles to it)\n`);
+      io.stderr(`chamicore-compile: ${outShown} is not current; run chamicore-compile without --check and commit the result\n`);
+    }
+    return;
+  }
   if (failed(r)) {
     const strictly = errors === 0 ? ' (--strict: warnings fail the run unless the site allows them in allowWarnings)' : '';
     const invalid = r.sites.filter((s) => s.status === 'invalid').length;

@@ -4,10 +4,10 @@ import { oneLine, printable } from '../report/printable.js';
 import { VERSION, VERSION_TEXT } from '../version.js';
 import { ENVIRONMENTS } from '../scaffold/site.js';
 import { suggest } from '../validate/suggest.js';
-import { EXIT_CODES_HELP } from './help.js';
-import { colourise, progressLine, useColour } from './terminal.js';
+import { EXIT_CODES_HELP, SUBCOMMAND_HELP } from './help.js';
+import { colourise, dumb, progressLine, useColour } from './terminal.js';
 import type { CliIo } from './io.js';
-import { FORMATS, readOptions, type OutputFormat } from './options.js';
+import { FORMATS, readOptions, type Command as RunCommand, type OutputFormat } from './options.js';
 import type { RunReport } from './report.js';
 
 // Each command's code (ajv, the YAML library, the emitters and their templates) is imported when
@@ -26,7 +26,11 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
   // File names, arguments and site text reach the terminal only through printable(): a CR or an
   // ESC in a folder name cannot forge a CI log line.
   const colour = useColour(argv, rawIo.env, rawIo.stderrIsTerminal === true);
-  const progress = rawIo.stderrIsTerminal === true && rawIo.now !== undefined ? progressLine(rawIo.stderr, rawIo.now) : undefined;
+  // The progress line rewrites itself with \r and an erase sequence: only on a terminal that can.
+  const progress =
+    rawIo.stderrIsTerminal === true && rawIo.now !== undefined && !dumb(rawIo.env) && !argv.includes('--quiet')
+      ? progressLine(rawIo.stderr, rawIo.now)
+      : undefined;
   const io: CliIo = {
     ...rawIo,
     stdout: (text) => {
@@ -41,12 +45,14 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
   };
   const started = rawIo.now?.();
   let exitCode: number = ExitCode.ok;
+  /** The report a command promised (--format), so that a usage error still prints a valid one. */
+  let promised: { format: OutputFormat; command: RunCommand; where: string } | undefined;
   const program = new Command('chamicore-compile');
   const formatOption = (choices: readonly OutputFormat[], help: string) =>
     new Option('--format <format>', help).choices(choices).default('text');
   program
     .description(
-      'Compile Chamicore site files (sites/<name>.yaml) into out/<name>/: an umbrella Helm chart, Helm values, a compose .env and Kubernetes Secrets.',
+      'Compile Chamicore site files (sites/<name>.yaml) into out/<name>/: an umbrella Helm chart, Helm values, a compose stack and Kubernetes Secrets.',
     )
     .argument('<site...>', 'a site file (sites/alps.yaml), a site path without extension (sites/alps), or a folder of site files')
     .option('--out <dir>', 'output folder; each site goes to <dir>/<name>/ (default: out/ at the top of the git work tree, else ./out)')
@@ -56,7 +62,8 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .option('--site-key-file <path>', 'file holding the site key for generated secrets (default: $CHAMICORE_SITE_KEY)')
     .option('--secrets-dir <path>', 'folder holding the fromFile secrets (outside any git work tree)')
     .addOption(formatOption(['text', 'json'], 'how to print results and diagnostics'))
-    .option('--no-color', 'no colour on a terminal (NO_COLOR=1 does the same)')
+    .option('-q, --quiet', 'print only diagnostics and failures: no line per site, no summary (text format)')
+    .option('--no-color', 'no colour on a terminal (NO_COLOR=1 does the same; FORCE_COLOR=1 colours a pipe)')
     .version(VERSION_TEXT, '-V, --version', 'print the compiler version and the site schema version')
     .helpCommand('help [command]', 'show the help of a command (help validate)')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -73,11 +80,12 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     })
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
+      promised = { format: options.format, command: options.check ? 'check' : 'compile', where: sites[0] ?? '.' };
       try {
         const result = options.check
           ? await (await import('./commands/check.js')).check(sites, options, io)
           : await (await import('./commands/compile.js')).compile(sites, options, io);
-        exitCode = await report(result, options.format, io, started);
+        exitCode = await report({ ...result, quiet: options.quiet }, options.format, io, started);
       } catch (e) {
         throw mistypedCommand(e, sites[0]);
       }
@@ -86,8 +94,8 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
   const subcommand = (name: string): Command =>
     program
       .command(name)
-      .option('--no-color', 'no colour on a terminal (NO_COLOR=1 does the same)')
-      .addHelpText('after', EXIT_CODES_HELP)
+      .option('--no-color', 'no colour on a terminal (NO_COLOR=1 does the same; FORCE_COLOR=1 colours a pipe)')
+      .addHelpText('after', SUBCOMMAND_HELP)
       .exitOverride()
       .configureOutput({
         writeOut: io.stdout,
@@ -100,6 +108,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .description('validate site files against the schema and the rules; write nothing')
     .argument('<site...>', 'site files, site paths or folders')
     .option('--strict', 'warnings fail the run too, except those the site allows in allowWarnings')
+    .option('-q, --quiet', 'print only diagnostics and failures: no line per site, no summary (text format)')
     .addOption(
       formatOption(
         FORMATS,
@@ -108,8 +117,9 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     )
     .action(async (sites: string[], opts: Record<string, unknown>) => {
       const options = readOptions(opts);
+      promised = { format: options.format, command: 'validate', where: sites[0] ?? '.' };
       const { validate } = await import('./commands/validate.js');
-      exitCode = await report(await validate(sites, options, io), options.format, io, started);
+      exitCode = await report({ ...(await validate(sites, options, io)), quiet: options.quiet }, options.format, io, started);
     });
 
   subcommand('diff')
@@ -167,10 +177,17 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     .argument('<name>', 'the site name, a DNS-1123 label (it names the file, the namespace and the Secrets)')
     .addOption(new Option('--environment <environment>', 'what the site is for').choices(ENVIRONMENTS).default('staging'))
     .option('--sites-dir <dir>', 'the folder of the site files', 'sites')
+    .option(
+      '--domain <domain>',
+      'the site domain (site.domain; the ingress host is chamicore.<domain>); default <name>.example.org, a placeholder that production warns about',
+    )
+    .option('--extends <base...>', 'layer the new site over these bases (<sites-dir>/bases/<base>.yaml, which must exist)')
     .action(async (name: string, opts: Record<string, unknown>) => {
       const environment = ENVIRONMENTS.find((e) => e === opts['environment']) ?? 'staging';
       const { init } = await import('./commands/init.js');
-      exitCode = await init(name, environment, typeof opts['sitesDir'] === 'string' ? opts['sitesDir'] : 'sites', io);
+      const bases = Array.isArray(opts['extends']) ? opts['extends'].filter((b): b is string => typeof b === 'string') : [];
+      const domain = typeof opts['domain'] === 'string' ? opts['domain'] : undefined;
+      exitCode = await init(name, environment, typeof opts['sitesDir'] === 'string' ? opts['sitesDir'] : 'sites', io, bases, domain);
     });
 
   try {
@@ -184,6 +201,10 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
     }
     if (e instanceof UsageError) {
       io.stderr(`chamicore-compile: error: ${e.code}: ${oneLine(e.message)}\n`);
+      if (promised !== undefined && promised.format !== 'text') {
+        const { reportUsageError } = await import('./usage-report.js');
+        reportUsageError(promised.format, promised.command, promised.where, e, io);
+      }
       return ExitCode.usage;
     }
     io.stderr(

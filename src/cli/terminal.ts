@@ -10,11 +10,24 @@ const YELLOW = '\u001b[33m';
 const DIM = '\u001b[2m';
 const RESET = '\u001b[0m';
 
-/** Whether to colour: a terminal, NO_COLOR unset or empty, and no --no-color before a `--`. */
+/**
+ * Whether to colour, in this order: --no-color (before a `--`) never; FORCE_COLOR set to anything but
+ * `0` or `false` always, even into a pipe (CI logs render colour), and `0`/`false` never; NO_COLOR set
+ * never (https://no-color.org); TERM=dumb never; otherwise when stderr is a terminal.
+ */
 export function useColour(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, terminal: boolean): boolean {
   const end = argv.indexOf('--');
   const flags = end < 0 ? argv : argv.slice(0, end);
-  return terminal && (env['NO_COLOR'] ?? '') === '' && !flags.includes('--no-color');
+  if (flags.includes('--no-color')) return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
+  if ((env['NO_COLOR'] ?? '') !== '') return false;
+  return terminal && !dumb(env);
+}
+
+/** A terminal that cannot move the cursor or show colour (TERM=dumb: Emacs shells, some CI consoles). */
+export function dumb(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env['TERM'] === 'dumb';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { EMITTERS, emitSite, type OutputKind } from '../emit/registry.js';
-import { composeSections } from '../emit/compose-env.js';
+import { composeEnvFiles } from '../emit/compose-env.js';
+import { NATS_CONF_PATH } from '../emit/compose-nats.js';
 import { describeSource, exprIdentity } from '../model/secret-identity.js';
 import { BREAKING_ROTATIONS } from '../validate/rules/breaking-rotations-acknowledged.js';
 import type { SecretSpec, SiteModel } from '../model/site-model.js';
@@ -56,7 +57,6 @@ export type DiffWarningCode =
   | 'database-restart'
   | 'nats-removed'
   | 'service-disabled'
-  | 'secret-changed-unrotated'
   | 'secret-rotated'
   | 'services-restart';
 
@@ -134,24 +134,51 @@ function diffFiles(before: DiffSide, after: DiffSide): FileDiff[] {
   return out;
 }
 
+/** A secret whose change breaks the running site, changed against the base without a rotation. */
+export interface UnrotatedChange {
+  readonly name: string;
+  /** What changed, without any value: `generate (32 bytes, hex) → fromEnv DB_PASSWORD`, `literal value changed`. */
+  readonly what: string;
+  /** What the operator must do first (BREAKING_ROTATIONS). */
+  readonly step: string;
+}
+
 /**
- * The outputs of a model as documents, by path relative to out/<site>/: each YAML file as data, the
- * compose .env as its variables. Secrets are left out: they are compared by name and key only.
+ * The secrets whose change breaks the running site (BREAKING_ROTATIONS: the bundled database's
+ * passwords, the auth encryption key) that change value between two compiles of a site with the
+ * same rotation: a new source, length, alphabet or encoding, or another literal. Such a change must
+ * go through a rotation, which the site acknowledges (rule secret-rotation-unacknowledged).
+ */
+export function unrotatedBreakingChanges(before: SiteModel, after: SiteModel): UnrotatedChange[] {
+  const newSpecs = new Map(after.secrets.map((s) => [s.name, s]));
+  const out: UnrotatedChange[] = [];
+  for (const a of before.secrets) {
+    const b = newSpecs.get(a.name);
+    if (b === undefined || a.rotation !== b.rotation) continue;
+    const breaking = Object.hasOwn(BREAKING_ROTATIONS, a.name) ? BREAKING_ROTATIONS[a.name] : undefined;
+    if (breaking === undefined || (breaking.bundledOnly && after.database.mode !== 'bundled')) continue;
+    const [x, y] = [describeSource(a.source), describeSource(b.source)];
+    const literalChanged = a.source.kind === 'value' && b.source.kind === 'value' && a.source.value !== b.source.value;
+    if (x !== y || literalChanged)
+      out.push({ name: a.name, what: literalChanged ? 'literal value changed' : `${x} → ${y}`, step: breaking.step });
+  }
+  return out;
+}
+
+/**
+ * The outputs of a model as documents, by path relative to out/<site>/: each YAML file as data, each
+ * compose environment file as its variables. Secrets are left out: they are compared by name and key
+ * only (nats.conf holds nothing else a site sets).
  */
 export function outputDocuments(model: SiteModel, kinds?: readonly OutputKind[]): Map<string, unknown> {
   const documents = new Map<string, unknown>();
+  const envFiles = new Map(composeEnvFiles(model, allRedacted(model)).map((f) => [f.path, f]));
   for (const [path, text] of redactedOutputs(model, kinds)) {
-    if (path.startsWith('secrets/')) continue;
-    documents.set(path, path === 'compose/.env' ? envDocument(model) : (parse(text) as unknown));
+    if (path.startsWith('secrets/') || path === NATS_CONF_PATH) continue;
+    const env = envFiles.get(path);
+    documents.set(path, env !== undefined ? Object.fromEntries(env.variables.map((v) => [v.name, v.value])) : (parse(text) as unknown));
   }
   return documents;
-}
-
-/** The .env as variables (from the same sections the emitter writes), by name. */
-function envDocument(model: SiteModel): Record<string, string> {
-  const variables: Record<string, string> = {};
-  for (const section of composeSections(model, allRedacted(model))) for (const v of section.variables) variables[v.name] = v.value;
-  return variables;
 }
 
 const PLAIN_KEY = /^[A-Za-z_][\w-]*$/;
@@ -350,23 +377,7 @@ function consequences(before: DiffSide, after: DiffSide): DiffWarning[] {
   const newSpecs = new Map(after.secrets.map((s) => [s.name, s]));
   for (const a of before.secrets) {
     const b = newSpecs.get(a.name);
-    if (b === undefined) continue;
-    const breaking = Object.hasOwn(BREAKING_ROTATIONS, a.name) ? BREAKING_ROTATIONS[a.name] : undefined;
-    const [x, y] = [describeSource(a.source), describeSource(b.source)];
-    const literalChanged = a.source.kind === 'value' && b.source.kind === 'value' && a.source.value !== b.source.value;
-    if (
-      a.rotation === b.rotation &&
-      (x !== y || literalChanged) &&
-      breaking !== undefined &&
-      !(breaking.bundledOnly && after.database.mode !== 'bundled')
-    ) {
-      // A new length, alphabet or source changes the value as much as a rotation does, and breaks as much.
-      warn(
-        'secret-changed-unrotated',
-        `secret ${a.name} changes value without a rotation (${literalChanged ? 'literal value changed' : `${x} → ${y}`}): this breaks the running site; ${breaking.step}, then bump secrets.${a.name}.rotation and acknowledge it (acknowledgeRotation)`,
-      );
-    }
-    if (a.rotation === b.rotation) continue;
+    if (b === undefined || a.rotation === b.rotation) continue;
     warn('secret-rotated', `secret ${a.name} rotated ${a.rotation} → ${b.rotation}: a new value on the next deploy`);
   }
   const restarted = after.services

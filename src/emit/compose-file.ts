@@ -1,19 +1,35 @@
-import { composeBundled, imageVariable } from './compose-env.js';
+import { composeBundled, composeImage, envFilePath } from './compose-env.js';
+import { NATS_CONF_PATH } from './compose-nats.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
 import type { YamlValue } from './safe-yaml.js';
 
-/** `${NAME?…}`: compose refuses to start when the .env lacks a variable, instead of running with "". */
-function fromEnv(name: string): string {
-  return `\${${name}?not in the .env}`;
+/** A container's environment file, relative to the compose file; compose refuses to start without it. */
+/** The compose secret that holds nats.conf. */
+const NATS_SECRET = 'nats-conf';
+
+function envFile(container: string): YamlValue {
+  return [{ path: envFilePath(container).replace(/^compose\//, ''), required: true }];
 }
+
+/** The Chamicore images are distroless and run as nobody: nothing of them needs root, a capability or a writable root. */
+const HARDENED: Record<string, YamlValue> = {
+  user: '65534:65534',
+  read_only: true,
+  tmpfs: ['/tmp'],
+  cap_drop: ['ALL'],
+  security_opt: ['no-new-privileges:true'],
+};
 
 /**
  * `compose/docker-compose.yml`: the development stack from the same model as the Helm values.
- * Every enabled service runs its image from the .env and sees exactly the variables it reads
- * there (no service sees another's secrets); the bundled PostgreSQL and NATS come with volumes and
- * healthchecks; `depends_on` follows the start order of the reference (§5). Chamicore images are
- * distroless, so they have no healthcheck and their dependants wait for them to start.
+ * Nothing in it is interpolated: images and ports are written out, and every container reads exactly
+ * its own variables from its environment file (`env/<service>.env`, through `env_file`), so neither a
+ * variable of the developer's shell nor a `.env` beside it changes what a container gets, and no
+ * service sees another's secrets. The bundled PostgreSQL and NATS come with volumes and healthchecks
+ * (NATS reads its token from nats.conf, mounted as a secret); `depends_on` follows the start order
+ * of the reference (§5). Chamicore images are distroless, so they have no healthcheck and their
+ * dependants wait for them to start; they run hardened (HARDENED).
  */
 export const composeFileEmitter: Emitter = {
   kind: 'compose-file',
@@ -25,10 +41,11 @@ export const composeFileEmitter: Emitter = {
     const volumes: Record<string, YamlValue> = {};
     if (bundled.postgres) {
       services['postgres'] = {
-        image: fromEnv(imageVariable('POSTGRES')),
+        image: composeImage(model, 'postgres'),
         restart: 'unless-stopped',
         command: ['postgres', '-c', `max_connections=${String(model.database.maxConnections)}`],
-        environment: Object.fromEntries(['POSTGRES_DB', 'POSTGRES_USER', 'POSTGRES_PASSWORD'].map((n) => [n, fromEnv(n)])),
+        env_file: envFile('postgres'),
+        security_opt: ['no-new-privileges:true'],
         volumes: ['postgres-data:/var/lib/postgresql/data'],
         healthcheck: {
           test: ['CMD-SHELL', 'pg_isready -U "$${POSTGRES_USER}" -d "$${POSTGRES_DB}"'],
@@ -41,9 +58,11 @@ export const composeFileEmitter: Emitter = {
     }
     if (bundled.nats) {
       services['nats'] = {
-        image: fromEnv(imageVariable('NATS')),
+        image: composeImage(model, 'nats'),
         restart: 'unless-stopped',
-        command: ['--jetstream', '--store_dir=/data', '--http_port=8222', `--auth=${fromEnv('NATS_TOKEN')}`],
+        command: ['--config', `/run/secrets/${NATS_SECRET}`],
+        secrets: [NATS_SECRET],
+        security_opt: ['no-new-privileges:true'],
         volumes: ['nats-data:/data'],
         healthcheck: {
           test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8222/healthz'],
@@ -64,9 +83,10 @@ export const composeFileEmitter: Emitter = {
         if (dep !== undefined) dependsOn[dep.info.composeService] = { condition: 'service_started' };
       }
       const service: Record<string, YamlValue> = {
-        image: fromEnv(imageVariable(s.info.token)),
+        image: `${s.image.registry}/${s.image.repository}:${s.image.tag}`,
         restart: 'unless-stopped',
-        environment: Object.fromEntries(s.env.map((e) => [e.name, fromEnv(e.name)])),
+        env_file: envFile(s.info.composeService),
+        ...HARDENED,
       };
       if (s.info.port !== undefined) service['ports'] = [`127.0.0.1:${String(s.info.port)}:${String(s.info.port)}`];
       if (Object.keys(dependsOn).length > 0) service['depends_on'] = dependsOn;
@@ -74,12 +94,14 @@ export const composeFileEmitter: Emitter = {
     }
     const file: Record<string, YamlValue> = { name: model.composeProject, services };
     if (Object.keys(volumes).length > 0) file['volumes'] = volumes;
+    if (bundled.nats) file['secrets'] = { [NATS_SECRET]: { file: NATS_CONF_PATH.replace(/^compose\//, '') } };
     return [
       renderYamlFile(
         'compose/docker-compose.yml',
         headerLines(model, [
           'The whole development stack, from the same model as the Helm values:',
-          `  docker compose --env-file out/${model.name}/compose/.env -f out/${model.name}/compose/docker-compose.yml up`,
+          `  docker compose -f out/${model.name}/compose/docker-compose.yml up`,
+          'Generated secrets in env/ and nats.conf are placeholders unless written with --reveal.',
         ]),
         file,
       ),

@@ -3,6 +3,7 @@ import { ingressEmitter } from './ingress.js';
 import { natsNetworkPolicyEmitter } from './nats-network-policy.js';
 import { composeEnvEmitter } from './compose-env.js';
 import { composeFileEmitter } from './compose-file.js';
+import { composeNatsEmitter } from './compose-nats.js';
 import type { EmitInput, Emitter, OutputFile } from './output.js';
 import { secretsEmitter } from './secrets.js';
 import { valuesEmitter } from './values.js';
@@ -19,6 +20,7 @@ export const EMITTERS = {
   'nats-network-policy': natsNetworkPolicyEmitter,
   secrets: secretsEmitter,
   'compose-env': composeEnvEmitter,
+  'compose-nats': composeNatsEmitter,
   'compose-file': composeFileEmitter,
 } as const satisfies Readonly<Record<string, Emitter>>;
 

@@ -5,6 +5,7 @@ import { allFields, childrenOf, fieldAt, keysAt, type Field } from '../validate/
 import type { SiteModel } from '../model/site-model.js';
 import { compareStrings, formatPath, hasErrors, type PathSegment } from '../report/diagnostic.js';
 import { locate } from '../report/locate.js';
+import { ownerOf } from '../layers/merge.js';
 import { suggest } from '../validate/suggest.js';
 
 /**
@@ -25,7 +26,7 @@ export interface Feed {
 }
 
 export type Origin =
-  | { readonly kind: 'set'; readonly line: number; readonly column: number }
+  | { readonly kind: 'set'; readonly file: string; readonly line: number; readonly column: number }
   /** `of`: the enclosing key whose default holds this one. */
   | { readonly kind: 'default'; readonly value: string; readonly of?: string }
   | { readonly kind: 'derived' };
@@ -147,7 +148,7 @@ function candidates(field: Field, current: unknown): unknown[] {
 
 /** The site compiled with `value` at `path` (from its data: no YAML text in between); undefined when not valid. */
 function compileWith(checked: CheckedSite, path: readonly PathSegment[], value: unknown): SiteModel | undefined {
-  const trial = checkParsed(checked.source, checked.parsed, setIn(checked.parsed.data, path, value));
+  const trial = checkParsed(checked.source, checked.parsed, setIn(checked.data, path, value), undefined, checked.layers);
   // A site with rule errors is explained as the compiler reads it: trials need not fix those errors.
   return hasErrors(checked.diagnostics) ? readModel(trial) : trial.model;
 }
@@ -198,13 +199,21 @@ function defaultAt(path: readonly PathSegment[]): { value: unknown; of: string |
 
 /** The value the compiler uses: as set in the site, else the default; undefined when derived. */
 function effectiveValue(checked: CheckedSite, path: readonly PathSegment[]): unknown {
-  return getIn(checked.parsed.data, path) ?? defaultAt(path)?.value;
+  return getIn(checked.data, path) ?? defaultAt(path)?.value;
 }
 
 function originOf(checked: CheckedSite, path: readonly PathSegment[]): Origin {
-  if (getIn(checked.parsed.data, path) !== undefined) {
-    const pos = locate({ path }, checked.parsed.doc, checked.parsed.lineCounter);
-    return { kind: 'set', line: pos.line, column: pos.col };
+  if (getIn(checked.data, path) !== undefined) {
+    // The file that holds the value: the site file, or a base it extends.
+    const layer =
+      checked.layers[
+        ownerOf(
+          checked.layers.map((l) => l.data),
+          path,
+        )
+      ] ?? checked.parsed;
+    const pos = locate({ path }, layer.doc, layer.lineCounter);
+    return { kind: 'set', file: layer.file, line: pos.line, column: pos.col };
   }
   const d = defaultAt(path);
   return d !== undefined
@@ -244,7 +253,7 @@ function unknownKey(path: readonly PathSegment[]): never {
 /** Explains a key of the site. `checked` must hold a model (a valid site). */
 export function explainKey(checked: CheckedSite, path: readonly PathSegment[]): KeyExplanation {
   const field = fieldAt(path) ?? unknownKey(path);
-  const set = getIn(checked.parsed.data, path);
+  const set = getIn(checked.data, path);
   const isLeaf = childrenOf(field.node).length === 0 || Array.isArray(field.node['enum']);
   // A secret's literal value, or anything holding one, is never shown.
   const secret = isSecretPath(path) || (path[0] === 'secrets' && !isLeaf);
@@ -287,7 +296,7 @@ function leafPaths(checked: CheckedSite): PathSegment[][] {
     for (const segment of f.path.replace(/\[\]/g, '.[]').split('.')) {
       paths = paths.flatMap((p) => {
         if (segment !== '<name>' && segment !== '[]') return [[...p, segment]];
-        const node = getIn(checked.parsed.data, p);
+        const node = getIn(checked.data, p);
         if (segment === '[]') return Array.isArray(node) ? node.map((_, i) => [...p, i]) : [];
         return isRecord(node) ? Object.keys(node).map((k) => [...p, k]) : [];
       });

@@ -1,9 +1,9 @@
 import type { Explanation, Feed, Origin } from './explain.js';
 
 /** `set at sites/alps.yaml:34:15`, `the default`, `derived by the compiler`. */
-function origin(o: Origin, file: string): string {
+function origin(o: Origin): string {
   return o.kind === 'set'
-    ? `set at ${file}:${o.line}:${o.column}`
+    ? `set at ${o.file}:${o.line}:${o.column}`
     : o.kind === 'default'
       ? `not set: the default${o.of !== undefined ? ` (of ${o.of})` : ''}`
       : 'not set: derived by the compiler, as its description says';
@@ -20,7 +20,7 @@ export function renderExplainText(e: Explanation, file: string): string {
     else
       lines.push(
         'comes from:',
-        ...e.sources.map((s) => `  ${s.path}${s.value === undefined ? '' : ` = ${s.value}`} (${origin(s.origin, file)})`),
+        ...e.sources.map((s) => `  ${s.path}${s.value === undefined ? '' : ` = ${s.value}`} (${origin(s.origin)})`),
       );
     return `${lines.join('\n')}\n`;
   }
@@ -30,7 +30,7 @@ export function renderExplainText(e: Explanation, file: string): string {
   lines.push(`  type: ${f.type.replace(/`/g, '')}`);
   if (f.default !== undefined) lines.push(`  default: ${f.default} (schema/site.schema.json)`);
   if (f.example !== undefined) lines.push(`  example: ${f.example}`);
-  lines.push(`  value: ${e.value ?? (e.path.startsWith('secrets.') ? '(a secret: not shown)' : '(none)')}, ${origin(e.origin, file)}`);
+  lines.push(`  value: ${e.value ?? (e.path.startsWith('secrets.') ? '(a secret: not shown)' : '(none)')}, ${origin(e.origin)}`);
   if (e.keys.length > 0) lines.push(`  keys: ${e.keys.join(', ')}`);
   if (e.feeds.length > 0) lines.push('feeds:', ...e.feeds.map(feedLine));
   else if (e.keys.length === 0)

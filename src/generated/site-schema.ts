@@ -61,6 +61,28 @@ export const siteSchema: Record<string, unknown> = {
       },
       "markdownDescription": "Who and where the site is."
     },
+    "extends": {
+      "title": "extends",
+      "description": "Bases this site is layered over, by name: each is the file bases/<name>.yaml in the folder of the site file, holding what several sites share (images, release, resources, scheduling, OIDC issuers…). Mappings merge key by key; a later base wins over an earlier one and the site file over every base; any other value (a list, a string, a number) replaces the base's whole. A base is never compiled as a site, cannot extend another base and cannot set site.name. Diagnostics and explain name the file that holds each value.",
+      "type": "array",
+      "minItems": 1,
+      "maxItems": 8,
+      "uniqueItems": true,
+      "items": {
+        "title": "extends[]",
+        "description": "The name of a base: its file name in bases/ without .yaml.",
+        "type": "string",
+        "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+        "x-expected": "a base name such as cscs-production (the file bases/cscs-production.yaml)",
+        "markdownDescription": "The name of a base: its file name in bases/ without .yaml."
+      },
+      "examples": [
+        [
+          "cscs-production"
+        ]
+      ],
+      "markdownDescription": "Bases this site is layered over, by name: each is the file bases/<name>.yaml in the folder of the site file, holding what several sites share (images, release, resources, scheduling, OIDC issuers…). Mappings merge key by key; a later base wins over an earlier one and the site file over every base; any other value (a list, a string, a number) replaces the base's whole. A base is never compiled as a site, cannot extend another base and cannot set site.name. Diagnostics and explain name the file that holds each value.\n\nExample: `[\"cscs-production\"]`"
+    },
     "kubernetes": {
       "title": "kubernetes",
       "description": "The Kubernetes target.",
@@ -71,7 +93,10 @@ export const siteSchema: Record<string, unknown> = {
           "title": "kubernetes.namespace",
           "$ref": "#/$defs/dnsLabel",
           "description": "Namespace of the release and its Secrets. Default chamicore-<site name>.",
-          "markdownDescription": "Namespace of the release and its Secrets. Default chamicore-<site name>."
+          "examples": [
+            "chamicore-alps"
+          ],
+          "markdownDescription": "Namespace of the release and its Secrets. Default chamicore-<site name>.\n\nExample: `\"chamicore-alps\"`"
         },
         "version": {
           "title": "kubernetes.version",
@@ -89,7 +114,10 @@ export const siteSchema: Record<string, unknown> = {
           "title": "kubernetes.storageClass",
           "$ref": "#/$defs/dnsName",
           "description": "Storage class of persistent volumes (PostgreSQL, NATS). Default: the cluster default.",
-          "markdownDescription": "Storage class of persistent volumes (PostgreSQL, NATS). Default: the cluster default."
+          "examples": [
+            "ceph-rbd"
+          ],
+          "markdownDescription": "Storage class of persistent volumes (PostgreSQL, NATS). Default: the cluster default.\n\nExample: `\"ceph-rbd\"`"
         },
         "imagePullSecrets": {
           "title": "kubernetes.imagePullSecrets",
@@ -99,7 +127,10 @@ export const siteSchema: Record<string, unknown> = {
           "maxItems": 10,
           "items": {
             "title": "kubernetes.imagePullSecrets[]",
-            "$ref": "#/$defs/dnsName"
+            "$ref": "#/$defs/dnsName",
+            "examples": [
+              "mirror-pull"
+            ]
           },
           "markdownDescription": "Existing Secrets used to pull images from the registry."
         },
@@ -177,7 +208,10 @@ export const siteSchema: Record<string, unknown> = {
               "title": "kubernetes.ingress.className",
               "$ref": "#/$defs/dnsName",
               "description": "IngressClass name. Default: the cluster default.",
-              "markdownDescription": "IngressClass name. Default: the cluster default."
+              "examples": [
+                "nginx"
+              ],
+              "markdownDescription": "IngressClass name. Default: the cluster default.\n\nExample: `\"nginx\"`"
             },
             "host": {
               "title": "kubernetes.ingress.host",
@@ -198,13 +232,19 @@ export const siteSchema: Record<string, unknown> = {
                   "title": "kubernetes.ingress.tls.certManagerIssuer",
                   "$ref": "#/$defs/dnsName",
                   "description": "cert-manager ClusterIssuer that issues the certificate.",
-                  "markdownDescription": "cert-manager ClusterIssuer that issues the certificate."
+                  "examples": [
+                    "letsencrypt"
+                  ],
+                  "markdownDescription": "cert-manager ClusterIssuer that issues the certificate.\n\nExample: `\"letsencrypt\"`"
                 },
                 "secretName": {
                   "title": "kubernetes.ingress.tls.secretName",
                   "$ref": "#/$defs/dnsName",
                   "description": "Existing kubernetes.io/tls Secret; with certManagerIssuer, the Secret cert-manager writes. Default <site>-tls.",
-                  "markdownDescription": "Existing kubernetes.io/tls Secret; with certManagerIssuer, the Secret cert-manager writes. Default <site>-tls."
+                  "examples": [
+                    "chamicore-alps-tls"
+                  ],
+                  "markdownDescription": "Existing kubernetes.io/tls Secret; with certManagerIssuer, the Secret cert-manager writes. Default <site>-tls.\n\nExample: `\"chamicore-alps-tls\"`"
                 }
               },
               "markdownDescription": "TLS for the ingress host: a cert-manager issuer or an existing Secret. Omit for plain HTTP."
@@ -220,7 +260,10 @@ export const siteSchema: Record<string, unknown> = {
                   "$ref": "#/$defs/dnsLabel",
                   "description": "Namespace of the ingress controller. Default ingress-nginx.",
                   "default": "ingress-nginx",
-                  "markdownDescription": "Namespace of the ingress controller. Default ingress-nginx.\n\nDefault: `\"ingress-nginx\"`"
+                  "examples": [
+                    "ingress-nginx"
+                  ],
+                  "markdownDescription": "Namespace of the ingress controller. Default ingress-nginx.\n\nDefault: `\"ingress-nginx\"`\n\nExample: `\"ingress-nginx\"`"
                 },
                 "podLabels": {
                   "title": "kubernetes.ingress.controller.podLabels",
@@ -319,7 +362,10 @@ export const siteSchema: Record<string, unknown> = {
               "title": "release.postgresqlChart.version",
               "$ref": "#/$defs/semver",
               "description": "Exact chart version.",
-              "markdownDescription": "Exact chart version."
+              "examples": [
+                "16.7.27"
+              ],
+              "markdownDescription": "Exact chart version.\n\nExample: `\"16.7.27\"`"
             },
             "repository": {
               "title": "release.postgresqlChart.repository",
@@ -342,7 +388,10 @@ export const siteSchema: Record<string, unknown> = {
               "title": "release.natsChart.version",
               "$ref": "#/$defs/semver",
               "description": "Exact chart version.",
-              "markdownDescription": "Exact chart version."
+              "examples": [
+                "1.3.7"
+              ],
+              "markdownDescription": "Exact chart version.\n\nExample: `\"1.3.7\"`"
             },
             "repository": {
               "title": "release.natsChart.repository",
@@ -369,13 +418,19 @@ export const siteSchema: Record<string, unknown> = {
           "$ref": "#/$defs/registry",
           "description": "Registry and path of the chamicore-<service> images (read by the chamicore charts only). Default registry.cscs.ch/openchami; set a mirror for air-gapped sites.",
           "default": "registry.cscs.ch/openchami",
-          "markdownDescription": "Registry and path of the chamicore-<service> images (read by the chamicore charts only). Default registry.cscs.ch/openchami; set a mirror for air-gapped sites.\n\nDefault: `\"registry.cscs.ch/openchami\"`"
+          "examples": [
+            "registry.cscs.ch/openchami"
+          ],
+          "markdownDescription": "Registry and path of the chamicore-<service> images (read by the chamicore charts only). Default registry.cscs.ch/openchami; set a mirror for air-gapped sites.\n\nDefault: `\"registry.cscs.ch/openchami\"`\n\nExample: `\"registry.cscs.ch/openchami\"`"
         },
         "tag": {
           "title": "images.tag",
           "$ref": "#/$defs/imageTag",
           "description": "Image tag of every service. Default v<release.version>. latest is refused in production.",
-          "markdownDescription": "Image tag of every service. Default v<release.version>. latest is refused in production."
+          "examples": [
+            "v1.4.2"
+          ],
+          "markdownDescription": "Image tag of every service. Default v<release.version>. latest is refused in production.\n\nExample: `\"v1.4.2\"`"
         },
         "pullPolicy": {
           "title": "images.pullPolicy",
@@ -392,7 +447,10 @@ export const siteSchema: Record<string, unknown> = {
           "title": "images.mirror",
           "$ref": "#/$defs/registry",
           "description": "Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io).",
-          "markdownDescription": "Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io)."
+          "examples": [
+            "mirror.eiger.cscs.ch:5000/dockerhub"
+          ],
+          "markdownDescription": "Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io).\n\nExample: `\"mirror.eiger.cscs.ch:5000/dockerhub\"`"
         }
       },
       "markdownDescription": "Where images come from."
@@ -797,7 +855,10 @@ export const siteSchema: Record<string, unknown> = {
           "title": "database.host",
           "$ref": "#/$defs/dnsName",
           "description": "Host of the external database (required with mode external).",
-          "markdownDescription": "Host of the external database (required with mode external)."
+          "examples": [
+            "pg.alps.cscs.ch"
+          ],
+          "markdownDescription": "Host of the external database (required with mode external).\n\nExample: `\"pg.alps.cscs.ch\"`"
         },
         "port": {
           "title": "database.port",
@@ -811,7 +872,10 @@ export const siteSchema: Record<string, unknown> = {
           "$ref": "#/$defs/dnsLabel",
           "description": "Database name. Default chamicore.",
           "default": "chamicore",
-          "markdownDescription": "Database name. Default chamicore.\n\nDefault: `\"chamicore\"`"
+          "examples": [
+            "chamicore"
+          ],
+          "markdownDescription": "Database name. Default chamicore.\n\nDefault: `\"chamicore\"`\n\nExample: `\"chamicore\"`"
         },
         "user": {
           "title": "database.user",
@@ -850,7 +914,10 @@ export const siteSchema: Record<string, unknown> = {
               "title": "database.persistence.storageClass",
               "$ref": "#/$defs/dnsName",
               "description": "Storage class. Default kubernetes.storageClass.",
-              "markdownDescription": "Storage class. Default kubernetes.storageClass."
+              "examples": [
+                "ceph-rbd"
+              ],
+              "markdownDescription": "Storage class. Default kubernetes.storageClass.\n\nExample: `\"ceph-rbd\"`"
             }
           },
           "markdownDescription": "Volume of the bundled database."
@@ -861,7 +928,10 @@ export const siteSchema: Record<string, unknown> = {
           "type": "integer",
           "minimum": 10,
           "maximum": 100000,
-          "markdownDescription": "PostgreSQL max_connections. Bundled: default is the pool budget (the sum of maxOpenConns x replicas over the services) plus headroom, and the compiler sets it. External: required, the server's limit; the budget must fit in it."
+          "examples": [
+            500
+          ],
+          "markdownDescription": "PostgreSQL max_connections. Bundled: default is the pool budget (the sum of maxOpenConns x replicas over the services) plus headroom, and the compiler sets it. External: required, the server's limit; the budget must fit in it.\n\nExample: `500`"
         },
         "image": {
           "title": "database.image",
@@ -928,13 +998,19 @@ export const siteSchema: Record<string, unknown> = {
                     "title": "auth.oidc.providers[].name",
                     "$ref": "#/$defs/dnsLabel",
                     "description": "Short name, unique within the site.",
-                    "markdownDescription": "Short name, unique within the site."
+                    "examples": [
+                      "keycloak"
+                    ],
+                    "markdownDescription": "Short name, unique within the site.\n\nExample: `\"keycloak\"`"
                   },
                   "issuerUrl": {
                     "title": "auth.oidc.providers[].issuerUrl",
                     "$ref": "#/$defs/httpUrl",
                     "description": "OIDC issuer URL.",
-                    "markdownDescription": "OIDC issuer URL."
+                    "examples": [
+                      "https://keycloak.cscs.ch/realms/chamicore"
+                    ],
+                    "markdownDescription": "OIDC issuer URL.\n\nExample: `\"https://keycloak.cscs.ch/realms/chamicore\"`"
                   },
                   "audience": {
                     "title": "auth.oidc.providers[].audience",
@@ -990,7 +1066,10 @@ export const siteSchema: Record<string, unknown> = {
               "title": "dhcp.kea.url",
               "$ref": "#/$defs/httpUrl",
               "description": "Kea control-agent URL (CHAMICORE_KEASYNC_KEA_URL).",
-              "markdownDescription": "Kea control-agent URL (CHAMICORE_KEASYNC_KEA_URL)."
+              "examples": [
+                "http://kea.alps.cscs.ch:8000"
+              ],
+              "markdownDescription": "Kea control-agent URL (CHAMICORE_KEASYNC_KEA_URL).\n\nExample: `\"http://kea.alps.cscs.ch:8000\"`"
             }
           },
           "markdownDescription": "The Kea control agent."
@@ -1106,7 +1185,10 @@ export const siteSchema: Record<string, unknown> = {
           "title": "observability.otlpEndpoint",
           "$ref": "#/$defs/httpUrl",
           "description": "OTLP gRPC endpoint (OTEL_EXPORTER_OTLP_ENDPOINT).",
-          "markdownDescription": "OTLP gRPC endpoint (OTEL_EXPORTER_OTLP_ENDPOINT)."
+          "examples": [
+            "http://otel-collector.monitoring:4317"
+          ],
+          "markdownDescription": "OTLP gRPC endpoint (OTEL_EXPORTER_OTLP_ENDPOINT).\n\nExample: `\"http://otel-collector.monitoring:4317\"`"
         }
       },
       "markdownDescription": "Logs, metrics and traces defaults for every service."
@@ -1165,6 +1247,92 @@ export const siteSchema: Record<string, unknown> = {
         "maxLength": 63,
         "x-expected": "a secret name (lowercase letters, digits and '-')"
       },
+      "properties": {
+        "internal-token": {
+          "title": "secrets.internal-token",
+          "description": "Built-in: The token every service presents to the others (CHAMICORE_INTERNAL_TOKEN). Generated from the site key unless set here.",
+          "$ref": "#/$defs/secret",
+          "default": {
+            "generate": {
+              "bytes": 32,
+              "encoding": "hex"
+            }
+          },
+          "markdownDescription": "Built-in: The token every service presents to the others (CHAMICORE_INTERNAL_TOKEN). Generated from the site key unless set here.\n\nDefault: `{\"generate\":{\"bytes\":32,\"encoding\":\"hex\"}}`"
+        },
+        "db-password": {
+          "title": "secrets.db-password",
+          "description": "Built-in: The password of the database user the services connect as. Changing it on a bundled database needs a rotation with acknowledgeRotation. Generated from the site key unless set here.",
+          "$ref": "#/$defs/secret",
+          "default": {
+            "generate": {
+              "length": 32,
+              "alphabet": "alphanumeric"
+            }
+          },
+          "markdownDescription": "Built-in: The password of the database user the services connect as. Changing it on a bundled database needs a rotation with acknowledgeRotation. Generated from the site key unless set here.\n\nDefault: `{\"generate\":{\"length\":32,\"alphabet\":\"alphanumeric\"}}`"
+        },
+        "db-admin-password": {
+          "title": "secrets.db-admin-password",
+          "description": "Built-in: The password of the bundled PostgreSQL's postgres superuser. Changing it needs a rotation with acknowledgeRotation. Generated from the site key unless set here.",
+          "$ref": "#/$defs/secret",
+          "default": {
+            "generate": {
+              "length": 32,
+              "alphabet": "alphanumeric"
+            }
+          },
+          "markdownDescription": "Built-in: The password of the bundled PostgreSQL's postgres superuser. Changing it needs a rotation with acknowledgeRotation. Generated from the site key unless set here.\n\nDefault: `{\"generate\":{\"length\":32,\"alphabet\":\"alphanumeric\"}}`"
+        },
+        "auth-encryption-key": {
+          "title": "secrets.auth-encryption-key",
+          "description": "Built-in: The AES-256 key auth encrypts stored device (BMC) credentials with. Changing it needs a rotation with acknowledgeRotation. Generated from the site key unless set here.",
+          "$ref": "#/$defs/secret",
+          "default": {
+            "generate": {
+              "bytes": 32,
+              "encoding": "base64"
+            }
+          },
+          "markdownDescription": "Built-in: The AES-256 key auth encrypts stored device (BMC) credentials with. Changing it needs a rotation with acknowledgeRotation. Generated from the site key unless set here.\n\nDefault: `{\"generate\":{\"bytes\":32,\"encoding\":\"base64\"}}`"
+        },
+        "ui-session-key": {
+          "title": "secrets.ui-session-key",
+          "description": "Built-in: The key the UI signs its sessions with. Generated from the site key unless set here.",
+          "$ref": "#/$defs/secret",
+          "default": {
+            "generate": {
+              "bytes": 32,
+              "encoding": "base64"
+            }
+          },
+          "markdownDescription": "Built-in: The key the UI signs its sessions with. Generated from the site key unless set here.\n\nDefault: `{\"generate\":{\"bytes\":32,\"encoding\":\"base64\"}}`"
+        },
+        "mcp-token": {
+          "title": "secrets.mcp-token",
+          "description": "Built-in: The token of the MCP server. Generated from the site key unless set here.",
+          "$ref": "#/$defs/secret",
+          "default": {
+            "generate": {
+              "bytes": 32,
+              "encoding": "hex"
+            }
+          },
+          "markdownDescription": "Built-in: The token of the MCP server. Generated from the site key unless set here.\n\nDefault: `{\"generate\":{\"bytes\":32,\"encoding\":\"hex\"}}`"
+        },
+        "nats-token": {
+          "title": "secrets.nats-token",
+          "description": "Built-in: The token of the bundled NATS server. Generated from the site key unless set here.",
+          "$ref": "#/$defs/secret",
+          "default": {
+            "generate": {
+              "bytes": 32,
+              "encoding": "hex"
+            }
+          },
+          "markdownDescription": "Built-in: The token of the bundled NATS server. Generated from the site key unless set here.\n\nDefault: `{\"generate\":{\"bytes\":32,\"encoding\":\"hex\"}}`"
+        }
+      },
       "additionalProperties": {
         "title": "secrets.<name>",
         "$ref": "#/$defs/secret"
@@ -1197,10 +1365,7 @@ export const siteSchema: Record<string, unknown> = {
       "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
       "maxLength": 63,
       "x-expected": "a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)",
-      "examples": [
-        "alps"
-      ],
-      "markdownDescription": "A DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters.\n\nExample: `\"alps\"`"
+      "markdownDescription": "A DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters."
     },
     "dnsName": {
       "description": "A DNS name: dot-separated DNS-1123 labels, lowercase, at most 253 characters.",
@@ -1208,20 +1373,15 @@ export const siteSchema: Record<string, unknown> = {
       "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
       "maxLength": 253,
       "x-expected": "a lowercase DNS name such as alps.cscs.ch",
-      "examples": [
-        "chamicore.alps.cscs.ch"
-      ],
-      "markdownDescription": "A DNS name: dot-separated DNS-1123 labels, lowercase, at most 253 characters.\n\nExample: `\"chamicore.alps.cscs.ch\"`"
+      "markdownDescription": "A DNS name: dot-separated DNS-1123 labels, lowercase, at most 253 characters."
     },
     "semver": {
+      "title": "….version",
       "description": "A SemVer 2.0.0 version without a leading 'v', such as 1.4.2.",
       "type": "string",
       "pattern": "^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\\+([0-9a-zA-Z-]+(?:\\.[0-9a-zA-Z-]+)*))?$",
       "x-expected": "a SemVer version such as 1.4.2 (no leading 'v'; quote it in YAML)",
-      "examples": [
-        "1.4.2"
-      ],
-      "markdownDescription": "A SemVer 2.0.0 version without a leading 'v', such as 1.4.2.\n\nExample: `\"1.4.2\"`"
+      "markdownDescription": "A SemVer 2.0.0 version without a leading 'v', such as 1.4.2."
     },
     "duration": {
       "description": "A Go duration such as 30s, 5m or 1h30m.",
@@ -1241,22 +1401,18 @@ export const siteSchema: Record<string, unknown> = {
       "pattern": "^https?://([A-Za-z0-9._~!$&'()*+,;=:@\\[\\]-]|%[0-9A-Fa-f]{2})+([/?#]([A-Za-z0-9._~!$&'()*+,;=:@/?#\\[\\]-]|%[0-9A-Fa-f]{2})*)?$",
       "maxLength": 2048,
       "x-expected": "an http:// or https:// URL",
-      "examples": [
-        "https://service.alps.cscs.ch"
-      ],
-      "markdownDescription": "An http:// or https:// URL.\n\nExample: `\"https://service.alps.cscs.ch\"`"
+      "markdownDescription": "An http:// or https:// URL."
     },
     "imageTag": {
+      "title": "….tag",
       "description": "A container image tag: vX.Y.Z, a commit SHA or latest.",
       "type": "string",
       "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$",
       "x-expected": "a container image tag such as v1.4.2, a commit SHA or latest",
-      "examples": [
-        "v1.4.2"
-      ],
-      "markdownDescription": "A container image tag: vX.Y.Z, a commit SHA or latest.\n\nExample: `\"v1.4.2\"`"
+      "markdownDescription": "A container image tag: vX.Y.Z, a commit SHA or latest."
     },
     "imageRepository": {
+      "title": "….image.repository",
       "description": "An image repository path below the registry, such as chamicore-smd.",
       "type": "string",
       "pattern": "^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$",
@@ -1270,12 +1426,10 @@ export const siteSchema: Record<string, unknown> = {
       "pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$",
       "maxLength": 255,
       "x-expected": "a registry such as registry.cscs.ch/openchami",
-      "examples": [
-        "registry.cscs.ch/openchami"
-      ],
-      "markdownDescription": "A container registry host with an optional port and path, such as registry.cscs.ch/openchami.\n\nExample: `\"registry.cscs.ch/openchami\"`"
+      "markdownDescription": "A container registry host with an optional port and path, such as registry.cscs.ch/openchami."
     },
     "cpuQuantity": {
+      "title": "….cpu",
       "description": "A Kubernetes CPU quantity such as 500m or 2.",
       "type": "string",
       "pattern": "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$",
@@ -1300,6 +1454,7 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "A Kubernetes memory or storage quantity such as 512Mi or 10Gi.\n\nExample: `\"512Mi\"`"
     },
     "port": {
+      "title": "database.port",
       "description": "A TCP port number.",
       "type": "integer",
       "minimum": 1,
@@ -1307,6 +1462,7 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "A TCP port number."
     },
     "logLevel": {
+      "title": "….logLevel",
       "description": "Log level (zerolog).",
       "enum": [
         "trace",
@@ -1341,16 +1497,19 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "CPU, memory and ephemeral storage amounts."
     },
     "resources": {
+      "title": "….resources",
       "description": "Container resource requests and limits.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "requests": {
+          "title": "….resources.requests",
           "$ref": "#/$defs/resourceSet",
           "description": "What the scheduler reserves for each replica.",
           "markdownDescription": "What the scheduler reserves for each replica."
         },
         "limits": {
+          "title": "….resources.limits",
           "$ref": "#/$defs/resourceSet",
           "description": "The most each replica may use.",
           "markdownDescription": "The most each replica may use."
@@ -1359,24 +1518,31 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Container resource requests and limits."
     },
     "imageOverride": {
+      "title": "services.<service>.image",
       "description": "Replaces the image repository or tag of this one service.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "repository": {
+          "title": "services.<service>.image.repository",
           "$ref": "#/$defs/imageRepository",
           "description": "Repository below images.registry. Defaults to chamicore-<service>.",
           "markdownDescription": "Repository below images.registry. Defaults to chamicore-<service>."
         },
         "tag": {
+          "title": "services.<service>.image.tag",
           "$ref": "#/$defs/imageTag",
           "description": "Image tag. Defaults to images.tag.",
-          "markdownDescription": "Image tag. Defaults to images.tag."
+          "examples": [
+            "5f3c2a1"
+          ],
+          "markdownDescription": "Image tag. Defaults to images.tag.\n\nExample: `\"5f3c2a1\"`"
         }
       },
       "markdownDescription": "Replaces the image repository or tag of this one service."
     },
     "extraEnv": {
+      "title": "services.<service>.env",
       "description": "Extra environment variables for this service, by name. Values are strings; they may not override variables the compiler sets.",
       "type": "object",
       "maxProperties": 100,
@@ -1386,6 +1552,7 @@ export const siteSchema: Record<string, unknown> = {
         "x-expected": "an environment variable name in upper case (A-Z, 0-9, _)"
       },
       "additionalProperties": {
+        "title": "services.<service>.env.<name>",
         "type": "string",
         "maxLength": 4096,
         "description": "The variable's value.",
@@ -1394,11 +1561,13 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Extra environment variables for this service, by name. Values are strings; they may not override variables the compiler sets."
     },
     "dbPool": {
+      "title": "services.<service>.database",
       "description": "Database connection pool (CHAMICORE_<SVC>_DB_*) of a service with a database: auth, smd, bss, cloud-init, discovery, power. Defaults follow the ADR-014 connection budget.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "maxOpenConns": {
+          "title": "services.<service>.database.maxOpenConns",
           "description": "Most open connections.",
           "type": "integer",
           "minimum": 1,
@@ -1406,6 +1575,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Most open connections."
         },
         "maxIdleConns": {
+          "title": "services.<service>.database.maxIdleConns",
           "description": "Most idle connections.",
           "type": "integer",
           "minimum": 0,
@@ -1413,12 +1583,14 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Most idle connections."
         },
         "connMaxLifetime": {
+          "title": "services.<service>.database.connMaxLifetime",
           "$ref": "#/$defs/duration",
           "description": "Longest a connection is reused. Default 5m.",
           "default": "5m",
           "markdownDescription": "Longest a connection is reused. Default 5m.\n\nDefault: `\"5m\"`"
         },
         "connMaxIdleTime": {
+          "title": "services.<service>.database.connMaxIdleTime",
           "$ref": "#/$defs/duration",
           "description": "Longest a connection stays idle. Default 1m.",
           "default": "1m",
@@ -1428,15 +1600,18 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Database connection pool (CHAMICORE_<SVC>_DB_*) of a service with a database: auth, smd, bss, cloud-init, discovery, power. Defaults follow the ADR-014 connection budget."
     },
     "service": {
+      "title": "services.<service>",
       "description": "Settings every service accepts. Each service's own entry adds its keys (database pool, sync, …) and says whether it is on by default.",
       "type": "object",
       "properties": {
         "enabled": {
+          "title": "services.<service>.enabled",
           "description": "Whether the service is deployed. Default true for auth, smd, bss, cloud-init, kea-sync and ui; false for discovery, power and mcp.",
           "type": "boolean",
           "markdownDescription": "Whether the service is deployed. Default true for auth, smd, bss, cloud-init, kea-sync and ui; false for discovery, power and mcp."
         },
         "replicas": {
+          "title": "services.<service>.replicas",
           "description": "Number of replicas. Default 1; production sites should run at least 2.",
           "type": "integer",
           "minimum": 0,
@@ -1445,36 +1620,43 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Number of replicas. Default 1; production sites should run at least 2.\n\nDefault: `1`"
         },
         "resources": {
+          "title": "services.<service>.resources",
           "$ref": "#/$defs/resources",
           "description": "CPU, memory and ephemeral storage requests and limits, merged over the chart's defaults for the service.",
           "markdownDescription": "CPU, memory and ephemeral storage requests and limits, merged over the chart's defaults for the service."
         },
         "logLevel": {
+          "title": "services.<service>.logLevel",
           "$ref": "#/$defs/logLevel",
           "description": "Log level. Defaults to observability.logLevel.",
           "markdownDescription": "Log level. Defaults to observability.logLevel."
         },
         "metrics": {
+          "title": "services.<service>.metrics",
           "description": "Serve Prometheus metrics. Defaults to observability.metrics.",
           "type": "boolean",
           "markdownDescription": "Serve Prometheus metrics. Defaults to observability.metrics."
         },
         "traces": {
+          "title": "services.<service>.traces",
           "description": "Export OpenTelemetry traces. Defaults to observability.traces.",
           "type": "boolean",
           "markdownDescription": "Export OpenTelemetry traces. Defaults to observability.traces."
         },
         "image": {
+          "title": "services.<service>.image",
           "$ref": "#/$defs/imageOverride",
           "description": "Per-service image override.",
           "markdownDescription": "Per-service image override."
         },
         "env": {
+          "title": "services.<service>.env",
           "$ref": "#/$defs/extraEnv",
           "description": "Extra environment variables.",
           "markdownDescription": "Extra environment variables."
         },
         "scheduling": {
+          "title": "services.<service>.scheduling",
           "$ref": "#/$defs/scheduling",
           "description": "Scheduling of the service's pods; each key it sets replaces kubernetes.scheduling's.",
           "markdownDescription": "Scheduling of the service's pods; each key it sets replaces kubernetes.scheduling's."
@@ -1483,17 +1665,20 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Settings every service accepts. Each service's own entry adds its keys (database pool, sync, …) and says whether it is on by default."
     },
     "sync": {
+      "title": "services.<service>.sync",
       "description": "Polling sync with SMD.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "interval": {
+          "title": "services.<service>.sync.interval",
           "$ref": "#/$defs/duration",
           "description": "Time between two syncs. Default 30s.",
           "default": "30s",
           "markdownDescription": "Time between two syncs. Default 30s.\n\nDefault: `\"30s\"`"
         },
         "onStartup": {
+          "title": "services.<service>.sync.onStartup",
           "description": "Sync fully before reporting ready. Default true.",
           "type": "boolean",
           "default": true,
@@ -1503,16 +1688,19 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Polling sync with SMD."
     },
     "secret": {
+      "title": "secrets.<name>",
       "description": "One secret value and where it comes from: exactly one of generate, fromEnv, fromFile or value.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "generate": {
+          "title": "secrets.<name>.generate",
           "description": "Derive the value from the site key (HKDF-SHA256 over the site name, the secret name and rotation). Give either length (characters from alphabet) or bytes (random bytes in encoding).",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "length": {
+              "title": "secrets.<name>.generate.length",
               "description": "Number of characters.",
               "type": "integer",
               "minimum": 16,
@@ -1520,6 +1708,7 @@ export const siteSchema: Record<string, unknown> = {
               "markdownDescription": "Number of characters."
             },
             "alphabet": {
+              "title": "secrets.<name>.generate.alphabet",
               "description": "Characters to draw from (with length). Default alphanumeric.",
               "enum": [
                 "alphanumeric",
@@ -1530,6 +1719,7 @@ export const siteSchema: Record<string, unknown> = {
               "markdownDescription": "Characters to draw from (with length). Default alphanumeric.\n\nDefault: `\"alphanumeric\"`"
             },
             "bytes": {
+              "title": "secrets.<name>.generate.bytes",
               "description": "Number of random bytes.",
               "type": "integer",
               "minimum": 16,
@@ -1537,6 +1727,7 @@ export const siteSchema: Record<string, unknown> = {
               "markdownDescription": "Number of random bytes."
             },
             "encoding": {
+              "title": "secrets.<name>.generate.encoding",
               "description": "How the bytes are written (with bytes). Default base64.",
               "enum": [
                 "base64",
@@ -1590,6 +1781,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Derive the value from the site key (HKDF-SHA256 over the site name, the secret name and rotation). Give either length (characters from alphabet) or bytes (random bytes in encoding)."
         },
         "fromEnv": {
+          "title": "secrets.<name>.fromEnv",
           "description": "Read the value from this environment variable at --reveal time.",
           "type": "string",
           "pattern": "^[A-Za-z_][A-Za-z0-9_]*$",
@@ -1598,6 +1790,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Read the value from this environment variable at --reveal time."
         },
         "fromFile": {
+          "title": "secrets.<name>.fromFile",
           "description": "Read the value from this file in the --secrets-dir folder at --reveal time (a plain file name; one trailing newline is removed).",
           "type": "string",
           "pattern": "^(?!\\.\\.?$)[A-Za-z0-9._-]+$",
@@ -1606,6 +1799,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Read the value from this file in the --secrets-dir folder at --reveal time (a plain file name; one trailing newline is removed)."
         },
         "value": {
+          "title": "secrets.<name>.value",
           "description": "A literal value, allowed only in development sites.",
           "type": "string",
           "minLength": 1,
@@ -1613,6 +1807,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "A literal value, allowed only in development sites."
         },
         "rotation": {
+          "title": "secrets.<name>.rotation",
           "description": "Rotation counter: bump it to derive a new generated value for this secret only. Default 0.",
           "type": "integer",
           "minimum": 0,
@@ -1621,6 +1816,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Rotation counter: bump it to derive a new generated value for this secret only. Default 0.\n\nDefault: `0`"
         },
         "acknowledgeRotation": {
+          "title": "secrets.<name>.acknowledgeRotation",
           "description": "For secrets whose rotation breaks a running site (db-password and db-admin-password with the bundled database, auth-encryption-key): set it equal to rotation once the manual step the README names for that secret is done.",
           "type": "integer",
           "minimum": 0,
@@ -1653,21 +1849,28 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "One secret value and where it comes from: exactly one of generate, fromEnv, fromFile or value."
     },
     "thirdPartyImage": {
+      "title": "….image",
       "description": "A third-party image: registry, repository and tag, each defaulting to what the compiler pins for the chart.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "registry": {
+          "title": "….image.registry",
           "$ref": "#/$defs/registry",
           "description": "Registry host (with an optional port and path).",
-          "markdownDescription": "Registry host (with an optional port and path)."
+          "examples": [
+            "docker.io"
+          ],
+          "markdownDescription": "Registry host (with an optional port and path).\n\nExample: `\"docker.io\"`"
         },
         "repository": {
+          "title": "….image.repository",
           "$ref": "#/$defs/imageRepository",
           "description": "Repository below the registry.",
           "markdownDescription": "Repository below the registry."
         },
         "tag": {
+          "title": "….image.tag",
           "$ref": "#/$defs/imageTag",
           "description": "Image tag.",
           "markdownDescription": "Image tag."
@@ -1676,6 +1879,7 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "A third-party image: registry, repository and tag, each defaulting to what the compiler pins for the chart."
     },
     "chartValues": {
+      "title": "….values",
       "description": "Extra values passed as they are to a third-party chart. Keys the compiler sets, global, and password-like keys are refused; the chart's own values.schema.json applies when Helm renders it.",
       "type": "object",
       "propertyNames": {
@@ -1704,17 +1908,20 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Kubernetes labels: a map of label keys to values."
     },
     "toleration": {
+      "title": "….scheduling.tolerations[]",
       "description": "A toleration of a node taint.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "key": {
+          "title": "….scheduling.tolerations[].key",
           "description": "Taint key; empty with operator Exists: every taint.",
           "type": "string",
           "maxLength": 316,
           "markdownDescription": "Taint key; empty with operator Exists: every taint."
         },
         "operator": {
+          "title": "….scheduling.tolerations[].operator",
           "description": "Exists or Equal. Default Equal.",
           "enum": [
             "Exists",
@@ -1723,6 +1930,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Exists or Equal. Default Equal."
         },
         "value": {
+          "title": "….scheduling.tolerations[].value",
           "description": "Taint value (operator Equal).",
           "type": "string",
           "pattern": "^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$",
@@ -1730,6 +1938,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Taint value (operator Equal)."
         },
         "effect": {
+          "title": "….scheduling.tolerations[].effect",
           "description": "NoSchedule, PreferNoSchedule or NoExecute; empty: every effect.",
           "enum": [
             "NoSchedule",
@@ -1739,6 +1948,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "NoSchedule, PreferNoSchedule or NoExecute; empty: every effect."
         },
         "tolerationSeconds": {
+          "title": "….scheduling.tolerations[].tolerationSeconds",
           "description": "How long a NoExecute taint is tolerated, in seconds.",
           "type": "integer",
           "minimum": 0,
@@ -1961,16 +2171,19 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Pod (anti-)affinity terms."
     },
     "affinity": {
+      "title": "….scheduling.affinity",
       "description": "Affinity of the pods, as Kubernetes takes it.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "nodeAffinity": {
+          "title": "….scheduling.affinity.nodeAffinity",
           "description": "Nodes the pods run on.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
             "requiredDuringSchedulingIgnoredDuringExecution": {
+              "title": "….scheduling.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
               "description": "Node selector terms, one of which must hold.",
               "type": "object",
               "additionalProperties": false,
@@ -1979,11 +2192,13 @@ export const siteSchema: Record<string, unknown> = {
               ],
               "properties": {
                 "nodeSelectorTerms": {
+                  "title": "….scheduling.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms",
                   "description": "The terms.",
                   "type": "array",
                   "minItems": 1,
                   "maxItems": 32,
                   "items": {
+                    "title": "….scheduling.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[]",
                     "$ref": "#/$defs/nodeSelectorTerm"
                   },
                   "markdownDescription": "The terms."
@@ -1992,10 +2207,12 @@ export const siteSchema: Record<string, unknown> = {
               "markdownDescription": "Node selector terms, one of which must hold."
             },
             "preferredDuringSchedulingIgnoredDuringExecution": {
+              "title": "….scheduling.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution",
               "description": "Weighted terms the scheduler prefers.",
               "type": "array",
               "maxItems": 32,
               "items": {
+                "title": "….scheduling.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[]",
                 "type": "object",
                 "additionalProperties": false,
                 "required": [
@@ -2004,6 +2221,7 @@ export const siteSchema: Record<string, unknown> = {
                 ],
                 "properties": {
                   "weight": {
+                    "title": "….scheduling.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[].weight",
                     "description": "Weight, 1–100.",
                     "type": "integer",
                     "minimum": 1,
@@ -2011,6 +2229,7 @@ export const siteSchema: Record<string, unknown> = {
                     "markdownDescription": "Weight, 1–100."
                   },
                   "preference": {
+                    "title": "….scheduling.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[].preference",
                     "$ref": "#/$defs/nodeSelectorTerm",
                     "description": "The term.",
                     "markdownDescription": "The term."
@@ -2023,11 +2242,13 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Nodes the pods run on."
         },
         "podAffinity": {
+          "title": "….scheduling.affinity.podAffinity",
           "$ref": "#/$defs/podAffinityTerms",
           "description": "Pods the pods are placed near.",
           "markdownDescription": "Pods the pods are placed near."
         },
         "podAntiAffinity": {
+          "title": "….scheduling.affinity.podAntiAffinity",
           "$ref": "#/$defs/podAffinityTerms",
           "description": "Pods the pods are placed away from.",
           "markdownDescription": "Pods the pods are placed away from."
@@ -2036,11 +2257,13 @@ export const siteSchema: Record<string, unknown> = {
       "markdownDescription": "Affinity of the pods, as Kubernetes takes it."
     },
     "scheduling": {
+      "title": "….scheduling",
       "description": "Where pods run: node labels, taints they tolerate, affinity and priority.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
         "nodeSelector": {
+          "title": "….scheduling.nodeSelector",
           "$ref": "#/$defs/labelMap",
           "description": "Node labels the pods must run on, such as the management nodes' label.",
           "examples": [
@@ -2051,20 +2274,24 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Node labels the pods must run on, such as the management nodes' label.\n\nExample: `{\"node-role.kubernetes.io/management\":\"true\"}`"
         },
         "tolerations": {
+          "title": "….scheduling.tolerations",
           "description": "Taints the pods tolerate.",
           "type": "array",
           "maxItems": 32,
           "items": {
+            "title": "….scheduling.tolerations[]",
             "$ref": "#/$defs/toleration"
           },
           "markdownDescription": "Taints the pods tolerate."
         },
         "affinity": {
+          "title": "….scheduling.affinity",
           "$ref": "#/$defs/affinity",
           "description": "Node and pod affinity.",
           "markdownDescription": "Node and pod affinity."
         },
         "priorityClassName": {
+          "title": "….scheduling.priorityClassName",
           "description": "PriorityClass of the pods. The system- classes are the cluster's own and refused.",
           "type": "string",
           "pattern": "^(?!system-)[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$",

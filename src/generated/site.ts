@@ -116,6 +116,15 @@ export interface Site {
     domain: string;
   };
   /**
+   * Bases this site is layered over, by name: each is the file bases/<name>.yaml in the folder of the site file, holding what several sites share (images, release, resources, scheduling, OIDC issuers…). Mappings merge key by key; a later base wins over an earlier one and the site file over every base; any other value (a list, a string, a number) replaces the base's whole. A base is never compiled as a site, cannot extend another base and cannot set site.name. Diagnostics and explain name the file that holds each value.
+   *
+   * @minItems 1
+   * @maxItems 8
+   *
+   * Items: The name of a base: its file name in bases/ without .yaml.
+   */
+  extends?: string[];
+  /**
    * The Kubernetes target.
    */
   kubernetes?: {

@@ -1,4 +1,4 @@
-/** Input limits, each enforced with a diagnostic (README "Limits"). */
+/** Input limits, each enforced with a diagnostic (docs/operator-guide.md, "Limits"). */
 export const Limits = {
   /** Largest site file read, in bytes. */
   maxFileBytes: 1024 * 1024,

@@ -1,6 +1,8 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { SiteSource } from './site-source.js';
+import type { BaseSource, SiteSource } from './site-source.js';
+import { BASES_FOLDER, extendsNames } from '../layers/bases.js';
+import { parseSite } from './parse-site.js';
 import { UsageError } from '../report/exit-codes.js';
 import { oneLine } from '../report/printable.js';
 import { NotRegularFileError, readBounded } from './read-bounded.js';
@@ -57,6 +59,7 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
       for (const n of entries) files.push(join(abs, n));
     } else if (k === 'file') {
       if (!SITE_EXTENSIONS.includes(extname(abs))) throw new UsageError('site-not-yaml', `${arg}: a site file ends in .yaml or .yml`);
+      refuseBase(abs, arg);
       files.push(abs);
     } else if (k === 'other') {
       throw new UsageError('site-not-file', `${arg}: not a regular file or folder`);
@@ -70,6 +73,7 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
       if (found.length === 0)
         throw new UsageError('site-not-found', `${arg}: no such site file (tried ${arg}, ${arg}.yaml and ${arg}.yml)`);
       if (found.length > 1) throw new UsageError('site-ambiguous', `${arg}: both ${arg}.yaml and ${arg}.yml exist; keep one`);
+      refuseBase(found[0]!, arg);
       files.push(found[0]!);
     }
   }
@@ -88,6 +92,15 @@ export async function resolveSiteArgs(args: readonly string[], cwd: string): Pro
   return { files: unique, folders };
 }
 
+/** A file in a `bases` folder is shared defaults that sites extend, never a site of its own. */
+function refuseBase(abs: string, arg: string): void {
+  if (basename(dirname(abs)) === BASES_FOLDER)
+    throw new UsageError(
+      'site-is-base',
+      `${arg}: a base (shared defaults that sites extend), not a site; compile a site that names it in extends, or the sites folder`,
+    );
+}
+
 export function siteStem(file: string): string {
   return basename(file, extname(file));
 }
@@ -97,8 +110,15 @@ export async function readSiteSource(abs: string, cwd: string): Promise<SiteSour
   const file = displayPath(abs, cwd);
   try {
     const bytes = await readBounded(abs, Limits.maxFileBytes, { noFollow: true });
+    const bases = await readSiteBases(abs, bytes, cwd);
     // The label goes into every generated header: a control character there would break the comment.
-    return { file, label: oneLine(`${basename(dirname(abs))}/${basename(abs)}`), stem: siteStem(abs), bytes };
+    return {
+      file,
+      label: oneLine(`${basename(dirname(abs))}/${basename(abs)}`),
+      stem: siteStem(abs),
+      bytes,
+      ...(bases.length > 0 ? { bases } : {}),
+    };
   } catch (e) {
     if (e instanceof NotRegularFileError) throw new UsageError('site-not-file', `${file}: not a regular file`);
     if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw linkRefused(file);
@@ -106,4 +126,36 @@ export async function readSiteSource(abs: string, cwd: string): Promise<SiteSour
     if (code === undefined) throw e;
     throw new UsageError('site-unreadable', `${file}: cannot read: ${code}`);
   }
+}
+
+/**
+ * Reads the bases a site file names in `extends:` from `bases/` in its folder, as site files are
+ * read: never through a link, regular files only, bounded. A base that cannot be read is passed on
+ * with the reason, for a located `base-not-found`. Only a file that mentions `extends` is parsed here.
+ */
+export async function readSiteBases(abs: string, bytes: Uint8Array, cwd: string): Promise<BaseSource[]> {
+  if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('extends')) return [];
+  const parsed = parseSite(displayPath(abs, cwd), bytes);
+  if (parsed.diagnostics.length > 0) return [];
+  return Promise.all(
+    [...new Set(extendsNames(parsed.data))].map(async (name): Promise<BaseSource> => {
+      const path = join(dirname(abs), BASES_FOLDER, `${name}.yaml`);
+      const file = displayPath(path, cwd);
+      try {
+        return { name, file, bytes: await readBounded(path, Limits.maxFileBytes, { noFollow: true }) };
+      } catch (e) {
+        const code = e instanceof NotRegularFileError ? 'not a regular file' : fsErrorCode(e);
+        if (code === undefined) throw e;
+        const problem =
+          code === 'ENOENT'
+            ? `${file} does not exist`
+            : code === 'ELOOP'
+              ? `${file} is a symbolic link (bases are read only as they are)`
+              : code === 'not a regular file'
+                ? `${file} is not a regular file`
+                : `cannot read ${file}: ${code}`;
+        return { name, file, bytes: undefined, problem };
+      }
+    }),
+  );
 }

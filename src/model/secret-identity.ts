@@ -3,7 +3,7 @@ import type { SecretExpr, SecretSource, SecretSpec } from './site-model.js';
 
 /**
  * What identifies the value of a secret without being it: the source and the rotation. A value
- * changes only when this does (or when an external source changes, which the README says to
+ * changes only when this does (or when an external source changes, which the operator guide says to
  * mark by bumping rotation). Literal values (development only) count by their hash.
  */
 function sourceIdentity(source: SecretSource): unknown {

@@ -38,12 +38,19 @@ export const STAGE_CODES = {
   'schema-unique': 'a list holds a value twice',
   'schema-one-of': 'a value matches none, or more than one, of its alternatives',
   'schema-invalid': 'any other schema violation',
+  // bases (extends)
+  'base-not-found': 'a base the site extends is not a readable regular file bases/<name>.yaml beside the site file',
+  'base-extends': 'a base extends another base (only site files extend bases)',
+  'base-site-name': "a base sets site.name, which is each site file's own",
   // across the sites of one run
   'site-namespace-shared': 'two sites of one run deploy into the same Kubernetes namespace',
   'ingress-host-shared': 'two sites of one run serve the same ingress host',
   // the site's allowWarnings
   'allowance-invalid': 'an allowWarnings entry names a code that is not a warning',
   'allowance-unused': 'an allowWarnings entry matches no warning of the site',
+  // diff, against the base
+  'secret-changed-unrotated':
+    'a secret whose change breaks the running site (database passwords, the auth encryption key) changes value against the base without a rotation',
   // reveal time
   'secret-key-missing': 'a generated secret needs the site key, and none was given',
   'secret-key-weak': 'the site key is too short',

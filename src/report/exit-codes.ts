@@ -1,4 +1,4 @@
-/** The published exit-code contract (README "Exit codes", `--help`). */
+/** The published exit-code contract (docs/operator-guide.md, "Diagnostics and exit codes"; `--help`). */
 export const ExitCode = {
   ok: 0,
   /** A site is invalid, or `--check` found differences. */
@@ -26,6 +26,8 @@ export const USAGE_CODES = [
   'site-ambiguous',
   'site-not-yaml',
   'site-not-file',
+  'site-is-base',
+  'base-unknown',
   'site-unreadable',
   'site-name-collision',
   'sites-folder-empty',

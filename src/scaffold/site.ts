@@ -15,21 +15,33 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * two replicas of every service; development also the compose target. Every secret is generated
  * (the built-in defaults), so the file holds none.
  */
-export function renderSiteScaffold(name: string, environment: Environment): string {
+export function renderSiteScaffold(
+  name: string,
+  environment: Environment,
+  bases: readonly string[] = [],
+  domain = `${name}.example.org`,
+): string {
   const production = environment === 'production';
   const replicas = production ? 2 : 1;
   const service = (id: string): string => `  ${id}:\n    replicas: ${replicas}\n`;
   const lines = [
     '# yaml-language-server: $schema=../schema/site.schema.json',
     `# Site ${name}, written by chamicore-compile init. Compile it with: chamicore-compile sites/${name}`,
-    '# Every key is described in the README (Reference) and, with the modeline above, in your editor.',
+    '# Every key is described in docs/site-reference.md and, with the modeline above, in your editor.',
     '',
     '# Who and where the site is. The domain is the one the ingress host must lie under.',
     'site:',
     `  name: ${name}`,
     `  environment: ${environment}`,
-    `  domain: ${name}.example.org`,
+    `  domain: ${domain}`,
     '',
+    ...(bases.length > 0
+      ? [
+          '# The shared defaults this site is layered over (bases/<name>.yaml beside this file); what this file sets wins.',
+          `extends: [${bases.join(', ')}]`,
+          '',
+        ]
+      : []),
     '# The Chamicore release; images are tagged v<version> unless images.tag says otherwise.',
     'release:',
     `  version: "${SCAFFOLD_RELEASE}"`,
@@ -37,7 +49,7 @@ export function renderSiteScaffold(name: string, environment: Environment): stri
     '# The Kubernetes target: the one Ingress in front of the UI and every API.',
     'kubernetes:',
     '  ingress:',
-    `    host: chamicore.${name}.example.org`,
+    `    host: chamicore.${domain}`,
     ...(environment === 'development'
       ? []
       : ['    tls:', '      certManagerIssuer: letsencrypt   # the cert-manager ClusterIssuer of the cluster']),

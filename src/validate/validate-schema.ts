@@ -103,13 +103,26 @@ function expected(e: ErrorObject): string | undefined {
   return typeof x === 'string' ? x : undefined;
 }
 
+/** A key whose value names a secret: someone may paste the secret itself there. */
+export function holdsSecretName(path: readonly PathSegment[]): boolean {
+  const last = path[path.length - 1];
+  return (path[0] === 'auth' && last === 'clientSecret') || (path[0] === 'kubernetes' && last === 'passwordSecret');
+}
+
 function convertError(file: string, data: unknown, e: ErrorObject, sourceOf: SourceOf): Diagnostic {
   const path = toPath(data, e.instancePath);
   const params = e.params as Record<string, unknown>;
-  // Anything under secrets may be a value pasted by mistake (a password in fromEnv): never quoted.
-  const quote = path[0] === 'secrets' ? (): string => 'a value (not shown: it is under secrets)' : quoteValue;
+  // Anything under secrets may be a value pasted by mistake (a password in fromEnv), and so may a key
+  // that names a secret (an OIDC clientSecret, a registry passwordSecret): never quoted nor framed.
+  const pasted = holdsSecretName(path);
+  const quote =
+    path[0] === 'secrets'
+      ? (): string => 'a value (not shown: it is under secrets)'
+      : pasted
+        ? (): string => "a value (not shown: a secret's name belongs here, and this may be the secret itself)"
+        : quoteValue;
   const mk = (code: DiagnosticCode, message: string, extra: Parameters<typeof error>[4] = {}, p = path) =>
-    error(code, file, p, message, extra);
+    error(code, file, p, message, pasted ? { ...extra, sensitive: true } : extra);
   switch (e.keyword) {
     case 'required':
       return mk('schema-required', `missing required key "${String(params['missingProperty'])}" ${where(path)}`);

@@ -261,9 +261,6 @@ export interface TreeDifference {
   readonly patches?: { readonly path: string; readonly text: string }[];
 }
 
-/** Files whose text may hold secret values (a revealed tree): their differences are never shown. */
-const SECRET_BEARING = (path: string): boolean => path.startsWith('secrets/') || path === 'compose/.env';
-
 /**
  * The tree that holds a site's output: `out/<site>`, or, when a run was killed between the two
  * renames of a swap, the complete previous tree waiting beside it (a compile puts it back).
@@ -314,7 +311,8 @@ export async function diffSiteTree(
   if (options.patches !== true) return diff;
   const patches = files.flatMap((f, i) => {
     if (!differing.includes(f.path)) return [];
-    if (SECRET_BEARING(f.path)) return [{ path: f.path, text: `(${f.path} may hold secret values: its difference is not shown)\n` }];
+    // A file that may hold secret values (in a revealed tree) never has its difference shown.
+    if (f.secret) return [{ path: f.path, text: `(${f.path} may hold secret values: its difference is not shown)\n` }];
     return [{ path: f.path, text: unifiedDiff(f.path, currents[i]!.toString('utf8'), f.contents) }];
   });
   return { ...diff, patches };

@@ -1,40 +1,24 @@
 /**
- * The generated compose stack (out/<site>/compose/docker-compose.yml with its .env), loaded by
- * Docker Compose's own loader (compose-go v2 `cli`/`loader`, what `docker compose config` runs,
- * built into test/conformance/readers), with nothing from the process environment: the project
- * has exactly the enabled services, every container's environment is that service's Helm `env`
- * plus its secrets (hostnames aside), every `${VAR}` resolves, and the start order is the
- * reference's (§5).
+ * The generated compose stack (out/<site>/compose/: docker-compose.yml, env/<container>.env and
+ * nats.conf), loaded by the real Docker Compose CLI (`docker-compose config`, built from its Go
+ * module by `npm run tools`): the project has exactly the enabled services, every container's
+ * environment is that service's Helm `env` plus its secrets (hostnames aside) and nothing else,
+ * nothing is interpolated (a hostile shell changes no value), NATS reads its token from a mounted
+ * file, the Chamicore containers run hardened, and the start order is the reference's (§5).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SiteModel } from '../../src/model/site-model.js';
 import { compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
-import { intendedDotenv, realSiteModel, siteModel } from '../helpers/sites.js';
-import { runTool, toolPath } from '../helpers/tools.js';
+import { intendedEnvFiles, intendedNatsToken, realSiteModel, siteModel } from '../helpers/sites.js';
+import { composeConfig, runTool, toolPath, type ComposeProject } from '../helpers/tools.js';
 
-interface ComposeService {
-  image: string;
-  command?: string[];
-  environment?: Record<string, string | null>;
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-  volumes?: { source: string; target: string }[];
-  ports?: { host_ip: string; published: string; target: number }[];
-}
-
-interface Project {
-  name: string;
-  services: Record<string, ComposeService>;
-  volumes?: Record<string, unknown>;
-}
-
-function load(dir: string): Project {
-  const r = runTool('readers', ['compose', join(dir, 'compose/.env'), join(dir, 'compose/docker-compose.yml')]);
-  if (r.code !== 0) throw new Error(`compose could not load the project (${String(r.code)}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as Project;
+function load(dir: string, env: Record<string, string> = {}): ComposeProject {
+  const r = composeConfig(join(dir, 'compose/docker-compose.yml'), { env });
+  if (r.project === undefined) throw new Error(`compose could not load the project (${String(r.code)}): ${r.stderr}`);
+  return r.project;
 }
 
 /** In-cluster host names → compose service names: the only difference allowed between Helm and compose. */
@@ -55,6 +39,7 @@ interface Case {
 let hostileRedacted = '';
 let revealed = '';
 beforeAll(() => {
+  toolPath('docker-compose');
   toolPath('readers');
   hostileRedacted = compileInto([HOSTILE_SITE]);
   revealed = revealInto(['sites/dev.yaml', HOSTILE_SITE]);
@@ -69,21 +54,19 @@ const cases: Case[] = [
 ];
 
 describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
-  let project: Project;
+  let project: ComposeProject;
   beforeAll(() => {
     project = load(dir());
   });
 
-  it('has exactly the enabled services, the bundled database and NATS, each image from the .env', () => {
+  it('has exactly the enabled services, the bundled database and NATS, each with its image', () => {
     const want = model.services.filter((s) => s.enabled).map((s) => s.info.composeService);
     if (model.database.mode === 'bundled') want.push('postgres');
     if (model.events.enabled && model.events.mode === 'bundled') want.push('nats');
     expect(Object.keys(project.services).sort()).toEqual(want.sort());
     expect(project.name).toBe(`chamicore-${model.name}`);
-    const dotenv = intendedDotenv(model, reveal);
     for (const s of model.services.filter((x) => x.enabled)) {
       expect(project.services[s.info.composeService]!.image).toBe(`${s.image.registry}/${s.image.repository}:${s.image.tag}`);
-      expect(project.services[s.info.composeService]!.image).toBe(dotenv.get(`CHAMICORE_${s.info.token}_IMAGE`));
     }
   });
 
@@ -92,13 +75,14 @@ describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
       string,
       { env?: Record<string, string>; secretEnv?: Record<string, { existingSecret: string; key: string }> }
     >;
-    const dotenv = intendedDotenv(model, reveal);
+    const files = intendedEnvFiles(model, reveal);
     for (const s of model.services.filter((x) => x.enabled)) {
       const helm = values[s.info.chart]!;
       const env = project.services[s.info.composeService]!.environment ?? {};
+      const intended = files.get(`compose/env/${s.info.composeService}.env`)!;
       expect(Object.keys(env).sort(), s.id).toEqual([...Object.keys(helm.env ?? {}), ...Object.keys(helm.secretEnv ?? {})].sort());
       for (const [name, value] of Object.entries(helm.env ?? {})) expect(env[name], `${s.id} ${name}`).toBe(composeHosts(value));
-      for (const name of Object.keys(helm.secretEnv ?? {})) expect(env[name], `${s.id} ${name}`).toBe(dotenv.get(name));
+      for (const name of Object.keys(helm.secretEnv ?? {})) expect(env[name], `${s.id} ${name}`).toBe(intended.get(name));
     }
   });
 
@@ -144,29 +128,81 @@ describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
     expect(started.size).toBe(Object.keys(project.services).length);
   });
 
-  it('runs PostgreSQL with a pg_isready healthcheck and a volume, NATS with JetStream, a token and a volume', () => {
+  it('runs PostgreSQL with a pg_isready healthcheck and a volume, NATS from nats.conf (no secret argument) and a volume', () => {
     const pg = project.services['postgres'];
     if (pg !== undefined) {
       expect(pg.healthcheck?.test.join(' ')).toContain('pg_isready');
       expect(pg.volumes?.map((v) => v.target)).toEqual(['/var/lib/postgresql/data']);
-      expect(pg.environment?.['POSTGRES_PASSWORD']).toBe(intendedDotenv(model, reveal).get('POSTGRES_PASSWORD'));
+      expect(pg.environment).toEqual(Object.fromEntries(intendedEnvFiles(model, reveal).get('compose/env/postgres.env')!));
     }
     const nats = project.services['nats'];
     if (nats !== undefined) {
-      expect(nats.command).toContain('--jetstream');
-      expect(nats.command).toContain(`--auth=${intendedDotenv(model, reveal).get('NATS_TOKEN') ?? ''}`);
+      expect(nats.command).toEqual(['--config', '/run/secrets/nats-conf']);
+      expect(nats.secrets?.map((x) => x.source)).toEqual(['nats-conf']);
+      expect(project.secrets?.['nats-conf']?.file).toBe(join(dir(), 'compose/nats.conf'));
+      expect(nats.environment ?? {}).toEqual({});
       expect(nats.volumes?.map((v) => v.target)).toEqual(['/data']);
+      // nats-server's own parser reads the site's token back exactly, whatever it holds.
+      const file = join(dir(), 'compose/nats.conf');
+      const r = runTool('readers', ['natsconf', file]);
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as Record<string, unknown>)[file]).toEqual({
+        port: 4222,
+        http_port: 8222,
+        jetstream: { store_dir: '/data' },
+        authorization: { token: intendedNatsToken(model, reveal) },
+      });
     }
+  });
+
+  it('runs every Chamicore container as nobody, read-only, with no capability and no new privileges', () => {
+    for (const s of model.services.filter((x) => x.enabled)) {
+      const c = project.services[s.info.composeService]!;
+      expect(c.user, s.id).toBe('65534:65534');
+      expect(c.read_only, s.id).toBe(true);
+      expect(c.cap_drop, s.id).toEqual(['ALL']);
+      expect(c.security_opt, s.id).toEqual(['no-new-privileges:true']);
+      expect(c.tmpfs, s.id).toEqual(['/tmp']);
+    }
+  });
+
+  it('gives every container exactly the same values whatever the shell and a .env beside the file hold', () => {
+    // Every name the stack uses, plus the ones compose itself reads, set to hostile values in the shell.
+    const hostile: Record<string, string> = { HOME: '/hostile', AWS_SECRET_ACCESS_KEY: 'hostile' };
+    for (const svc of Object.values(project.services)) for (const name of Object.keys(svc.environment ?? {})) hostile[name] = 'hostile';
+    for (const n of ['NATS_TOKEN', 'POSTGRES_PASSWORD', 'CHAMICORE_REGISTRY', 'CHAMICORE_VERSION']) hostile[n] = 'hostile';
+    for (const s of model.services) hostile[`CHAMICORE_${s.info.token}_IMAGE`] = 'evil.example/x:1';
+    const copy = join(temp(), model.name);
+    mkdirSync(copy);
+    for (const f of ['compose/docker-compose.yml', 'compose/nats.conf', ...intendedEnvFiles(model, reveal).keys()]) {
+      try {
+        const text = readFileSync(join(dir(), f), 'utf8');
+        mkdirSync(join(copy, f, '..'), { recursive: true });
+        writeFileSync(join(copy, f), text);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    writeFileSync(
+      join(copy, 'compose/.env'),
+      Object.entries(hostile)
+        .map(([k]) => `${k}=from-dotenv`)
+        .join('\n'),
+    );
+    const attacked = load(copy, hostile);
+    rmSync(copy, { recursive: true, force: true });
+    const strip = (p: ComposeProject): unknown =>
+      JSON.parse(JSON.stringify(p.services).split(join(copy, 'compose')).join('<dir>').split(join(dir(), 'compose')).join('<dir>'));
+    expect(strip(attacked)).toEqual(strip(project));
   });
 });
 
 describe('compose stack: failures', () => {
-  it('refuses to load without the .env (every ${VAR} must resolve)', () => {
+  it('refuses to start a container whose environment file is missing, instead of running it without', () => {
     const out = compileInto(['sites/dev.yaml']);
-    const empty = join(temp(), 'empty.env');
-    writeFileSync(empty, '');
-    const r = runTool('readers', ['compose', empty, join(out, 'dev/compose/docker-compose.yml')]);
+    rmSync(join(out, 'dev/compose/env/smd.env'));
+    const r = composeConfig(join(out, 'dev/compose/docker-compose.yml'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('not in the .env');
+    expect(r.stderr).toContain('smd.env');
   });
 });

@@ -1,7 +1,7 @@
 /** Site files checked in-process, and the values a `--reveal` run means to write, for tests that compare outputs with them. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { composeSections } from '../../src/emit/compose-env.js';
+import { composeEnvFiles } from '../../src/emit/compose-env.js';
 import type { SiteModel } from '../../src/model/site-model.js';
 import { resolveSecrets, type SecretInputs } from '../../src/secrets/resolve.js';
 import { revealSecret } from '../../src/secrets/reveal.js';
@@ -36,11 +36,26 @@ export function revealInputs(): SecretInputs {
   };
 }
 
-/** Every variable of a site's compose .env and the exact string the compiler means it to hold. */
-export function intendedDotenv(model: SiteModel, reveal: boolean, inputs: SecretInputs = revealInputs()): Map<string, string> {
+/**
+ * Every compose environment file of a site (by path relative to out/<site>/) with each variable and
+ * the exact string the compiler means it to hold.
+ */
+export function intendedEnvFiles(
+  model: SiteModel,
+  reveal: boolean,
+  inputs: SecretInputs = revealInputs(),
+): Map<string, Map<string, string>> {
   const { values, diagnostics } = resolveSecrets(model, reveal, reveal ? inputs : undefined, model.source);
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error(`secrets do not resolve: ${JSON.stringify(diagnostics)}`);
-  return new Map(composeSections(model, values).flatMap((s) => s.variables.map((v) => [v.name, v.value] as const)));
+  return new Map(composeEnvFiles(model, values).map((f) => [f.path, new Map(f.variables.map((v) => [v.name, v.value] as const))]));
+}
+
+/** The exact value the compiler means a site's NATS token (compose/nats.conf) to hold. */
+export function intendedNatsToken(model: SiteModel, reveal: boolean, inputs: SecretInputs = revealInputs()): string {
+  const { values } = resolveSecrets(model, reveal, reveal ? inputs : undefined, model.source);
+  const token = values.get('nats-token');
+  if (token === undefined) throw new Error('the site has no nats-token');
+  return revealSecret(token);
 }
 
 /** Every named secret of a site and the value a `--reveal` run with `inputs` gives it. */

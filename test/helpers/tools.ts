@@ -1,5 +1,5 @@
 /**
- * The real external tools (kubeconform, helm, compose's .env parser), as installed by
+ * The real external tools (kubeconform, helm, kube-score, docker compose, compose's .env parser), as installed by
  * `npm run tools` into .tools/bin, or found on PATH. A missing tool fails the test that needs it
  * with a message naming the tool and the command that installs it; it never skips.
  */
@@ -12,10 +12,11 @@ import { ROOT } from './cli.js';
 
 interface Pins {
   go: { name: string; version: string }[];
+  modules: { name: string; version: string }[];
   local: { name: string; dir: string }[];
 }
 const pins = JSON.parse(readFileSync(join(ROOT, 'scripts/tools.json'), 'utf8')) as Pins;
-export type ToolName = 'kubeconform' | 'helm' | 'readers' | 'pyyaml' | 'kube-score';
+export type ToolName = 'kubeconform' | 'helm' | 'readers' | 'pyyaml' | 'kube-score' | 'docker-compose';
 
 /** The path of a tool: .tools/bin first, then PATH. Throws a clear error if it is missing. */
 export function toolPath(name: ToolName): string {
@@ -24,7 +25,7 @@ export function toolPath(name: ToolName): string {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
     if (dir !== '' && existsSync(join(dir, name))) return join(dir, name);
   }
-  const pin = pins.go.find((t) => t.name === name);
+  const pin = [...pins.go, ...pins.modules].find((t) => t.name === name);
   const alternative = pin === undefined ? 'it is built from test/conformance and needs Go' : `or put ${name} ${pin.version} on PATH`;
   throw new Error(`${name} is not installed: run \`npm run tools\` (needs Go 1.24 or newer; ${alternative})`);
 }
@@ -142,5 +143,63 @@ export function kubeScoreCriticals(manifests: string, namespace: string): KubeSc
     );
   } finally {
     rmSync(dirname(file), { recursive: true, force: true });
+  }
+}
+
+/** A service of the project `docker compose config --format json` prints, `$$` turned back into `$`. */
+export interface ComposeService {
+  image: string;
+  command?: string[];
+  environment?: Record<string, string | null>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  volumes?: { source: string; target: string }[];
+  ports?: { host_ip: string; published: string; target: number }[];
+  secrets?: { source: string; target?: string }[];
+  user?: string;
+  read_only?: boolean;
+  cap_drop?: string[];
+  security_opt?: string[];
+  tmpfs?: string[];
+}
+
+export interface ComposeProject {
+  name: string;
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string }>;
+}
+
+/** Compose writes its model back escaped (every `$` of a value as `$$`); this is that value. */
+function unescapeCompose(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\$\$/g, '$');
+  if (Array.isArray(value)) return value.map(unescapeCompose);
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unescapeCompose(v)]));
+  return value;
+}
+
+/**
+ * The project the real Docker Compose CLI resolves from a compose file (`docker-compose -f FILE
+ * config --format json`, no daemon needed), run from `cwd` with exactly `env` added to a bare
+ * environment (PATH, a fresh HOME and DOCKER_CONFIG): the caller decides what the shell holds.
+ */
+export function composeConfig(
+  composeFile: string,
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): { code: number | null; project?: ComposeProject; stderr: string } {
+  const home = mkdtempSync(join(tmpdir(), 'chamicore-compose-home-'));
+  try {
+    const r = spawnSync(toolPath('docker-compose'), ['-f', composeFile, 'config', '--format', 'json'], {
+      cwd: options.cwd ?? dirname(composeFile),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker'), ...options.env },
+    });
+    if (r.error !== undefined) throw r.error;
+    if (r.status !== 0) return { code: r.status, stderr: r.stderr };
+    return { code: 0, project: unescapeCompose(JSON.parse(r.stdout)) as ComposeProject, stderr: r.stderr };
+  } finally {
+    rmSync(home, { recursive: true, force: true });
   }
 }

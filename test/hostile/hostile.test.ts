@@ -9,7 +9,7 @@
  * output parses, and no injected string changed the structure of any output.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -386,14 +386,26 @@ function shape(value: unknown): unknown {
   return value === null ? 'null' : typeof value;
 }
 
-/** For every output file: its YAML documents' shapes under 1.1 and 1.2, or the .env's variable names (read by compose's parser). */
-function structure(dir: string, site: string, dotenv: Record<string, Record<string, string>>): Record<string, unknown> {
+/**
+ * For every output file: its YAML documents' shapes under 1.1 and 1.2, an env file's variable names
+ * (read by compose's parser), nats.conf's shape (read by nats-server's parser).
+ */
+function structure(
+  dir: string,
+  site: string,
+  dotenv: Record<string, Record<string, string>>,
+  natsConf: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [path, text] of Object.entries(snapshot(dir))) {
     // Secret manifests are named after the site.
     const key = path.replace(`/${site}-`, '/<site>-');
     if (path.endsWith('.env')) {
       out[key] = Object.keys(dotenv[join(dir, path)]!).sort();
+      continue;
+    }
+    if (path.endsWith('.conf')) {
+      out[key] = shape(natsConf[join(dir, path)]);
       continue;
     }
     out[key] = (['1.1', '1.2'] as const).map((version) => {
@@ -413,6 +425,7 @@ describe('injection strings in every free-form field keep every output structure
   const nameOf = (field: string, i: number): string => `inject-${field.toLowerCase()}-${i}`;
   let out = '';
   let dotenv: Record<string, Record<string, string>> = {};
+  let natsConf: Record<string, unknown> = {};
   let baseline: Record<string, unknown> = {};
 
   beforeAll(async () => {
@@ -432,22 +445,30 @@ describe('injection strings in every free-form field keep every output structure
     const r = await runCli(['--reveal', '--out', out, 'sites'], ws, REVEAL_ENV);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.code, r.stderr).toBe(0);
-    const envFiles = readdirSync(out).map((site) => join(out, site, 'compose/.env'));
-    const read = runTool('readers', ['dotenv', ...envFiles]);
+    const envDirs = readdirSync(out).map((site) => join(out, site, 'compose/env'));
+    const read = runTool('readers', ['dotenv', ...envDirs]);
     expect(read.code, read.stderr).toBe(0);
     dotenv = JSON.parse(read.stdout) as Record<string, Record<string, string>>;
-    baseline = structure(join(out, 'inject-baseline'), 'inject-baseline', dotenv);
+    const confs = readdirSync(out)
+      .map((site) => join(out, site, 'compose/nats.conf'))
+      .filter((f) => existsSync(f));
+    if (confs.length > 0) {
+      const nats = runTool('readers', ['natsconf', ...confs]);
+      expect(nats.code, nats.stderr).toBe(0);
+      natsConf = JSON.parse(nats.stdout) as Record<string, unknown>;
+    }
+    baseline = structure(join(out, 'inject-baseline'), 'inject-baseline', dotenv, natsConf);
   });
 
   it.each(cases)('%s #%i: %j', (field, i, text) => {
     const dir = join(out, nameOf(field, i));
-    expect(structure(dir, nameOf(field, i), dotenv)).toEqual(baseline);
+    expect(structure(dir, nameOf(field, i), dotenv, natsConf)).toEqual(baseline);
     if (field === 'env') {
       const values = parseAllDocuments(readFileSync(join(dir, 'helm/values.yaml'), 'utf8'), { version: '1.1' })[0]!.toJS() as {
         'chamicore-smd': { env: Record<string, string> };
       };
       expect(values['chamicore-smd'].env.INJECTED).toBe(text);
-      expect(dotenv[join(dir, 'compose/.env')]!['INJECTED']).toBe(text);
+      expect(dotenv[join(dir, 'compose/env/smd.env')]!['INJECTED']).toBe(text);
     }
   });
 });

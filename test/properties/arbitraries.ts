@@ -142,7 +142,7 @@ export const siteArbitrary: fc.Arbitrary<GeneratedSite> = fc
               enabled: fc.boolean(),
               replicas: fc.integer({ min: 0, max: 5 }),
               resources,
-              // Each service its own names: the compose .env is one namespace (rule env-conflict).
+              // Each service its own names, so that a property can tell them apart.
               env: fc
                 .dictionary(envName, freeText(), { maxKeys: 4 })
                 .map((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [`${k}_${s.toUpperCase().replace(/-/g, '_')}`, v]))),

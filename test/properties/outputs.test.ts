@@ -50,9 +50,11 @@ function kubernetesNames(files: readonly OutputFile[]): [string, RegExp, string]
           names.push([String(obj(ref)['key']), SECRET_KEY, `${key}.secretEnv.${n}.key`]);
         }
       }
-    } else if (f.path === 'compose/.env') {
-      for (const m of f.contents.matchAll(/^CHAMICORE_[A-Z]+_IMAGE="[^"]*:([^":]*)"$/gm))
-        names.push([m[1]!, IMAGE_TAG, 'compose image tag']);
+    } else if (f.path === 'compose/docker-compose.yml') {
+      for (const [name, svc] of Object.entries(obj(obj(read(f, '1.1')[0])['services']))) {
+        const image = String(obj(svc)['image']);
+        names.push([image.slice(image.lastIndexOf(':') + 1), IMAGE_TAG, `compose ${name} image tag`]);
+      }
     } else if (f.path.startsWith('secrets/')) {
       const secret = obj(read(f, '1.1')[0]);
       const meta = obj(secret['metadata']);
@@ -124,7 +126,7 @@ describe(`every output (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEO
         const model = checkGenerated(g).model;
         const names = kubernetesNames(emit(model, false));
         if (model.targets.compose && model.services.some((s) => s.enabled))
-          expect(names.some(([, , what]) => what === 'compose image tag')).toBe(true);
+          expect(names.some(([, , what]) => what.startsWith('compose ') && what.endsWith(' image tag'))).toBe(true);
         if (model.targets.helm) expect(names.length).toBeGreaterThan(10);
         for (const [name, pattern, what] of names) expect(name, what).toMatch(pattern);
       }),
@@ -157,7 +159,7 @@ describe(`every output (${NUM_RUNS} generated sites)`, { timeout: PROPERTY_TIMEO
         expect(secrets.length).toBeGreaterThan(0);
         const revealed = emit(model, true);
         for (const f of revealed) {
-          if (f.path.startsWith('secrets/') || f.path === 'compose/.env') continue;
+          if (f.secret) continue;
           for (const s of secrets) expect(f.contents.includes(s), `${f.path} holds a secret`).toBe(false);
         }
         // Literal development values are public by design; every other secret is redacted.

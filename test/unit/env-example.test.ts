@@ -13,13 +13,7 @@ describe('docs/compose.env.example', () => {
     expect(names.length).toBeGreaterThan(100);
     expect(names.filter((n) => describeVariable(n) === undefined)).toEqual([]);
     expect(text).not.toContain('set by chamicore-compile');
-    for (const n of [
-      'NATS_TOKEN',
-      'POSTGRES_PASSWORD',
-      'CHAMICORE_MCP_TOKEN',
-      'CHAMICORE_POWER_GLOBAL_CONCURRENCY',
-      'CHAMICORE_UI_SMD_URL',
-    ]) {
+    for (const n of ['POSTGRES_PASSWORD', 'CHAMICORE_MCP_TOKEN', 'CHAMICORE_POWER_GLOBAL_CONCURRENCY', 'CHAMICORE_UI_SMD_URL']) {
       expect(names).toContain(n);
     }
   });

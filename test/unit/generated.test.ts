@@ -7,11 +7,12 @@ import { Defaults } from '../../src/model/defaults.js';
 import { siteSchema } from '../../src/generated/site-schema.js';
 
 describe('generated code', () => {
-  it('the schema annotations, src/generated/, the generated files of the service charts and docs/values-contract.md are current (npm run gen)', async () => {
+  it('the schema annotations, the base schema, src/generated/, the generated files of the service charts and docs/values-contract.md are current (npm run gen)', async () => {
     const files = (await generateAll()) as { path: string; contents: string }[];
     const paths = files.map((f) => f.path);
-    expect(paths.slice(0, 4)).toEqual([
+    expect(paths.slice(0, 5)).toEqual([
       'schema/site.schema.json',
+      'schema/base.schema.json',
       'src/generated/site.ts',
       'src/generated/site-schema.ts',
       'src/generated/templates.ts',

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
-import { composeSections } from '../../src/emit/compose-env.js';
+import { composeEnvFiles } from '../../src/emit/compose-env.js';
 import { buildModel } from '../../src/model/build-model.js';
-import { SHARED_ENV } from '../../src/model/service-env.js';
 import { resolveSecrets } from '../../src/secrets/resolve.js';
 import { checkText, compileData, minimalSite } from '../helpers/site.js';
 import type { Site } from '../../src/generated/site.js';
@@ -70,51 +69,46 @@ describe('dev/prod parity', () => {
       .replace(/\bchamicore-(auth|smd|bss|cloud-init|kea-sync|ui|discovery|power|mcp|nats)(?=[:/])/g, '$1')
       .replace(/\bchamicore-postgresql\b/g, 'postgres');
 
-  it.each(['dev'])('%s: .env and values.yaml carry the same variables and values for every service', (name) => {
+  it.each(['dev'])('%s: each env file and values.yaml carry the same variables and values for its service', (name) => {
     const files = compileData(siteData(name), name);
     const values = parse(files.find((f) => f.path === 'helm/values.yaml')!.contents) as Record<string, Record<string, unknown>>;
-    const envText = files.find((f) => f.path === 'compose/.env')!.contents;
     const model = checkText(readFileSync(new URL(`../../sites/${name}.yaml`, import.meta.url), 'utf8'), name).model!;
     const secrets = resolveSecrets(model, false, undefined, 'f').values;
-    const sections = composeSections(model, secrets);
-    const dotenv = new Map(sections.flatMap((s) => s.variables.map((v) => [v.name, v.value] as const)));
-    // The .env on disk holds exactly these variables (one per line, names unique).
-    const names = envText
-      .split('\n')
-      .filter((l) => /^[A-Z_]+=/.test(l))
-      .map((l) => l.slice(0, l.indexOf('=')));
-    expect(new Set(names).size).toBe(names.length);
-    expect(names.sort()).toEqual([...dotenv.keys()].sort());
-
+    const envFiles = composeEnvFiles(model, secrets);
     let compared = 0;
     for (const s of model.services.filter((x) => x.enabled)) {
+      const file = envFiles.find((f) => f.container === s.info.composeService)!;
+      const dotenv = new Map(file.variables.map((v) => [v.name, v.value] as const));
+      // The file on disk holds exactly these variables (one per line, names unique).
+      const names = files
+        .find((f) => f.path === file.path)!
+        .contents.split('\n')
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => l.slice(0, l.indexOf('=')));
+      expect(new Set(names).size).toBe(names.length);
+      expect(names.sort()).toEqual([...dotenv.keys()].sort());
       const v = values[s.info.chart]!;
       const env = v['env'] as Record<string, string>;
       const secretEnv = v['secretEnv'] as Record<string, { existingSecret: string; key: string }>;
       const helmNames = [...Object.keys(env), ...Object.keys(secretEnv)].sort();
       expect(helmNames, s.id).toEqual(s.env.map((e) => e.name).sort());
+      expect([...dotenv.keys()].sort(), s.id).toEqual(helmNames);
       for (const [k, value] of Object.entries(env)) {
-        expect(dotenv.has(k), `${k} in .env`).toBe(true);
         expect(dotenv.get(k), k).toBe(toCompose(value));
         compared += 1;
       }
-      for (const k of Object.keys(secretEnv)) {
-        expect(dotenv.has(k), `${k} in .env`).toBe(true);
-        compared += 1;
-      }
-      // Per-service variables are in this service's section; shared ones in the shared section.
-      const own = sections.find((x) => x.title === `${s.info.chart}.`)!;
-      expect(own.variables.map((x) => x.name).sort()).toEqual(helmNames.filter((n) => !SHARED_ENV.has(n)));
     }
     expect(compared).toBeGreaterThan(100);
   });
 
-  it('quotes every .env value and leaves no variable unexplained', () => {
-    const files = compileData(siteData('dev'), 'dev');
-    const envText = files.find((f) => f.path === 'compose/.env')!.contents;
-    for (const line of envText.split('\n')) {
-      if (line === '' || line.startsWith('#')) continue;
-      expect(line).toMatch(/^[A-Z_][A-Z0-9_]*="([^"\\$]|\\[\\"nr]|\$\$)*"$/);
+  it('quotes every env file value and leaves no variable unexplained', () => {
+    const files = compileData(siteData('dev'), 'dev').filter((f) => f.path.startsWith('compose/env/'));
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      for (const line of f.contents.split('\n')) {
+        if (line === '' || line.startsWith('#')) continue;
+        expect(line).toMatch(/^[A-Z_][A-Z0-9_]*="([^"\\$]|\\[\\"nr]|\$\$)*"$/);
+      }
     }
   });
 });

@@ -8,7 +8,8 @@ import { checkData, checkText, codes, minimalSite, where } from '../helpers/site
 
 const prod = (overrides: Record<string, unknown> = {}) =>
   minimalSite({
-    site: { name: 'mini', environment: 'production', domain: 'mini.example.org' },
+    site: { name: 'mini', environment: 'production', domain: 'mini.cscs.ch' },
+    kubernetes: { ingress: { host: 'chamicore.mini.cscs.ch', tls: { certManagerIssuer: 'letsencrypt' } } },
     services: {
       auth: { replicas: 2 },
       smd: { replicas: 2 },
@@ -261,7 +262,11 @@ describe('rules', () => {
   it('points rule diagnostics at the offending value', () => {
     const text =
       'site:\n  name: mini\n  environment: production\n  domain: mini.example.org\nrelease:\n  version: "1.4.2"\nimages:\n  tag: latest\nservices:\n  kea-sync: {enabled: false}\n';
-    expect(where(checkText(text)).filter((w) => !w.startsWith('prod-replicas'))).toEqual(['prod-latest-tag@8:8']);
+    expect(where(checkText(text)).filter((w) => !w.startsWith('prod-replicas'))).toEqual([
+      'prod-no-ingress@1:1',
+      'prod-placeholder-domain@4:11',
+      'prod-latest-tag@8:8',
+    ]);
   });
 
   describe('prod-ingress-tls', () => {

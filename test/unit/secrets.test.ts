@@ -214,6 +214,7 @@ describe('the secret fence', () => {
     walk('src');
     expect(importers.sort()).toEqual([
       'src/emit/compose-env.ts',
+      'src/emit/compose-nats.ts',
       'src/emit/secrets.ts',
       'src/secrets/evaluate.ts',
       'src/secrets/secret-value.ts',

@@ -1,12 +1,15 @@
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { checkSite, type CheckedSite } from '../../compile.js';
-import { diffSite } from '../../diff/site-diff.js';
+import { diffSite, unrotatedBreakingChanges } from '../../diff/site-diff.js';
 import { gitCommitOf, gitListTree, gitReadBlob, gitTopLevel, realPathOf, type GitEntry } from '../../io/git.js';
 import { Limits } from '../../load/limits.js';
+import { parseSite } from '../../load/parse-site.js';
+import type { BaseSource } from '../../load/site-source.js';
+import { BASES_FOLDER, extendsNames } from '../../layers/bases.js';
 import { displayPath, isSiteFileName, readSiteSource, resolveSiteArgs, SITE_EXTENSIONS, siteStem } from '../../load/read-sites.js';
-import { compareStrings, hasErrors } from '../../report/diagnostic.js';
+import { compareStrings, error, hasErrors } from '../../report/diagnostic.js';
 import { UsageError } from '../../report/exit-codes.js';
-import { locateAll } from '../../report/format.js';
+import { locateLayered } from '../../layers/locate.js';
 import { oneLine } from '../../report/printable.js';
 import type { DiffEntry, DiffOutcome } from '../../diff/render.js';
 import type { CliIo } from '../io.js';
@@ -45,17 +48,35 @@ export async function diff(args: readonly string[], base: string, io: CliIo): Pr
   for (const stem of [...pairs.keys()].sort(compareStrings)) {
     const pair = pairs.get(stem)!;
     const now = pair.now === undefined ? undefined : checkSite(await readSiteSource(pair.now, io.cwd));
-    const then = pair.then === undefined ? undefined : checkAt(root, pair.then, base, io);
+    const then = pair.then === undefined ? undefined : checkAt(root, commit, pair.then, base, io);
     const file = now?.source.file ?? then!.source.file;
     const broken = [then, now].filter((c): c is CheckedSite => c !== undefined && hasErrors(c.diagnostics));
     if (broken.length > 0) {
       const errors = broken.flatMap((c) =>
-        locateAll(
+        locateLayered(
           c.diagnostics.filter((d) => d.severity === 'error'),
-          c.parsed,
+          c.layers,
         ),
       );
       sites.push({ file, site: stem, status: 'invalid', diagnostics: errors });
+      continue;
+    }
+    // A breaking secret whose value changes with no rotation cannot pass review: the change must
+    // go through a rotation that the site acknowledges (secret-rotation-unacknowledged).
+    const unrotated = then?.model !== undefined && now?.model !== undefined ? unrotatedBreakingChanges(then.model, now.model) : [];
+    if (unrotated.length > 0) {
+      const errors = unrotated.map((u) =>
+        error(
+          'secret-changed-unrotated',
+          now!.source.file,
+          ['secrets', u.name],
+          `secret ${u.name} changes value against ${base} without a rotation (${u.what}): that breaks the running site`,
+          {
+            hint: `${u.step}; then set secrets.${u.name}.rotation one higher and secrets.${u.name}.acknowledgeRotation to it (see docs/operator-guide.md, "Rotating secrets")`,
+          },
+        ),
+      );
+      sites.push({ file, site: stem, status: 'invalid', diagnostics: locateLayered(errors, now!.layers) });
       continue;
     }
     sites.push({ file, ...diffSite(stem, then?.model, now?.model) });
@@ -121,14 +142,36 @@ function filesAt(
   return found;
 }
 
-/** Checks the site file as it is at the commit; its diagnostics name `<ref>:<path>`. */
-function checkAt(root: string, entry: GitEntry, base: string, io: CliIo): CheckedSite {
+/**
+ * Checks the site file as it is at the commit, with the bases it extends as they are at the commit
+ * (so a change of a shared base shows in every site that extends it); its diagnostics name
+ * `<ref>:<path>`.
+ */
+function checkAt(root: string, commit: string, entry: GitEntry, base: string, io: CliIo): CheckedSite {
   const bytes = gitReadBlob(root, entry.object, Limits.maxFileBytes, io.env);
   const folder = posix.basename(posix.dirname(entry.path));
+  const file = `${base}:${entry.path}`;
+  const parsed = Buffer.from(bytes).includes('extends') ? parseSite(file, bytes) : undefined;
+  const names = parsed !== undefined && parsed.diagnostics.length === 0 ? [...new Set(extendsNames(parsed.data))] : [];
+  const bases = names.map((name): BaseSource => {
+    const path = posix.join(posix.dirname(entry.path), BASES_FOLDER, `${name}.yaml`);
+    const shown = `${base}:${path}`;
+    const found = gitListTree(root, commit, [path], io.env).find((e) => e.path === path);
+    if (found === undefined) return { name, file: shown, bytes: undefined, problem: `${shown} does not exist` };
+    if (found.type !== 'blob')
+      return {
+        name,
+        file: shown,
+        bytes: undefined,
+        problem: `${shown} is not a regular file (a ${found.type === 'link' ? 'symbolic link' : found.type})`,
+      };
+    return { name, file: shown, bytes: gitReadBlob(root, found.object, Limits.maxFileBytes, io.env) };
+  });
   return checkSite({
-    file: `${base}:${entry.path}`,
+    file,
     label: oneLine(`${folder === '.' || folder === '' ? basename(root) : folder}/${posix.basename(entry.path)}`),
     stem: siteStem(entry.path),
     bytes,
+    ...(bases.length > 0 ? { bases } : {}),
   });
 }

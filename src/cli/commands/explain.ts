@@ -2,7 +2,8 @@ import { checkSite, readModel } from '../../compile.js';
 import { ExplainError, explainKey, explainOutput, parseKeyPath, type Explanation } from '../../explain/explain.js';
 import { readSiteSource, resolveSiteArgs } from '../../load/read-sites.js';
 import { UsageError } from '../../report/exit-codes.js';
-import { formatText, locateAll, type LocatedDiagnostic } from '../../report/format.js';
+import { formatText, type LocatedDiagnostic } from '../../report/format.js';
+import { locateLayered } from '../../layers/locate.js';
 import type { CliIo } from '../io.js';
 
 /**
@@ -20,9 +21,9 @@ export async function explain(
     throw new UsageError('site-not-found', `${siteArg}: explain takes one site file, not a folder of ${files.length}`);
   const checked = checkSite(await readSiteSource(files[0]!, io.cwd));
   const file = checked.source.file;
-  const errors = locateAll(
+  const errors = locateLayered(
     checked.diagnostics.filter((d) => d.severity === 'error'),
-    checked.parsed,
+    checked.layers,
   );
   // A site with rule errors is still explained (as the compiler reads it); one it cannot read is not.
   if (readModel(checked) === undefined) return { file, errors };

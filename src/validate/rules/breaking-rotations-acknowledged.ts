@@ -42,7 +42,7 @@ export const breakingRotationsAcknowledged = defineRule(
           ['secrets', spec.name, 'rotation'],
           `rotating ${spec.name} to ${String(spec.rotation)} breaks the running site unless you act first`,
           {
-            hint: `${rule.step}; then set secrets.${spec.name}.acknowledgeRotation: ${String(spec.rotation)} (see the README, "Rotating secrets")`,
+            hint: `${rule.step}; then set secrets.${spec.name}.acknowledgeRotation: ${String(spec.rotation)} (see docs/operator-guide.md, "Rotating secrets")`,
           },
         ),
       );

@@ -118,8 +118,8 @@ export const chartValuesAllowed = defineRule(
                 sensitive: true,
                 hint:
                   here.length === 0
-                    ? 'nothing below this key may be passed; see "Third-party charts and images" in the README'
-                    : `a site may pass here: ${here.join(', ')} (README, "Third-party charts and images")`,
+                    ? 'nothing below this key may be passed; see "Third-party charts and images" in docs/operator-guide.md'
+                    : `a site may pass here: ${here.join(', ')} (docs/operator-guide.md, "Third-party charts and images")`,
               }),
             );
             continue;

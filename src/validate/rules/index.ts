@@ -24,6 +24,7 @@ import type { CodeInfo, InputContext, Rule, RuleContext, RuleStage } from './rul
 import { secretNamesKnown } from './secret-names-known.js';
 import { secretsDefined } from './secrets-defined.js';
 import { secretsUsed } from './secrets-used.js';
+import { settingsTakeEffect } from './settings-take-effect.js';
 import { siteNameMatchesFile } from './site-name-matches-file.js';
 import { thirdPartyImagesPinned } from './third-party-images-pinned.js';
 import type { Diagnostic } from '../../report/diagnostic.js';
@@ -60,13 +61,14 @@ export const RULES = [
   breakingRotationsAcknowledged,
   chartValuesAllowed,
   thirdPartyImagesPinned,
+  settingsTakeEffect,
 ] as const satisfies readonly Rule[];
 
 type CodesOf<R> = R extends Rule<infer D> ? keyof D & string : never;
 /** Every code a semantic rule can report. */
 export type RuleCode = CodesOf<(typeof RULES)[number]>;
 
-/** Every rule code with its severity and summary, in rule order (README's rule table, tests). */
+/** Every rule code with its severity and summary, in rule order (the rule table of docs/operator-guide.md, tests). */
 export const RULE_CODES: readonly (CodeInfo & { readonly code: RuleCode; readonly stage: RuleStage })[] = RULES.flatMap((rule) =>
   Object.entries(rule.codes).map(([code, info]: [string, CodeInfo]) => ({ code: code as RuleCode, stage: rule.stage, ...info })),
 );

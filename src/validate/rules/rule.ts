@@ -31,7 +31,7 @@ export interface RuleContext extends InputContext {
  */
 export type RuleStage = 'input' | 'model';
 
-/** A code a rule may report: its severity and the one line the README's rule table shows. */
+/** A code a rule may report: its severity and the one line the rule table of docs/operator-guide.md shows. */
 export interface CodeInfo {
   readonly severity: Severity;
   readonly summary: string;

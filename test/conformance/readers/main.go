@@ -5,9 +5,8 @@
 //	                            lookup finds nothing, so ${X} expands as compose expands an unset X
 //	readers yaml FILE|DIR...    sigs.k8s.io/yaml (go-yaml v2, YAML 1.1 scalars), what Helm, kubectl
 //	                            and kubeconform read YAML with; a folder stands for every file in it
-//	readers compose ENV FILE    the project Docker Compose resolves from FILE with --env-file ENV
-//	                            (compose-go v2 cli/loader, what `docker compose config` runs), with
-//	                            no variable from the process environment
+//	readers natsconf FILE...    nats-server's configuration parser (package conf), what the bundled
+//	                            NATS of the compose stack reads compose/nats.conf with
 //	readers pss FILE            Kubernetes' Pod Security evaluator at "restricted" on every workload
 //	                            of a manifest stream (pss.go)
 //
@@ -15,14 +14,13 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 
-	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/dotenv"
+	"github.com/nats-io/nats-server/v2/conf"
 	"sigs.k8s.io/yaml"
 )
 
@@ -60,30 +58,15 @@ func readYAML(file string) (any, error) {
 	return json.RawMessage(converted), err
 }
 
-func readCompose(envFile, file string) {
-	options, err := cli.NewProjectOptions(
-		[]string{file},
-		cli.WithWorkingDirectory(filepath.Dir(file)),
-		cli.WithEnvFiles(envFile),
-		cli.WithDotEnv,
-	)
-	if err != nil {
-		fail(1, "%v", err)
-	}
-	project, err := options.LoadProject(context.Background())
-	if err != nil {
-		fail(1, "%v", err)
-	}
-	out, err := project.MarshalJSON()
-	if err != nil {
-		fail(1, "%v", err)
-	}
-	fmt.Println(string(out))
+// readNatsConf is nats-server's own configuration parser (conf.ParseFileWithChecks is what the
+// server runs on --config); variables of the process environment are not set for it.
+func readNatsConf(file string) (any, error) {
+	return conf.ParseFile(file)
 }
 
 func main() {
 	if len(os.Args) < 3 {
-		fail(2, "usage: readers dotenv|yaml FILE... | readers compose ENV FILE | readers pss FILE")
+		fail(2, "usage: readers dotenv|yaml|natsconf FILE... | readers pss FILE")
 	}
 	if os.Args[1] == "pss" {
 		if len(os.Args) != 3 {
@@ -92,17 +75,10 @@ func main() {
 		readPSS(os.Args[2])
 		return
 	}
-	if os.Args[1] == "compose" {
-		if len(os.Args) != 4 {
-			fail(2, "usage: readers compose ENV FILE")
-		}
-		readCompose(os.Args[2], os.Args[3])
-		return
-	}
-	readers := map[string]func(string) (any, error){"dotenv": readDotenv, "yaml": readYAML}
+	readers := map[string]func(string) (any, error){"dotenv": readDotenv, "yaml": readYAML, "natsconf": readNatsConf}
 	read, ok := readers[os.Args[1]]
 	if !ok {
-		fail(2, "readers: unknown reader %q (dotenv or yaml)", os.Args[1])
+		fail(2, "readers: unknown reader %q (dotenv, yaml or natsconf)", os.Args[1])
 	}
 	result := map[string]any{}
 	for _, file := range expand(os.Args[2:]) {
