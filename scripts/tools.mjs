@@ -73,8 +73,9 @@ for (const tool of pins.go) {
 }
 for (const tool of pins.local) {
   const dir = join(root, tool.dir);
-  install(tool, `${tool.dir}#${sourceHash(dir)}`, () => {
-    execFileSync('go', ['build', '-trimpath', '-o', join(bin, tool.name), '.'], { cwd: dir, env, stdio: 'inherit' });
+  install(tool, `${tool.dir}#${sourceHash(dir)}${tool.ldflags === undefined ? '' : ` ${tool.ldflags}`}`, () => {
+    const flags = tool.ldflags === undefined ? [] : [`-ldflags=${tool.ldflags}`];
+    execFileSync('go', ['build', '-trimpath', ...flags, '-o', join(bin, tool.name), '.'], { cwd: dir, env, stdio: 'inherit' });
   });
 }
 

@@ -181,7 +181,7 @@ function serviceSchema(chart) {
     ),
     replicaCount: int('Pods of the Deployment. With 2 or more, a PodDisruptionBudget keeps all but `pdb.maxUnavailable` running.', 0, 100),
     revisionHistoryLimit: int('Old ReplicaSets kept for `kubectl rollout undo`.', 0, 100),
-    image: closed('The image, `<registry>/<repository>:<tag>`.', {
+    image: closed('The image, `<registry>/<repository>:<tag>`, or `…@<digest>` when `digest` is set.', {
       registry: { type: 'string', maxLength: 255, description: 'Registry and path prefix; empty: none.' },
       repository: str('Repository.', { maxLength: 255 }),
       tag: {
@@ -189,6 +189,12 @@ function serviceSchema(chart) {
         maxLength: 128,
         pattern: '^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$',
         description: 'Tag: `vX.Y.Z`, a commit SHA or `latest`; empty: `v<appVersion>`. A string, never a number (`1.10` stays `1.10`).',
+      },
+      digest: {
+        type: 'string',
+        pattern: '^(sha256:[a-f0-9]{64})?$',
+        description:
+          'Content digest `sha256:…`; set, the container runs `<registry>/<repository>@<digest>` (the tag is not used). Empty: none.',
       },
       pullPolicy: { enum: ['Always', 'IfNotPresent', 'Never'], description: 'imagePullPolicy.' },
     }),
@@ -305,7 +311,7 @@ export function serviceDefaults(chart) {
     fullnameOverride: chart.name,
     replicaCount: 1,
     revisionHistoryLimit: 5,
-    image: { registry: 'registry.cscs.ch/openchami', repository: chart.name, tag: '', pullPolicy: 'IfNotPresent' },
+    image: { registry: 'registry.cscs.ch/openchami', repository: chart.name, tag: '', digest: '', pullPolicy: 'IfNotPresent' },
     imagePullSecrets: [],
     resources: chart.resources,
     podAnnotations: {},
@@ -376,6 +382,11 @@ const image = (what) =>
     registry: str('Registry.'),
     repository: str('Repository.'),
     tag: str('Tag.'),
+    digest: {
+      type: 'string',
+      pattern: '^sha256:[a-f0-9]{64}$',
+      description: 'Content digest, when the site pins the image (it then overrides the tag, as the chart renders it).',
+    },
   });
 
 /**

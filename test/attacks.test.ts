@@ -125,9 +125,9 @@ describe('the writer deletes only what it wrote', () => {
     const r = cli(['sites/alps', 'sites/dev'], { cwd: w });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      'sites/alps.yaml: wrote out/alps (11 files; left alone: helm/Chart.lock, helm/charts/postgresql-16.7.27.tgz)\n',
+      'sites/alps.yaml: wrote out/alps (12 files; left alone: helm/Chart.lock, helm/charts/postgresql-16.7.27.tgz)\n',
     );
-    expect(r.stdout).toContain('sites/dev.yaml: unchanged out/dev (20 files; left alone: compose/docker-compose.override.yml)\n');
+    expect(r.stdout).toContain('sites/dev.yaml: unchanged out/dev (21 files; left alone: compose/docker-compose.override.yml)\n');
     expect(readFileSync(join(w, 'out/alps/helm/charts/postgresql-16.7.27.tgz'), 'utf8')).toBe('not really a tarball');
     expect(readFileSync(join(w, 'out/alps/helm/Chart.yaml'), 'utf8')).toContain('Alps (changed)');
     // Anything else is still refused, and named.
@@ -409,7 +409,7 @@ describe('names and text reach the terminal escaped', () => {
     cpSync(join(w, 'sites/dev.yaml'), join(w, folder, 'dev.yaml'));
     const r = cli([`${folder}/dev.yaml`, '--out', 'o'], { cwd: w });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (20 files)\n');
+    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (21 files)\n');
     expect(r.stderr).toBe('');
     expect(readFileSync(join(w, 'o/dev/helm/Chart.yaml'), 'utf8')).toContain('from a\\u000d\\u001b[31mb/dev.yaml.');
   });
@@ -837,3 +837,42 @@ describe('leftovers and modes of out/', () => {
     expect(mode(join(out, 'alps/secrets/alps-db.yaml'))).toBe('600');
   });
 });
+
+describe('a development stack runs from a fresh clone (issue 22)', () => {
+  const initSite = (environment: string): string => {
+    const w = workspace();
+    expect(cli(['init', 'devx', '--environment', environment, '--domain', 'devx.localhost'], { cwd: w }).code).toBe(0);
+    return w;
+  };
+  const values = (text: string): string[] => text.split('\n').filter((l) => /^[A-Z_]+=/.test(l));
+
+  it('gives a development site usable generated secrets without a site key: public, stable, and its own', () => {
+    const w = initSite('development');
+    expect(cli(['sites/devx'], { cwd: w }).code).toBe(0);
+    const env = readFileSync(join(w, 'out/devx/compose/env/auth.env'), 'utf8');
+    expect(values(env).join('\n')).not.toContain('REDACTED');
+    expect(env).toContain('# Development values, public by design');
+    expect(readFileSync(join(w, 'out/devx/secrets/devx-auth.yaml'), 'utf8')).not.toContain('chamicore.io/redacted');
+    // The same on every run and machine; another development site gets other values.
+    const again = initSite('development');
+    expect(cli(['sites/devx'], { cwd: again }).code).toBe(0);
+    expect(readFileSync(join(again, 'out/devx/compose/env/auth.env'), 'utf8')).toBe(env);
+    // With a site key, --reveal derives from it instead.
+    const revealed = join(temp(), 'rev');
+    expect(cli(['--reveal', '--out', revealed, 'sites/devx'], { cwd: w, env: { CHAMICORE_SITE_KEY: TEST_KEY_FOR_DEV } }).code).toBe(0);
+    const real = values(readFileSync(join(revealed, 'devx/compose/env/auth.env'), 'utf8')).find((l) =>
+      l.startsWith('CHAMICORE_AUTH_ENCRYPTION_KEY='),
+    );
+    expect(real).toBeDefined();
+    expect(values(env)).not.toContain(real);
+  });
+
+  it('never outside development: a staging site keeps placeholders', () => {
+    const w = initSite('staging');
+    expect(cli(['sites/devx'], { cwd: w }).code).toBe(0);
+    expect(readFileSync(join(w, 'out/devx/secrets/devx-auth.yaml'), 'utf8')).toContain('chamicore.io/redacted');
+    expect(readFileSync(join(w, 'out/devx/secrets/devx-auth.yaml'), 'utf8')).toContain('REDACTED-compile-with-reveal');
+  });
+});
+
+const TEST_KEY_FOR_DEV = 'a-development-site-key-of-the-team-0123456789';

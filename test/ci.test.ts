@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { deployPipeline, siteNames } from '../scripts/deploy-pipeline.mjs';
+import { deployPipeline, siteEnvironments, siteNames } from '../scripts/deploy-pipeline.mjs';
 import { cli, ROOT } from './helpers/cli.js';
 import { SITE_NAMES } from './helpers/sites.js';
 
@@ -157,11 +157,70 @@ describe('.gitlab-ci.yml', () => {
     expect(deploys.map(([n, j]) => [n, (j['variables'] as { SITE: string }).SITE])).toEqual(SITE_NAMES.map((n) => [`deploy:${n}`, n]));
     const template = child['.deploy']!;
     expect(template['when']).toBe('manual');
-    expect(template['needs']).toEqual([{ pipeline: '$PARENT_PIPELINE_ID', job: 'install' }]);
+    expect(template['needs']).toEqual([{ pipeline: '$PARENT_PIPELINE_ID', job: 'deploy-tools' }]);
     expect((trigger['variables'] as Record<string, string>)['PARENT_PIPELINE_ID']).toBe('$CI_PIPELINE_ID');
     // The revealed tree never becomes an artifact.
     expect(template['artifacts']).toBeUndefined();
     expect(linesOf(template).join('\n')).toMatch(/--reveal --secrets-dir "\$work\/secrets" --out "\$work\/out"/);
+  });
+
+  it('names each site environment with its tier and URL, from the site as the compiler reads it', async () => {
+    const environments = await siteEnvironments(join(ROOT, 'sites'));
+    expect(environments.get('alps')).toEqual({ deployment_tier: 'production', url: 'https://chamicore.alps.cscs.ch' });
+    expect(environments.get('eiger')).toEqual({ deployment_tier: 'staging', url: 'https://chamicore.eiger.cscs.ch' });
+    // dev has no ingress: no URL.
+    expect(environments.get('dev')).toEqual({ deployment_tier: 'development' });
+    const child = parse(deployPipeline(siteNames(join(ROOT, 'sites')), environments)) as Record<string, Job>;
+    expect(child['deploy:alps']!['environment']).toEqual({
+      name: '$SITE',
+      deployment_tier: 'production',
+      url: 'https://chamicore.alps.cscs.ch',
+    });
+  });
+
+  it('downloads no tool into a job that holds secrets, and verifies every tool it downloads elsewhere', () => {
+    const child = parse(deployPipeline(siteNames(join(ROOT, 'sites')))) as Record<string, Job>;
+    const deployLines = linesOf(child['.deploy']!);
+    expect(deployLines.join('\n')).not.toMatch(/\b(curl|wget)\b/);
+    expect(deployLines).toContain('export PATH="$CI_PROJECT_DIR/deploy-tools:$PATH"');
+    // Every download of the pipeline is checked against a pinned checksum before anything runs it.
+    const go = linesOf(pipeline['.go'] as Job).join('\n');
+    expect(go).toMatch(
+      /curl -fsSLo "\$zip" "\$GOPROXY\/golang\.org\/toolchain\/@v\/v0\.0\.1-go\$\{GO_VERSION\}\.linux-amd64\.zip"\n.*sha256sum -c -/,
+    );
+    expect((pipeline['variables'] as Record<string, string>)['GO_TOOLCHAIN_SHA256']).toMatch(/^[0-9a-f]{64}$/);
+    for (const [name, job] of jobs) {
+      const lines = linesOf(job).filter((l) => /\bcurl\b.*https?:\/\/(?!\$CI_API_V4_URL)/.test(l) || /\bcurl .*-o .*\$GOPROXY/.test(l));
+      for (const l of lines) expect(`${name}: ${l}`).toMatch(/\$GOPROXY\/golang\.org\/toolchain/);
+    }
+    for (const name of ['test', 'deploy-tools']) expect((pipeline[name] as Job)['extends'], name).toBe('.go');
+    // The tools of the deploy jobs: built from verified Go modules, kept as long as a deploy may run.
+    const tools = pipeline['deploy-tools'] as Job;
+    expect(linesOf(tools)).toContain(
+      'GOBIN="$CI_PROJECT_DIR/deploy-tools" CGO_ENABLED=0 go install -trimpath helm.sh/helm/v3/cmd/helm@v3.22.0',
+    );
+    expect(tools['artifacts']).toEqual({ paths: ['deploy-tools/'], expire_in: 'never' });
+    expect((pipeline['deploy'] as Job)['needs']).toContain('deploy-tools');
+  });
+
+  it("keeps to GitLab's CI schema where it is strict: cache:key:files at most two, environment URLs http(s), deployment tiers it knows", async () => {
+    const child = parse(deployPipeline(siteNames(join(ROOT, 'sites')), await siteEnvironments(join(ROOT, 'sites')))) as Record<string, Job>;
+    for (const [name, job] of [...jobs, ...Object.entries(child)]) {
+      const cache = job['cache'] as { key?: { files?: string[] } } | undefined;
+      if (cache?.key?.files !== undefined) expect(cache.key.files.length, name).toBeLessThanOrEqual(2);
+      const env = job['environment'] as { url?: string; deployment_tier?: string } | undefined;
+      if (env?.url !== undefined) expect(env.url, name).toMatch(/^https?:\/\/.+/);
+      if (env?.deployment_tier !== undefined)
+        expect(['production', 'staging', 'testing', 'development', 'other']).toContain(env.deployment_tier);
+    }
+  });
+
+  it('logs the helm job in only when the logins are there, to each registry they name, and checks every site', () => {
+    const script = linesOf(pipeline['helm'] as Job).join('\n');
+    expect(script).toContain('if [ -n "${HELM_REGISTRY_LOGINS:-}" ]; then');
+    expect(script).toContain('helm registry login "$host" --username "$user" --password-stdin');
+    expect(script).not.toMatch(/\$\{[A-Z_]+:\?\}/);
+    expect(script).toContain('[ -z "$failed" ] || { echo "helm: failed:$failed"; exit 1; }');
   });
 
   it('gets a deploy job for a site added with init, with no other edit', () => {
@@ -187,7 +246,8 @@ describe('.gitlab-ci.yml', () => {
     expect(deploy).toContain('pod-security.kubernetes.io/enforce=restricted');
     const helm = linesOf(pipeline['helm'] as Job).join('\n');
     expect(helm).toContain('node scripts/assemble-chart.mjs "$chart" "assembled/$site"');
-    expect(helm).not.toMatch(/helm (dependency build|registry login)/);
+    // The chamicore charts come from the checkout; a login is only for the third-party charts' registries.
+    expect(helm).not.toMatch(/helm dependency build/);
     const charts = pipeline['charts'] as Job;
     expect(charts['rules']).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
     const publish = linesOf(charts).join('\n');

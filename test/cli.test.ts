@@ -42,8 +42,8 @@ describe('chamicore-compile', () => {
 
   it('accepts a site as sites/alps, sites/alps.yaml or a folder', () => {
     const w = workspace();
-    expect(cli(['sites/alps'], { cwd: w }).stdout).toBe('sites/alps.yaml: wrote out/alps (11 files)\n');
-    expect(cli(['sites/alps.yaml'], { cwd: w }).stdout).toBe('sites/alps.yaml: unchanged out/alps (11 files)\n');
+    expect(cli(['sites/alps'], { cwd: w }).stdout).toBe('sites/alps.yaml: wrote out/alps (12 files)\n');
+    expect(cli(['sites/alps.yaml'], { cwd: w }).stdout).toBe('sites/alps.yaml: unchanged out/alps (12 files)\n');
     expect(cli(['sites'], { cwd: w }).code).toBe(0);
   });
 
@@ -452,12 +452,12 @@ describe('finding your way', () => {
     expect(existsSync(join(repo, 'out/alps/helm/Chart.yaml'))).toBe(true);
     expect(existsSync(join(repo, 'sites/out'))).toBe(false);
     const explicit = cli(['--out', 'out', 'alps.yaml'], { cwd: join(repo, 'sites') });
-    expect(explicit.stdout).toBe('alps.yaml: wrote out/alps (11 files)\n');
+    expect(explicit.stdout).toBe('alps.yaml: wrote out/alps (12 files)\n');
     expect(existsSync(join(repo, 'sites/out/alps/helm/Chart.yaml'))).toBe(true);
     // Outside a work tree: ./out, as before.
     const plain = workspace();
     expect(cli(['sites/alps'], { cwd: plain, env: { GIT_CEILING_DIRECTORIES: plain } }).stdout).toBe(
-      'sites/alps.yaml: wrote out/alps (11 files)\n',
+      'sites/alps.yaml: wrote out/alps (12 files)\n',
     );
   });
 });

@@ -60,7 +60,7 @@ describe('diff of a merge request', () => {
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^4 sites against HEAD~1 \([0-9a-f]{12}\): 2 changed, 1 added, 1 removed; 6 warnings$/);
     const expected = [
-      'sites/alps.yaml: changed (21 changes, 4 warnings)',
+      'sites/alps.yaml: changed (22 changes, 4 warnings)',
       '  warning: service discovery disabled: it stops on the next deploy',
       '  warning: secret nats-token rotated 0 → 2: a new value on the next deploy',
       // One line for the restarts, not a checksum line per service.
@@ -102,7 +102,7 @@ describe('diff of a merge request', () => {
     const md = r.stdout;
     expect(md.split('\n')[0]).toMatch(/^\*\*chamicore-compile diff\*\*: 4 sites against HEAD~1 \([0-9a-f]{12}\): 2 changed/);
     expect(md.match(/<details( open)?>/g)).toHaveLength(4);
-    expect(md).toContain('<details open>\n<summary>sites/alps.yaml: changed (21 changes, 4 warnings)</summary>\n\n```text\n');
+    expect(md).toContain('<details open>\n<summary>sites/alps.yaml: changed (22 changes, 4 warnings)</summary>\n\n```text\n');
     expect(md).toContain('  ~ chamicore-smd.replicaCount: 3 → 4\n');
   });
 

@@ -107,7 +107,7 @@ describe('explain a generated value', () => {
     const file = cli(['explain', 'sites/alps', 'nope.yaml:a.b']);
     expect(file.code).toBe(2);
     expect(file.stderr).toContain(
-      'nope.yaml: no such output of site alps; its outputs: helm/Chart.yaml, helm/templates/ingress.yaml, helm/templates/networkpolicy-nats.yaml, helm/values.yaml',
+      'nope.yaml: no such output of site alps; its outputs: bom.yaml, helm/Chart.yaml, helm/templates/ingress.yaml, helm/templates/networkpolicy-nats.yaml, helm/values.yaml',
     );
     const value = cli(['explain', 'sites/alps', 'values.yaml:chamicore-smd.replicaCont']);
     expect(value.code).toBe(2);

@@ -26,6 +26,33 @@ describe('npm run tools', () => {
     for (const line of lines) expect(line).toMatch(/^[a-z-]+: .* (already in \.tools\/(bin|charts)|from \.\.\/shared\/charts)$/);
   });
 
+  it("built the deploy jobs' kubectl from its module, and it runs ci-deploy.sh's namespace commands", () => {
+    expect(runTool('kubectl', ['version', '--client']).stdout).toContain('Client Version: v1.30.14');
+    // The namespace and its Pod Security labels, as scripts/ci-deploy.sh builds them (without a cluster).
+    const created = runTool('kubectl', ['create', 'namespace', 'chamicore-alps', '--dry-run=client', '-o', 'yaml']);
+    expect(created.code, created.stderr).toBe(0);
+    const labelled = runTool(
+      'kubectl',
+      [
+        'label',
+        '--local',
+        '-f',
+        '-',
+        '-o',
+        'yaml',
+        'pod-security.kubernetes.io/enforce=restricted',
+        'pod-security.kubernetes.io/enforce-version=latest',
+      ],
+      { input: created.stdout },
+    );
+    expect(labelled.code, labelled.stderr).toBe(0);
+    expect(labelled.stdout).toContain('    pod-security.kubernetes.io/enforce: restricted\n');
+    expect(labelled.stdout).toContain('  name: chamicore-alps\n');
+    expect(readFileSync(join(ROOT, 'scripts/ci-deploy.sh'), 'utf8')).toContain(
+      'kubectl create namespace "$namespace" --dry-run=client -o yaml |',
+    );
+  });
+
   it('built the pinned docker compose CLI from its module', () => {
     const pin = pins.modules.find((m) => m.name === 'docker-compose')!;
     expect(runTool('docker-compose', ['version', '--short']).stdout.trim()).toBe(pin.version.replace(/^v/, ''));

@@ -186,8 +186,8 @@ const PLAIN_KEY = /^[A-Za-z_][\w-]*$/;
 const CHECKSUM_PATH = /^chamicore-[a-z-]+\.podAnnotations\["chamicore\.io\/secrets-checksum"\]$/;
 /** Paths of values.yaml under the third-party charts (pass-through values land there). */
 const THIRD_PARTY_VALUES = /^(postgresql|nats)\./;
-/** Fields that name an entry of a list (Chart.yaml dependencies by name, Ingress paths by path). */
-const ENTRY_KEYS = ['name', 'path', 'host'];
+/** Fields that name an entry of a list (Chart.yaml dependencies by name, Ingress paths by path, bom.yaml images by reference). */
+const ENTRY_KEYS = ['name', 'path', 'host', 'image'];
 /** A subtree added or removed whole is shown as its JSON when it is at most this long. */
 const SHOWN_WHOLE = 80;
 

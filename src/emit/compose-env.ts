@@ -1,5 +1,5 @@
 import { renderText } from '../model/text-values.js';
-import { COMPOSE_IMAGES } from '../model/catalog.js';
+import { COMPOSE_IMAGES, imageReference } from '../model/catalog.js';
 import { secretKey, type EnvVar, type SiteModel } from '../model/site-model.js';
 import { evaluateSecret } from '../secrets/evaluate.js';
 import { revealSecret } from '../secrets/reveal.js';
@@ -71,7 +71,7 @@ export function composeImage(model: SiteModel, which: keyof typeof COMPOSE_IMAGE
   const image = COMPOSE_IMAGES[which];
   const override = which === 'nats' ? model.events.images['container.image'] : undefined;
   const chosen = override ?? { ...image, registry: model.images.mirror ?? image.registry };
-  return `${chosen.registry}/${chosen.repository}:${chosen.tag}`;
+  return imageReference(chosen);
 }
 
 /** `compose/env/<container>.env`: the same service environment as the Helm values, one file per container. */
@@ -79,9 +79,15 @@ export const composeEnvEmitter: Emitter = {
   kind: 'compose-env',
   applies: (model) => model.targets.compose,
   emit: ({ model, secrets, redacted }) => {
-    const note = redacted
-      ? [`Secret values are placeholders (${REDACTED}); chamicore-compile --reveal writes real ones.`]
-      : ['Holds real secret values: never commit it.'];
+    const note =
+      model.environment === 'development' && redacted
+        ? [
+            'Development values, public by design (literals, or derived from the public development key):',
+            `usable as they are, never outside development; fromEnv and fromFile secrets are placeholders (${REDACTED}).`,
+          ]
+        : redacted
+          ? [`Secret values are placeholders (${REDACTED}); chamicore-compile --reveal writes real ones.`]
+          : ['Holds real secret values: never commit it.'];
     return composeEnvFiles(model, secrets).map((f): OutputFile => ({
       path: f.path,
       contents: renderTemplate('compose.env.njk', {

@@ -1,3 +1,4 @@
+import { imageReference } from '../model/catalog.js';
 import { composeBundled, composeImage, envFilePath } from './compose-env.js';
 import { NATS_CONF_PATH } from './compose-nats.js';
 import { headerLines } from './header.js';
@@ -83,7 +84,7 @@ export const composeFileEmitter: Emitter = {
         if (dep !== undefined) dependsOn[dep.info.composeService] = { condition: 'service_started' };
       }
       const service: Record<string, YamlValue> = {
-        image: `${s.image.registry}/${s.image.repository}:${s.image.tag}`,
+        image: imageReference(s.image),
         restart: 'unless-stopped',
         env_file: envFile(s.info.composeService),
         ...HARDENED,

@@ -39,9 +39,12 @@ export const composeNatsEmitter: Emitter = {
   kind: 'compose-nats',
   applies: (model) => model.targets.compose && composeBundled(model).nats,
   emit: ({ model, secrets, redacted }) => {
-    const note = redacted
-      ? [`The token is a placeholder (${REDACTED}); chamicore-compile --reveal writes the real one.`]
-      : ['Holds the real NATS token: never commit it.'];
+    const note =
+      model.environment === 'development' && redacted
+        ? ['A development token, public by design: usable as it is, never outside development.']
+        : redacted
+          ? [`The token is a placeholder (${REDACTED}); chamicore-compile --reveal writes the real one.`]
+          : ['Holds the real NATS token: never commit it.'];
     const token = revealSecret(evaluateSecret({ kind: 'named', secret: 'nats-token' }, secrets, 'compose'));
     const lines = [
       encodeComment(headerLines(model, note)),

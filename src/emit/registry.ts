@@ -1,3 +1,4 @@
+import { bomEmitter } from './bom.js';
 import { chartEmitter } from './chart.js';
 import { ingressEmitter } from './ingress.js';
 import { natsNetworkPolicyEmitter } from './nats-network-policy.js';
@@ -22,6 +23,7 @@ export const EMITTERS = {
   'compose-env': composeEnvEmitter,
   'compose-nats': composeNatsEmitter,
   'compose-file': composeFileEmitter,
+  bom: bomEmitter,
 } as const satisfies Readonly<Record<string, Emitter>>;
 
 export type OutputKind = keyof typeof EMITTERS;

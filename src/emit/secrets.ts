@@ -36,13 +36,16 @@ export const secretsEmitter: Emitter = {
       for (const { key, value } of group.keys) {
         data[key] = revealSecret(evaluateSecret(value, secrets, 'helm'));
       }
+      // A development site's redacted Secret may hold only development values (literals, or derived from
+      // the public development key): it is then no placeholder, and says so.
+      const placeholders = redacted && Object.values(data).some((v) => typeof v === 'string' && v.includes(REDACTED));
       const manifest: YamlValue = {
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: {
           name: group.name,
           namespace: model.namespace,
-          annotations: secretAnnotations(group, redacted),
+          annotations: secretAnnotations(group, placeholders),
           labels: {
             'app.kubernetes.io/name': 'chamicore',
             'app.kubernetes.io/instance': model.name,
@@ -55,9 +58,11 @@ export const secretsEmitter: Emitter = {
         type: group.type,
         stringData: data,
       };
-      const note = redacted
+      const note = placeholders
         ? [`Values are placeholders (${REDACTED}); chamicore-compile --reveal writes real ones.`]
-        : ['Holds real secret values: never commit it; apply it with kubectl apply -f.'];
+        : redacted
+          ? ['Development values, public by design: usable as they are, never outside development.']
+          : ['Holds real secret values: never commit it; apply it with kubectl apply -f.'];
       return renderYamlFile(
         `secrets/${group.name}.yaml`,
         headerLines(model, [`Secret ${group.name}: ${group.description}.`, ...note]),

@@ -451,6 +451,13 @@ export const siteSchema: Record<string, unknown> = {
             "mirror.eiger.cscs.ch:5000/dockerhub"
           ],
           "markdownDescription": "Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io).\n\nExample: `\"mirror.eiger.cscs.ch:5000/dockerhub\"`"
+        },
+        "requireDigests": {
+          "title": "images.requireDigests",
+          "description": "Every image the site runs must be pinned by digest (services.<service>.image.digest, database.image.digest, events.nats.image.digest): a policy a production site may adopt so that no re-pushed tag changes what runs. Default false.",
+          "type": "boolean",
+          "default": false,
+          "markdownDescription": "Every image the site runs must be pinned by digest (services.<service>.image.digest, database.image.digest, events.nats.image.digest): a policy a production site may adopt so that no re-pushed tag changes what runs. Default false.\n\nDefault: `false`"
         }
       },
       "markdownDescription": "Where images come from."
@@ -1537,6 +1544,17 @@ export const siteSchema: Record<string, unknown> = {
             "5f3c2a1"
           ],
           "markdownDescription": "Image tag. Defaults to images.tag.\n\nExample: `\"5f3c2a1\"`"
+        },
+        "digest": {
+          "title": "services.<service>.image.digest",
+          "description": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.",
+          "type": "string",
+          "pattern": "^sha256:[a-f0-9]{64}$",
+          "x-expected": "sha256: and 64 lowercase hex digits",
+          "examples": [
+            "sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e"
+          ],
+          "markdownDescription": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.\n\nExample: `\"sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e\"`"
         }
       },
       "markdownDescription": "Replaces the image repository or tag of this one service."
@@ -1874,6 +1892,17 @@ export const siteSchema: Record<string, unknown> = {
           "$ref": "#/$defs/imageTag",
           "description": "Image tag.",
           "markdownDescription": "Image tag."
+        },
+        "digest": {
+          "title": "….image.digest",
+          "description": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.",
+          "type": "string",
+          "pattern": "^sha256:[a-f0-9]{64}$",
+          "x-expected": "sha256: and 64 lowercase hex digits",
+          "examples": [
+            "sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e"
+          ],
+          "markdownDescription": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.\n\nExample: `\"sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e\"`"
         }
       },
       "markdownDescription": "A third-party image: registry, repository and tag, each defaulting to what the compiler pins for the chart."

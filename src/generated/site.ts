@@ -279,6 +279,10 @@ export interface Site {
      * Registry that mirrors docker.io, for air-gapped sites: every third-party image (PostgreSQL, NATS, in Helm and compose) is pulled as <mirror>/<its docker.io path>, such as <mirror>/bitnamilegacy/postgresql. Default: none (docker.io).
      */
     mirror?: string;
+    /**
+     * Every image the site runs must be pinned by digest (services.<service>.image.digest, database.image.digest, events.nats.image.digest): a policy a production site may adopt so that no re-pushed tag changes what runs. Default false.
+     */
+    requireDigests?: boolean;
   };
   /**
    * Per-service settings. auth, smd, bss, cloud-init, kea-sync and ui are on unless disabled; discovery, power and mcp are off unless enabled.
@@ -984,6 +988,10 @@ export interface ImageOverride {
    * Image tag. Defaults to images.tag.
    */
   tag?: string;
+  /**
+   * Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.
+   */
+  digest?: string;
 }
 /**
  * Extra environment variables.
@@ -1192,6 +1200,10 @@ export interface ThirdPartyImage {
    * Image tag.
    */
   tag?: string;
+  /**
+   * Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.
+   */
+  digest?: string;
 }
 /**
  * Extra values for the Bitnami postgresql chart (bundled database only).
@@ -1239,6 +1251,10 @@ export interface ThirdPartyImage1 {
    * Image tag.
    */
   tag?: string;
+  /**
+   * Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.
+   */
+  digest?: string;
 }
 /**
  * Extra values for the NATS chart (bundled events only).

@@ -38,6 +38,7 @@ export function buildModel(site: Site, source: string): SiteModel {
     tag: defaultImageTag(site),
     pullPolicy: site.images?.pullPolicy ?? Defaults.pullPolicy,
     mirror: site.images?.mirror,
+    requireDigests: site.images?.requireDigests ?? false,
   };
   const obs = site.observability ?? {};
   const devMode = site.auth?.devMode ?? Defaults.devMode;
@@ -119,6 +120,7 @@ export function buildModel(site: Site, source: string): SiteModel {
         registry: images.registry,
         repository: input?.image?.repository ?? info.chart,
         tag: input?.image?.tag ?? images.tag,
+        ...(input?.image?.digest !== undefined ? { digest: input.image.digest } : {}),
         pullPolicy: images.pullPolicy,
       },
       env: env.env,
@@ -174,6 +176,10 @@ export function buildModel(site: Site, source: string): SiteModel {
         };
 
   const targets = targetsOf(site);
+  const chartRepository = release.chartRepository ?? Defaults.chartRepository;
+  // An air-gapped site (one with a docker.io mirror) takes the third-party charts from its own chart
+  // repository too, where bom.yaml's mirror list says to push them; never from their public homes.
+  const thirdPartyCharts = images.mirror !== undefined ? { repository: chartRepository } : {};
   return {
     name,
     source,
@@ -192,9 +198,9 @@ export function buildModel(site: Site, source: string): SiteModel {
     monitoring: k8s.monitoring === undefined ? undefined : peerOf(k8s.monitoring.namespace, k8s.monitoring.podLabels),
     release: {
       version: release.version,
-      chartRepository: release.chartRepository ?? Defaults.chartRepository,
-      postgresqlChart: { ...Defaults.postgresqlChart, ...release.postgresqlChart },
-      natsChart: { ...Defaults.natsChart, ...release.natsChart },
+      chartRepository,
+      postgresqlChart: { ...Defaults.postgresqlChart, ...thirdPartyCharts, ...release.postgresqlChart },
+      natsChart: { ...Defaults.natsChart, ...thirdPartyCharts, ...release.natsChart },
     },
     images,
     services,

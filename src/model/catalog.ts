@@ -121,6 +121,13 @@ export function serviceChart(chart: string): (typeof serviceCharts)[string] {
 /** The NATS client port (in-cluster Service and compose container alike). */
 export const NATS_PORT = 4222;
 
+/**
+ * The public key a development site's generated secrets derive from when no site key is given: a
+ * stack from a fresh clone runs with usable, stable values, and everyone knows them, so they are for
+ * development sites only (the environment is part of nothing else: production derives from its own key).
+ */
+export const DEVELOPMENT_SITE_KEY = 'chamicore-development-site-key-public-never-for-production';
+
 /** The 64-hex development internal token from upstream docs; never valid outside development. */
 export const DEV_INTERNAL_TOKEN = '0123456789abcdef'.repeat(4);
 
@@ -129,6 +136,13 @@ export interface ImageRef {
   readonly registry: string;
   readonly repository: string;
   readonly tag: string;
+  /** `sha256:…` when the site pins the image by content: what runs is `<registry>/<repository>@<digest>`. */
+  readonly digest?: string;
+}
+
+/** The reference a container runs: `<registry>/<repository>@<digest>` when pinned, else `…:<tag>` (as the charts render it). */
+export function imageReference(i: ImageRef): string {
+  return i.digest !== undefined ? `${i.registry}/${i.repository}@${i.digest}` : `${i.registry}/${i.repository}:${i.tag}`;
 }
 
 /**

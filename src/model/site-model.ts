@@ -32,6 +32,8 @@ export interface SiteModel {
     readonly pullPolicy: string;
     /** Mirror of docker.io for every third-party image; undefined: docker.io itself. */
     readonly mirror: string | undefined;
+    /** images.requireDigests: every image must be pinned by digest. */
+    readonly requireDigests: boolean;
   };
   readonly services: readonly ServiceModel[];
   readonly database: DatabaseModel;
@@ -101,7 +103,14 @@ export interface ServiceModel {
   readonly replicas: number;
   readonly resources: Resources;
   readonly scheduling: SchedulingModel;
-  readonly image: { readonly registry: string; readonly repository: string; readonly tag: string; readonly pullPolicy: string };
+  readonly image: {
+    readonly registry: string;
+    readonly repository: string;
+    readonly tag: string;
+    /** `sha256:…` when the site pins it (services.<id>.image.digest). */
+    readonly digest?: string;
+    readonly pullPolicy: string;
+  };
   /** Database pool, for services with a database. */
   readonly pool: { readonly maxOpenConns: number; readonly maxIdleConns: number } | undefined;
   /**

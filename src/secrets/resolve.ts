@@ -1,4 +1,4 @@
-import { DEV_INTERNAL_TOKEN } from '../model/catalog.js';
+import { DEV_INTERNAL_TOKEN, DEVELOPMENT_SITE_KEY } from '../model/catalog.js';
 import type { SiteModel } from '../model/site-model.js';
 import { error, type Diagnostic } from '../report/diagnostic.js';
 import { deriveSecret } from './derive.js';
@@ -38,7 +38,8 @@ export function secretInputsNeeded(model: SiteModel): { env: string[]; files: st
 
 /**
  * Resolves every named secret of a site. Redacted: placeholders for generate, fromEnv and
- * fromFile (only literal development values are kept). Reveal: real values, with a diagnostic
+ * fromFile (literal development values are kept, and a development site's generated secrets derive
+ * from the public development key unless a site key is given). Reveal: real values, with a diagnostic
  * naming the secret (never its value) for anything missing.
  */
 export function resolveSecrets(
@@ -55,6 +56,15 @@ export function resolveSecrets(
     const src = s.source;
     if (src.kind === 'value') {
       values.set(s.name, new SecretValue(src.value));
+      continue;
+    }
+    // A development site without a site key: generated secrets from the public development key, so
+    // the committed compose stack runs as it is (the values are public, like literal development values).
+    if (src.kind === 'generate' && model.environment === 'development' && inputs?.siteKey === undefined) {
+      values.set(
+        s.name,
+        new SecretValue(deriveSecret(Buffer.from(DEVELOPMENT_SITE_KEY, 'utf8'), model.name, s.name, s.rotation, src.spec)),
+      );
       continue;
     }
     if (!reveal || inputs === undefined) {

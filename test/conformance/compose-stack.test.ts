@@ -66,7 +66,8 @@ describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
     expect(Object.keys(project.services).sort()).toEqual(want.sort());
     expect(project.name).toBe(`chamicore-${model.name}`);
     for (const s of model.services.filter((x) => x.enabled)) {
-      expect(project.services[s.info.composeService]!.image).toBe(`${s.image.registry}/${s.image.repository}:${s.image.tag}`);
+      const pinned = s.image.digest !== undefined ? `@${s.image.digest}` : `:${s.image.tag}`;
+      expect(project.services[s.info.composeService]!.image).toBe(`${s.image.registry}/${s.image.repository}${pinned}`);
     }
   });
 
@@ -153,6 +154,12 @@ describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
         authorization: { token: intendedNatsToken(model, reveal) },
       });
     }
+  });
+
+  it('pulls exactly the images bom.yaml lists for compose', () => {
+    const bom = parse(readFileSync(join(dir(), 'bom.yaml'), 'utf8')) as { images: { image: string; usedBy: string[] }[] };
+    const pulled = [...new Set(Object.values(project.services).map((s) => s.image))].sort();
+    expect(bom.images.filter((i) => i.usedBy.includes('compose')).map((i) => i.image)).toEqual(pulled);
   });
 
   it('runs every Chamicore container as nobody, read-only, with no capability and no new privileges', () => {

@@ -153,6 +153,11 @@ function containerEnv(container: Container): Map<string, string> {
 }
 
 /** What the compiler means each enabled service's container to get. */
+/** An image as a pod runs it: by digest when the site pins one (the charts drop the tag then), else by tag. */
+function ref(i: { registry: string; repository: string; tag: string; digest?: string }): string {
+  return i.digest !== undefined ? `${i.registry}/${i.repository}@${i.digest}` : `${i.registry}/${i.repository}:${i.tag}`;
+}
+
 function intendedServices(model: SiteModel): Map<string, { image: string; replicas: number; env: Map<string, string> }> {
   const out = new Map<string, { image: string; replicas: number; env: Map<string, string> }>();
   for (const s of model.services.filter((x) => x.enabled)) {
@@ -160,15 +165,14 @@ function intendedServices(model: SiteModel): Map<string, { image: string; replic
     for (const e of s.env) {
       env.set(e.name, e.value.kind === 'text' ? renderText(e.value, 'helm') : `secret:${model.name}-${e.value.group}/${e.value.key}`);
     }
-    out.set(s.info.chart, { image: `${s.image.registry}/${s.image.repository}:${s.image.tag}`, replicas: s.replicas, env });
+    out.set(s.info.chart, { image: ref(s.image), replicas: s.replicas, env });
   }
   return out;
 }
 
 /** Every image the release should run, and nothing else: Chamicore's and the bundled charts' enabled containers. */
 function intendedImages(model: SiteModel): string[] {
-  const ref = (i: { registry: string; repository: string; tag: string }): string => `${i.registry}/${i.repository}:${i.tag}`;
-  const images = model.services.filter((s) => s.enabled).map((s) => `${s.image.registry}/${s.image.repository}:${s.image.tag}`);
+  const images = model.services.filter((s) => s.enabled).map((s) => ref(s.image));
   if (model.database.mode === 'bundled') images.push(ref(model.database.images['image']!));
   // The exporter a site may turn on through database.values: the pinned (and mirrored) image.
   const metrics = (model.database.values as { metrics?: { enabled?: boolean } }).metrics;
@@ -337,12 +341,29 @@ describe.each(cases)('helm: $name', ({ model, siteDir, siteFile }) => {
     for (const n of notes) expect(n.data?.['notes'] ?? '').not.toContain('ERROR');
   });
 
-  it('pulls exactly the intended images, third-party ones from docker.io as still served or from the mirror', () => {
+  it('pulls exactly the intended images, those bom.yaml lists, third-party ones from docker.io as still served or from the mirror', () => {
     const rendered = podSpecs(objects).flatMap(({ pod }) => [...pod.containers, ...(pod.initContainers ?? [])].map((c) => c.image));
     expect([...new Set(rendered)].sort()).toEqual(intendedImages(model));
+    // The bill of materials the compiler wrote beside the chart lists exactly these, and every chart the umbrella pulls.
+    const bom = parse(readFileSync(join(siteDir(), 'bom.yaml'), 'utf8')) as {
+      charts: { name: string; version: string; repository: string }[];
+      images: { image: string; usedBy: string[] }[];
+    };
+    expect(bom.images.filter((i) => i.usedBy.includes('helm')).map((i) => i.image)).toEqual([...new Set(rendered)].sort());
+    const umbrella = parse(readFileSync(join(siteDir(), 'helm/Chart.yaml'), 'utf8')) as {
+      dependencies: { name: string; version: string; repository: string }[];
+    };
+    expect(bom.charts).toEqual(
+      expect.arrayContaining(
+        umbrella.dependencies.map((d) => expect.objectContaining({ name: d.name, version: d.version, repository: d.repository })),
+      ),
+    );
+    expect(bom.charts).toHaveLength(umbrella.dependencies.length);
+    // helm dependency build fetched exactly those charts (the assembled chart holds one of each).
+    expect(readdirSync(join(chart, 'charts')).sort()).toEqual(bom.charts.map((c) => c.name).sort());
     const chamicore = `${model.images.registry}/`;
     for (const image of rendered) {
-      if (model.services.some((s) => image === `${s.image.registry}/${s.image.repository}:${s.image.tag}`)) continue;
+      if (model.services.some((s) => image === ref(s.image))) continue;
       expect(image.startsWith(chamicore) && !model.images.mirror, image).toBe(false);
       expect(image, image).toMatch(thirdPartyOrigin(model));
     }

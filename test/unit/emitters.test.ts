@@ -13,13 +13,17 @@ const file = (files: { path: string; contents: string }[], path: string) => {
 describe('emitter registry', () => {
   it('has one emitter per output kind, each under its own kind, each in its own file', () => {
     expect(Object.entries(EMITTERS).map(([kind, e]) => [kind, e.kind])).toEqual(
-      ['chart', 'values', 'ingress', 'nats-network-policy', 'secrets', 'compose-env', 'compose-nats', 'compose-file'].map((k) => [k, k]),
+      ['chart', 'values', 'ingress', 'nats-network-policy', 'secrets', 'compose-env', 'compose-nats', 'compose-file', 'bom'].map((k) => [
+        k,
+        k,
+      ]),
     );
     expect(new Set(Object.values(EMITTERS)).size).toBe(Object.keys(EMITTERS).length);
   });
 
   it('emits only the targets a site asks for', () => {
     expect(compileData(minimalSite({ targets: ['compose'] })).map((f) => f.path)).toEqual([
+      'bom.yaml',
       'compose/docker-compose.yml',
       'compose/env/auth.env',
       'compose/env/bss.env',

@@ -31,7 +31,13 @@ describe('buildModel', () => {
     );
     const m = c.model!;
     expect(m.namespace).toBe('chamicore-mini');
-    expect(m.images).toEqual({ registry: 'registry.cscs.ch/openchami', tag: 'v2.0.0', pullPolicy: 'IfNotPresent' });
+    expect(m.images).toEqual({
+      registry: 'registry.cscs.ch/openchami',
+      tag: 'v2.0.0',
+      pullPolicy: 'IfNotPresent',
+      mirror: undefined,
+      requireDigests: false,
+    });
     expect(m.services.filter((s) => s.enabled).map((s) => s.id)).toEqual(['auth', 'smd', 'bss', 'cloud-init', 'ui']);
     expect(m.database.mode).toBe('bundled');
     expect(m.targets).toEqual({ helm: true, compose: false });

@@ -7,6 +7,7 @@ import { emitCheckedSite } from '../../src/emit-site.js';
 import { deriveSecret } from '../../src/secrets/derive.js';
 import { evaluateSecret } from '../../src/secrets/evaluate.js';
 import { resolveSecrets, type SecretInputs } from '../../src/secrets/resolve.js';
+import { DEVELOPMENT_SITE_KEY } from '../../src/model/catalog.js';
 import { REDACTED, SecretValue } from '../../src/secrets/secret-value.js';
 import { revealSecret } from '../../src/secrets/reveal.js';
 import { checkData, minimalSite } from '../helpers/site.js';
@@ -55,7 +56,7 @@ describe('deriveSecret', () => {
 });
 
 describe('resolveSecrets', () => {
-  it('redacts generated, env and file secrets, keeps development literals', () => {
+  it("redacts env and file secrets, keeps development literals, derives a development site's generated ones from the public development key", () => {
     const model = modelOf(
       minimalSite({
         site: { name: 'mini', environment: 'development', domain: 'mini.localhost' },
@@ -71,7 +72,17 @@ describe('resolveSecrets', () => {
     expect(revealSecret(values.get('db-password')!)).toBe('chamicore');
     expect(revealSecret(values.get('internal-token')!)).toBe(REDACTED);
     expect(revealSecret(values.get('auth-encryption-key')!)).toBe(REDACTED);
-    expect(revealSecret(values.get('ui-session-key')!)).toBe(REDACTED);
+    // Generated, without a site key, on a development site: from the public development key, stable.
+    expect(revealSecret(values.get('ui-session-key')!)).toBe(
+      deriveSecret(Buffer.from(DEVELOPMENT_SITE_KEY, 'utf8'), 'mini', 'ui-session-key', 0, {
+        kind: 'bytes',
+        bytes: 32,
+        encoding: 'base64',
+      }),
+    );
+    // Anywhere else, a placeholder.
+    const staging = resolveSecrets(modelOf(minimalSite()), false, undefined, 'sites/mini.yaml').values;
+    expect(revealSecret(staging.get('ui-session-key')!)).toBe(REDACTED);
   });
 
   it('bumping one rotation changes exactly that secret', () => {

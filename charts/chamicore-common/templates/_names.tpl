@@ -39,12 +39,20 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- end -}}
 {{- end -}}
 
-{{/* The image, `<registry>/<repository>:<tag>`; the tag defaults to v<appVersion>. */}}
+{{/*
+The image, `<registry>/<repository>:<tag>`; the tag defaults to v<appVersion>. A digest
+(`sha256:…`) pins it by content instead: `<registry>/<repository>@<digest>`, as the Bitnami and NATS
+charts render theirs.
+*/}}
 {{- define "chamicore.image" -}}
 {{- $tag := default (printf "v%s" .Chart.AppVersion) .Values.image.tag -}}
+{{- $name := .Values.image.repository -}}
 {{- if .Values.image.registry -}}
-{{- printf "%s/%s:%s" .Values.image.registry .Values.image.repository $tag -}}
+{{- $name = printf "%s/%s" .Values.image.registry .Values.image.repository -}}
+{{- end -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $name .Values.image.digest -}}
 {{- else -}}
-{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- printf "%s:%s" $name $tag -}}
 {{- end -}}
 {{- end -}}

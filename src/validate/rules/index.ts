@@ -1,3 +1,5 @@
+import { airGapContained } from './air-gap-contained.js';
+import { imagesPinnedByDigest } from './images-pinned-by-digest.js';
 import { breakingRotationsAcknowledged } from './breaking-rotations-acknowledged.js';
 import { chartValuesAllowed } from './chart-values-allowed.js';
 import { composeOnlyInDevelopment } from './compose-only-in-development.js';
@@ -62,6 +64,8 @@ export const RULES = [
   chartValuesAllowed,
   thirdPartyImagesPinned,
   settingsTakeEffect,
+  airGapContained,
+  imagesPinnedByDigest,
 ] as const satisfies readonly Rule[];
 
 type CodesOf<R> = R extends Rule<infer D> ? keyof D & string : never;
