@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { deployPipeline, siteEnvironments, siteNames } from '../scripts/deploy-pipeline.mjs';
 import { cli, ROOT } from './helpers/cli.js';
-import { SITE_NAMES } from './helpers/sites.js';
+import { realSiteModel, SITE_NAMES } from './helpers/sites.js';
+import { composeConfig } from './helpers/tools.js';
 
 type Job = Record<string, unknown>;
 const pipeline = parse(readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8')) as Record<string, unknown>;
@@ -213,6 +214,31 @@ describe('.gitlab-ci.yml', () => {
       if (env?.deployment_tier !== undefined)
         expect(['production', 'staging', 'testing', 'development', 'other']).toContain(env.deployment_tier);
     }
+  });
+
+  it('brings the committed development stack up on Docker and checks /health and /readiness of every service the smoke tests check', () => {
+    const job = pipeline['compose-integration'] as Job;
+    const script = linesOf(job).join('\n');
+    const file = 'out/dev/compose/docker-compose.yml';
+    expect(script).toContain(`docker compose -f ${file} up --detach --wait --wait-timeout 180`);
+    expect((job['after_script'] as string[]).join('\n')).toContain(`docker compose -f ${file} down --volumes`);
+    expect(job['services']).toEqual([expect.stringMatching(/^docker:[0-9.]+-dind$/)]);
+    // The file it uses is the one the real compose CLI loads in test/conformance/compose-stack.test.ts.
+    const r = composeConfig(join(ROOT, file));
+    expect(r.code, r.stderr).toBe(0);
+    const project = r.project!;
+    // Every Chamicore service of the stack that serves HTTP, as the upstream smoke tests check them.
+    const model = realSiteModel('dev');
+    const expected = model.services
+      .filter((s) => s.enabled && s.info.port !== undefined && s.id !== 'ui')
+      .map((s) => `${s.info.composeService}:${String(s.info.port)}`);
+    const targets = /for target in ([^;]+); do/.exec(script)![1]!.trim().split(/\s+/);
+    expect(targets.sort()).toEqual(expected.sort());
+    for (const t of targets) expect(Object.keys(project.services)).toContain(t.split(':')[0]);
+    expect(script).toContain('for check in health readiness; do');
+    expect(script).toContain(`--network ${project.name}_default`);
+    // 30 tries 3 s apart: the 90 s readiness budget of the smoke tests.
+    expect(script).toContain('--retry 30 --retry-delay 3 --retry-all-errors');
   });
 
   it('logs the helm job in only when the logins are there, to each registry they name, and checks every site', () => {

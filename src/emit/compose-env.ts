@@ -1,5 +1,6 @@
 import { renderText } from '../model/text-values.js';
 import { COMPOSE_IMAGES, imageReference } from '../model/catalog.js';
+import { composeBundled } from '../model/compose-stack.js';
 import { secretKey, type EnvVar, type SiteModel } from '../model/site-model.js';
 import { evaluateSecret } from '../secrets/evaluate.js';
 import { revealSecret } from '../secrets/reveal.js';
@@ -61,10 +62,7 @@ export function composeEnvFiles(model: SiteModel, secrets: ReadonlyMap<string, S
   return files;
 }
 
-/** Which third-party containers the compose stack runs. */
-export function composeBundled(model: SiteModel): { postgres: boolean; nats: boolean } {
-  return { postgres: model.database.mode === 'bundled', nats: model.events.enabled && model.events.mode === 'bundled' };
-}
+export { composeBundled } from '../model/compose-stack.js';
 
 /** A third-party compose image, through the site's docker.io mirror when it has one. */
 export function composeImage(model: SiteModel, which: keyof typeof COMPOSE_IMAGES): string {

@@ -1,4 +1,4 @@
-import { imageReference } from '../model/catalog.js';
+import { imageReference, OTEL_COLLECTOR_HOST } from '../model/catalog.js';
 import { composeBundled, composeImage, envFilePath } from './compose-env.js';
 import { NATS_CONF_PATH } from './compose-nats.js';
 import { headerLines } from './header.js';
@@ -6,6 +6,25 @@ import { renderYamlFile, type Emitter } from './output.js';
 import type { YamlValue } from './safe-yaml.js';
 
 /** A container's environment file, relative to the compose file; compose refuses to start without it. */
+/** The compose config of the collector, and what it holds: OTLP in, the debug exporter out, for every signal. */
+const OTEL_CONFIG = 'otel-collector';
+const OTEL_COLLECTOR_CONFIG = [
+  'receivers:',
+  '  otlp:',
+  '    protocols:',
+  '      grpc:',
+  '        endpoint: 0.0.0.0:4317',
+  '      http:',
+  '        endpoint: 0.0.0.0:4318',
+  'exporters:',
+  '  debug:',
+  '    verbosity: basic',
+  'service:',
+  '  pipelines:',
+  ...['traces', 'metrics', 'logs'].flatMap((p) => [`    ${p}:`, '      receivers: [otlp]', '      exporters: [debug]']),
+  '',
+].join('\n');
+
 /** The compose secret that holds nats.conf. */
 const NATS_SECRET = 'nats-conf';
 
@@ -94,6 +113,20 @@ export const composeFileEmitter: Emitter = {
       services[s.info.composeService] = service;
     }
     const file: Record<string, YamlValue> = { name: model.composeProject, services };
+    if (bundled.otelCollector) {
+      // The site's OTLP endpoint names the stack's own collector: run it, receiving OTLP on 4317 (gRPC)
+      // and 4318 (HTTP) and printing what it gets (a developer reads it with docker compose logs).
+      services[OTEL_COLLECTOR_HOST] = {
+        image: composeImage(model, 'otelCollector'),
+        restart: 'unless-stopped',
+        command: ['--config=/etc/otelcol/chamicore.yaml'],
+        configs: [{ source: OTEL_CONFIG, target: '/etc/otelcol/chamicore.yaml' }],
+        read_only: true,
+        cap_drop: ['ALL'],
+        security_opt: ['no-new-privileges:true'],
+      };
+      file['configs'] = { [OTEL_CONFIG]: { content: OTEL_COLLECTOR_CONFIG } };
+    }
     if (Object.keys(volumes).length > 0) file['volumes'] = volumes;
     if (bundled.nats) file['secrets'] = { [NATS_SECRET]: { file: NATS_CONF_PATH.replace(/^compose\//, '') } };
     return [

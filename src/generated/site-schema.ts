@@ -1418,6 +1418,17 @@ export const siteSchema: Record<string, unknown> = {
       "x-expected": "a container image tag such as v1.4.2, a commit SHA or latest",
       "markdownDescription": "A container image tag: vX.Y.Z, a commit SHA or latest."
     },
+    "imageDigest": {
+      "title": "….image.digest",
+      "description": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.",
+      "type": "string",
+      "pattern": "^sha256:[a-f0-9]{64}$",
+      "x-expected": "sha256: and 64 lowercase hex digits",
+      "examples": [
+        "sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e"
+      ],
+      "markdownDescription": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.\n\nExample: `\"sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e\"`"
+    },
     "imageRepository": {
       "title": "….image.repository",
       "description": "An image repository path below the registry, such as chamicore-smd.",
@@ -1547,14 +1558,9 @@ export const siteSchema: Record<string, unknown> = {
         },
         "digest": {
           "title": "services.<service>.image.digest",
-          "description": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.",
-          "type": "string",
-          "pattern": "^sha256:[a-f0-9]{64}$",
-          "x-expected": "sha256: and 64 lowercase hex digits",
-          "examples": [
-            "sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e"
-          ],
-          "markdownDescription": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.\n\nExample: `\"sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e\"`"
+          "$ref": "#/$defs/imageDigest",
+          "description": "Pins this image by content (sha256:…); the tag stays for people and bom.yaml.",
+          "markdownDescription": "Pins this image by content (sha256:…); the tag stays for people and bom.yaml."
         }
       },
       "markdownDescription": "Replaces the image repository or tag of this one service."
@@ -1895,14 +1901,9 @@ export const siteSchema: Record<string, unknown> = {
         },
         "digest": {
           "title": "….image.digest",
-          "description": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.",
-          "type": "string",
-          "pattern": "^sha256:[a-f0-9]{64}$",
-          "x-expected": "sha256: and 64 lowercase hex digits",
-          "examples": [
-            "sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e"
-          ],
-          "markdownDescription": "Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.\n\nExample: `\"sha256:6f1d07ed9e4c8a8d39e1c0f2ba2e0c1d5b3a8d0e4f6a7b8c9d0e1f2a3b4c5d6e\"`"
+          "$ref": "#/$defs/imageDigest",
+          "description": "Pins this image by content (sha256:…); the tag stays for people and bom.yaml.",
+          "markdownDescription": "Pins this image by content (sha256:…); the tag stays for people and bom.yaml."
         }
       },
       "markdownDescription": "A third-party image: registry, repository and tag, each defaulting to what the compiler pins for the chart."

@@ -989,7 +989,7 @@ export interface ImageOverride {
    */
   tag?: string;
   /**
-   * Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.
+   * Pins this image by content (sha256:…); the tag stays for people and bom.yaml.
    */
   digest?: string;
 }
@@ -1201,7 +1201,7 @@ export interface ThirdPartyImage {
    */
   tag?: string;
   /**
-   * Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.
+   * Pins this image by content (sha256:…); the tag stays for people and bom.yaml.
    */
   digest?: string;
 }
@@ -1252,7 +1252,7 @@ export interface ThirdPartyImage1 {
    */
   tag?: string;
   /**
-   * Pins the image by content: sha256 and 64 hex digits, as the registry reports it (crane digest, skopeo inspect). What runs is <registry>/<repository>@<digest>, so a re-pushed tag changes nothing; the tag stays for people and bom.yaml.
+   * Pins this image by content (sha256:…); the tag stays for people and bom.yaml.
    */
   digest?: string;
 }

@@ -1,5 +1,6 @@
 import { COMPOSE_IMAGES, imageReference, serviceChart, THIRD_PARTY, type ImageRef } from './catalog.js';
 import { Defaults } from './defaults.js';
+import { composeBundled } from './compose-stack.js';
 import type { SiteModel } from './site-model.js';
 import { compareStrings } from '../report/diagnostic.js';
 
@@ -100,6 +101,7 @@ export function billOfMaterials(model: SiteModel): BillOfMaterials {
   if (model.targets.compose) {
     const mirrored = (i: ImageRef): ImageRef => ({ ...i, registry: model.images.mirror ?? i.registry });
     if (bundledDatabase) add(mirrored(COMPOSE_IMAGES.postgres), COMPOSE_IMAGES.postgres, 'compose');
+    if (composeBundled(model).otelCollector) add(mirrored(COMPOSE_IMAGES.otelCollector), COMPOSE_IMAGES.otelCollector, 'compose');
     if (bundledNats) {
       const override = model.events.images['container.image'];
       add(override ?? mirrored(COMPOSE_IMAGES.nats), override === undefined ? COMPOSE_IMAGES.nats : undefined, 'compose');

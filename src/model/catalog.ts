@@ -190,4 +190,9 @@ export const THIRD_PARTY = {
 export const COMPOSE_IMAGES = {
   postgres: { registry: 'docker.io', repository: 'library/postgres', tag: '17.6-alpine' },
   nats: THIRD_PARTY.nats.images['container.image'],
+  /** The OpenTelemetry Collector the stack runs when the site's OTLP endpoint names it (host otel-collector). */
+  otelCollector: { registry: 'docker.io', repository: 'otel/opentelemetry-collector', tag: '0.115.1' },
 } as const satisfies Record<string, ImageRef>;
+
+/** The compose service name of the collector; an OTLP endpoint on this host means "the stack's own". */
+export const OTEL_COLLECTOR_HOST = 'otel-collector';

@@ -59,10 +59,11 @@ describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
     project = load(dir());
   });
 
-  it('has exactly the enabled services, the bundled database and NATS, each with its image', () => {
+  it('has exactly the enabled services, the bundled database, NATS and collector, each with its image', () => {
     const want = model.services.filter((s) => s.enabled).map((s) => s.info.composeService);
     if (model.database.mode === 'bundled') want.push('postgres');
     if (model.events.enabled && model.events.mode === 'bundled') want.push('nats');
+    if (/^[a-z]+:\/\/otel-collector[:/]/.test(model.otlpEndpoint ?? '')) want.push('otel-collector');
     expect(Object.keys(project.services).sort()).toEqual(want.sort());
     expect(project.name).toBe(`chamicore-${model.name}`);
     for (const s of model.services.filter((x) => x.enabled)) {
@@ -154,6 +155,22 @@ describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
         authorization: { token: intendedNatsToken(model, reveal) },
       });
     }
+  });
+
+  it("runs the OpenTelemetry collector the site's OTLP endpoint names, and none otherwise", () => {
+    const wanted = /^[a-z]+:\/\/otel-collector[:/]/.test(model.otlpEndpoint ?? '');
+    expect('otel-collector' in project.services).toBe(wanted);
+    if (!wanted) return;
+    const collector = project.services['otel-collector']!;
+    expect(collector.command).toEqual(['--config=/etc/otelcol/chamicore.yaml']);
+    expect(collector.read_only).toBe(true);
+    expect(collector.cap_drop).toEqual(['ALL']);
+    const config = parse(project.configs!['otel-collector']!.content!) as {
+      receivers: { otlp: { protocols: { grpc: { endpoint: string } } } };
+      service: { pipelines: Record<string, { receivers: string[] }> };
+    };
+    expect(config.receivers.otlp.protocols.grpc.endpoint).toBe('0.0.0.0:4317');
+    expect(Object.keys(config.service.pipelines).sort()).toEqual(['logs', 'metrics', 'traces']);
   });
 
   it('pulls exactly the images bom.yaml lists for compose', () => {

@@ -168,6 +168,7 @@ export interface ComposeProject {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
   secrets?: Record<string, { file?: string }>;
+  configs?: Record<string, { content?: string; file?: string }>;
 }
 
 /** Compose writes its model back escaped (every `$` of a value as `$$`); this is that value. */
