@@ -3,6 +3,7 @@ import { chartEmitter } from './chart.js';
 import { ingressEmitter } from './ingress.js';
 import { natsNetworkPolicyEmitter } from './nats-network-policy.js';
 import { composeEnvEmitter } from './compose-env.js';
+import { composeDevEmitter } from './compose-dev.js';
 import { composeFileEmitter } from './compose-file.js';
 import { composeNatsEmitter } from './compose-nats.js';
 import type { EmitInput, Emitter, OutputFile } from './output.js';
@@ -23,6 +24,7 @@ export const EMITTERS = {
   'compose-env': composeEnvEmitter,
   'compose-nats': composeNatsEmitter,
   'compose-file': composeFileEmitter,
+  'compose-dev': composeDevEmitter,
   bom: bomEmitter,
 } as const satisfies Readonly<Record<string, Emitter>>;
 

@@ -1346,6 +1346,99 @@ export const siteSchema: Record<string, unknown> = {
       },
       "markdownDescription": "Secret values by name. Built-in names (internal-token, db-password, db-admin-password, auth-encryption-key, ui-session-key, mcp-token) have generated defaults; entries here replace them, and OIDC client secrets and registry passwords (kubernetes.registryCredentials) are named here."
     },
+    "compose": {
+      "title": "compose",
+      "description": "The development stack's overrides (compose/docker-compose.dev.yml): services run from a source checkout with live reload and, if asked, a debugger. Nothing here reaches Helm.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "dev": {
+          "title": "compose.dev",
+          "description": "Development overrides: docker compose -f docker-compose.yml -f docker-compose.dev.yml up --watch.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "source",
+            "services"
+          ],
+          "properties": {
+            "source": {
+              "title": "compose.dev.source",
+              "description": "The Chamicore source checkout (services/chamicore-<service>/ inside it): an absolute path, or one relative to out/<site>/compose/.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 1024,
+              "pattern": "^[^\\u0000-\\u001f$]+$",
+              "x-expected": "a folder path without control characters or $",
+              "examples": [
+                "../../../../chamicore"
+              ],
+              "markdownDescription": "The Chamicore source checkout (services/chamicore-<service>/ inside it): an absolute path, or one relative to out/<site>/compose/.\n\nExample: `\"../../../../chamicore\"`"
+            },
+            "services": {
+              "title": "compose.dev.services",
+              "description": "The services to run from source, by name.",
+              "type": "object",
+              "minProperties": 1,
+              "propertyNames": {
+                "enum": [
+                  "auth",
+                  "smd",
+                  "bss",
+                  "cloud-init",
+                  "kea-sync",
+                  "ui",
+                  "discovery",
+                  "power",
+                  "mcp"
+                ]
+              },
+              "additionalProperties": {
+                "title": "compose.dev.services.<name>",
+                "description": "Run this service from its source instead of its image: go run of main in services/chamicore-<service> of the checkout, restarted when a file there changes (docker compose up --watch), at debug log level.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "main"
+                ],
+                "properties": {
+                  "main": {
+                    "title": "compose.dev.services.<name>.main",
+                    "description": "The Go package to run, relative to services/chamicore-<service> of the checkout, such as ./cmd/chamicore-smd.",
+                    "type": "string",
+                    "pattern": "^\\./[A-Za-z0-9._/-]{0,200}$",
+                    "x-expected": "a package path that starts with ./, such as ./cmd/chamicore-smd",
+                    "examples": [
+                      "./cmd/chamicore-smd"
+                    ],
+                    "markdownDescription": "The Go package to run, relative to services/chamicore-<service> of the checkout, such as ./cmd/chamicore-smd.\n\nExample: `\"./cmd/chamicore-smd\"`"
+                  },
+                  "debug": {
+                    "title": "compose.dev.services.<name>.debug",
+                    "description": "Run it under Delve, headless, reachable on 127.0.0.1:debugPort for an IDE. Default false.",
+                    "type": "boolean",
+                    "default": false,
+                    "markdownDescription": "Run it under Delve, headless, reachable on 127.0.0.1:debugPort for an IDE. Default false.\n\nDefault: `false`"
+                  },
+                  "debugPort": {
+                    "title": "compose.dev.services.<name>.debugPort",
+                    "description": "The host port of Delve, on 127.0.0.1. Default 40000 plus the service's place in the catalog.",
+                    "type": "integer",
+                    "minimum": 1024,
+                    "maximum": 65535,
+                    "markdownDescription": "The host port of Delve, on 127.0.0.1. Default 40000 plus the service's place in the catalog."
+                  }
+                },
+                "markdownDescription": "Run this service from its source instead of its image: go run of main in services/chamicore-<service> of the checkout, restarted when a file there changes (docker compose up --watch), at debug log level."
+              },
+              "markdownDescription": "The services to run from source, by name."
+            }
+          },
+          "markdownDescription": "Development overrides: docker compose -f docker-compose.yml -f docker-compose.dev.yml up --watch."
+        }
+      },
+      "markdownDescription": "The development stack's overrides (compose/docker-compose.dev.yml): services run from a source checkout with live reload and, if asked, a debugger. Nothing here reaches Helm."
+    },
     "targets": {
       "title": "targets",
       "description": "Outputs the site wants: helm (chart, values, Secrets) and compose (.env, docker-compose.yml; development sites). Default [helm].",

@@ -611,6 +611,44 @@ export interface Site {
     [k: string]: Secret | undefined;
   };
   /**
+   * The development stack's overrides (compose/docker-compose.dev.yml): services run from a source checkout with live reload and, if asked, a debugger. Nothing here reaches Helm.
+   */
+  compose?: {
+    /**
+     * Development overrides: docker compose -f docker-compose.yml -f docker-compose.dev.yml up --watch.
+     */
+    dev?: {
+      /**
+       * The Chamicore source checkout (services/chamicore-<service>/ inside it): an absolute path, or one relative to out/<site>/compose/.
+       */
+      source: string;
+      /**
+       * The services to run from source, by name.
+       */
+      services: {
+        /**
+         * Run this service from its source instead of its image: go run of main in services/chamicore-<service> of the checkout, restarted when a file there changes (docker compose up --watch), at debug log level.
+         */
+        [k: string]:
+          | {
+              /**
+               * The Go package to run, relative to services/chamicore-<service> of the checkout, such as ./cmd/chamicore-smd.
+               */
+              main: string;
+              /**
+               * Run it under Delve, headless, reachable on 127.0.0.1:debugPort for an IDE. Default false.
+               */
+              debug?: boolean;
+              /**
+               * The host port of Delve, on 127.0.0.1. Default 40000 plus the service's place in the catalog.
+               */
+              debugPort?: number;
+            }
+          | undefined;
+      };
+    };
+  };
+  /**
    * Outputs the site wants: helm (chart, values, Secrets) and compose (.env, docker-compose.yml; development sites). Default [helm].
    *
    * @minItems 1

@@ -176,6 +176,17 @@ export function buildModel(site: Site, source: string): SiteModel {
         };
 
   const targets = targetsOf(site);
+  const dev = site.compose?.dev;
+  const composeDev =
+    dev === undefined
+      ? undefined
+      : {
+          source: dev.source,
+          services: SERVICES.flatMap((info, i) => {
+            const d = dev.services[info.id];
+            return d === undefined ? [] : [{ id: info.id, main: d.main, debug: d.debug ?? false, debugPort: d.debugPort ?? 40000 + i }];
+          }),
+        };
   const chartRepository = release.chartRepository ?? Defaults.chartRepository;
   // An air-gapped site (one with a docker.io mirror) takes the third-party charts from its own chart
   // repository too, where bom.yaml's mirror list says to push them; never from their public homes.
@@ -213,6 +224,7 @@ export function buildModel(site: Site, source: string): SiteModel {
     secrets,
     secretGroups,
     targets: { helm: targets.has('helm'), compose: targets.has('compose') },
+    composeDev,
   };
 }
 

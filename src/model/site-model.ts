@@ -47,6 +47,15 @@ export interface SiteModel {
   /** Kubernetes Secrets, in a fixed order. */
   readonly secretGroups: readonly SecretGroup[];
   readonly targets: { readonly helm: boolean; readonly compose: boolean };
+  /** compose.dev: services the development stack runs from a source checkout; undefined: none. */
+  readonly composeDev: ComposeDevModel | undefined;
+}
+
+export interface ComposeDevModel {
+  /** The checkout, as the site wrote it (absolute, or relative to out/<site>/compose/). */
+  readonly source: string;
+  /** In catalog order. */
+  readonly services: readonly { readonly id: ServiceId; readonly main: string; readonly debug: boolean; readonly debugPort: number }[];
 }
 
 export interface ChartPin {

@@ -6,12 +6,13 @@
  * nothing is interpolated (a hostile shell changes no value), NATS reads its token from a mounted
  * file, the Chamicore containers run hardened, and the start order is the reference's (§5).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SiteModel } from '../../src/model/site-model.js';
-import { compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
+import { BIN, compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
 import { intendedEnvFiles, intendedNatsToken, realSiteModel, siteModel } from '../helpers/sites.js';
 import { composeConfig, runTool, toolPath, type ComposeProject } from '../helpers/tools.js';
 
@@ -218,6 +219,62 @@ describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
     const strip = (p: ComposeProject): unknown =>
       JSON.parse(JSON.stringify(p.services).split(join(copy, 'compose')).join('<dir>').split(join(dir(), 'compose')).join('<dir>'));
     expect(strip(attacked)).toEqual(strip(project));
+  });
+});
+
+describe('compose stack: the development overrides (docker-compose.dev.yml)', () => {
+  it('runs the listed services from the checkout, reloading on change, smd under Delve, as hardened as the base, and nothing else', () => {
+    const dir = join(ROOT, 'out/dev/compose');
+    const home = temp();
+    const r = spawnSync(
+      toolPath('docker-compose'),
+      ['-f', 'docker-compose.yml', '-f', 'docker-compose.dev.yml', 'config', '--format', 'json'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker') },
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    type Dev = ComposeProject['services'][string] & {
+      working_dir?: string;
+      cap_add?: string[];
+      develop?: { watch: { action: string; path: string }[] };
+    };
+    const project = JSON.parse(r.stdout) as { services: Record<string, Dev> };
+    const base = load(join(ROOT, 'out/dev'));
+    const checkout = join(ROOT, '..', 'chamicore');
+    for (const [svc, debug] of [
+      ['smd', true],
+      ['bss', false],
+    ] as const) {
+      const s = project.services[svc]!;
+      expect(s.image).toBe('docker.io/library/golang:1.26.8-bookworm');
+      expect(s.working_dir).toBe(`/src/services/chamicore-${svc}`);
+      expect(s.command!.slice(0, 2)).toEqual(['go', 'run']);
+      expect(s.command).toContain(`./cmd/chamicore-${svc}`);
+      expect(s.volumes).toEqual([expect.objectContaining({ type: 'bind', source: checkout, target: '/src', read_only: true })]);
+      expect(s.develop?.watch).toEqual([expect.objectContaining({ action: 'restart', path: join(checkout, `services/chamicore-${svc}`) })]);
+      expect(s.environment?.[`CHAMICORE_${svc.toUpperCase()}_LOG_LEVEL`]).toBe('debug');
+      // The base file's environment and hardening stay.
+      expect(s.environment?.['CHAMICORE_INTERNAL_TOKEN']).toBe(base.services[svc]!.environment?.['CHAMICORE_INTERNAL_TOKEN']);
+      expect([s.user, s.read_only, s.cap_drop]).toEqual(['65534:65534', true, ['ALL']]);
+      expect(s.cap_add ?? []).toEqual(debug ? ['SYS_PTRACE'] : []);
+      const debugPorts = (s.ports ?? []).filter((p) => p.target === 2345).map((p) => [p.host_ip, p.published]);
+      expect(debugPorts).toEqual(debug ? [['127.0.0.1', '40001']] : []);
+    }
+    // The other services run their images, as in the base file.
+    expect(project.services['auth']!.image).toBe(base.services['auth']!.image);
+    // Nothing of it reaches Helm: dev's values.yaml is what the site compiles to without compose.dev.
+    const site = readFileSync(join(ROOT, 'sites/dev.yaml'), 'utf8').replace(/\ncompose:\n( {2}.*\n| {4}.*\n| {6}.*\n)+/, '\n');
+    expect(site).not.toContain('compose:\n  dev:');
+    const ws = temp();
+    mkdirSync(join(ws, 'sites'));
+    writeFileSync(join(ws, 'sites/dev.yaml'), site);
+    const out = join(ws, 'out');
+    const c = spawnSync(process.execPath, [BIN, '--out', out, 'sites/dev.yaml'], { cwd: ws, encoding: 'utf8' });
+    expect(c.status, c.stderr).toBe(0);
+    expect(readFileSync(join(out, 'dev/helm/values.yaml'), 'utf8')).toBe(readFileSync(join(ROOT, 'out/dev/helm/values.yaml'), 'utf8'));
   });
 });
 

@@ -13,10 +13,18 @@ const file = (files: { path: string; contents: string }[], path: string) => {
 describe('emitter registry', () => {
   it('has one emitter per output kind, each under its own kind, each in its own file', () => {
     expect(Object.entries(EMITTERS).map(([kind, e]) => [kind, e.kind])).toEqual(
-      ['chart', 'values', 'ingress', 'nats-network-policy', 'secrets', 'compose-env', 'compose-nats', 'compose-file', 'bom'].map((k) => [
-        k,
-        k,
-      ]),
+      [
+        'chart',
+        'values',
+        'ingress',
+        'nats-network-policy',
+        'secrets',
+        'compose-env',
+        'compose-nats',
+        'compose-file',
+        'compose-dev',
+        'bom',
+      ].map((k) => [k, k]),
     );
     expect(new Set(Object.values(EMITTERS)).size).toBe(Object.keys(EMITTERS).length);
   });

@@ -33,6 +33,14 @@ describe('settings that change no output', () => {
     ).toEqual([]);
   });
 
+  it('compose overrides without the compose target, or for a service that is off', () => {
+    const dev = { source: '../src', services: { smd: { main: './cmd/smd' }, power: { main: './cmd/power' } } };
+    expect(warnings({ compose: { dev } })).toEqual(['setting-ineffective at compose']);
+    expect(
+      warnings({ site: { name: 'mini', environment: 'development', domain: 'mini.localhost' }, targets: ['compose'], compose: { dev } }),
+    ).toEqual(['setting-ineffective at compose.dev.services.power']);
+  });
+
   it('persistence of an external database, NATS settings with events off', () => {
     expect(warnings({ database: { mode: 'external', host: 'db.x', persistence: { size: '20Gi' } } })).toEqual([
       'setting-ineffective at database.persistence',

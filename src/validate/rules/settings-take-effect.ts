@@ -72,6 +72,27 @@ export const settingsTakeEffect = defineRule(
           hint: 'remove events.nats, or set events.enabled: true',
         }),
       );
+    const dev = site.compose?.dev;
+    if (dev !== undefined && !model.targets.compose)
+      out.push(
+        warning('setting-ineffective', file, ['compose'], 'compose changes nothing: the site has no compose target', {
+          hint: 'add compose to targets, or remove compose',
+        }),
+      );
+    else if (dev !== undefined)
+      for (const id of Object.keys(dev.services))
+        if (model.services.find((s) => s.id === id)?.enabled !== true)
+          out.push(
+            warning(
+              'setting-ineffective',
+              file,
+              ['compose', 'dev', 'services', id],
+              `compose.dev.services.${id} changes nothing: ${id} is not enabled`,
+              {
+                hint: `enable services.${id}, or remove it from compose.dev.services`,
+              },
+            ),
+          );
     if (site.site.environment === 'production') {
       const host = site.kubernetes?.ingress?.host;
       for (const [value, path] of [
