@@ -96,8 +96,6 @@ describe('a site over bases', () => {
     expect(r.stdout).toMatch(/value: "Always", set at sites\/eiger\.yaml:\d+:15\n/);
     const level = cli(['explain', 'sites/eiger', 'observability.logLevel'], { cwd: w });
     expect(level.stdout).toContain('value: "info", set at sites/eiger.yaml:');
-    const storage = cli(['explain', 'sites/eiger', 'images.pullPolicy'], { cwd: w });
-    expect(storage.code).toBe(0);
     writeFileSync(join(w, 'sites/bases/cscs.yaml'), `${baseText}kubernetes:\n  storageClass: ceph-rbd\n`);
     const base = cli(['explain', 'sites/eiger', 'kubernetes.storageClass'], { cwd: w });
     expect(base.stdout).toContain(`value: "ceph-rbd", set at sites/bases/cscs.yaml:7:17\n`);

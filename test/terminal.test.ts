@@ -113,6 +113,7 @@ describe('progress and summary', () => {
       [['validate', 'sites'], 2000, false, {}],
       [['validate', 'sites'], 2000, true, { TERM: 'dumb' }],
       [['validate', '--quiet', 'sites'], 2000, true, {}],
+      [['validate', '-q', 'sites'], 2000, true, {}],
     ] as const) {
       const r = await atTerminal([...args], { cwd: workspace(), step, terminal, env: { ...env } });
       expect(r.stderr, args.join(' ')).not.toContain('\r');

@@ -28,7 +28,7 @@ export async function run(argv: readonly string[], rawIo: CliIo): Promise<number
   const colour = useColour(argv, rawIo.env, rawIo.stderrIsTerminal === true);
   // The progress line rewrites itself with \r and an erase sequence: only on a terminal that can.
   const progress =
-    rawIo.stderrIsTerminal === true && rawIo.now !== undefined && !dumb(rawIo.env) && !argv.includes('--quiet')
+    rawIo.stderrIsTerminal === true && rawIo.now !== undefined && !dumb(rawIo.env) && !argv.some((a) => a === '--quiet' || a === '-q')
       ? progressLine(rawIo.stderr, rawIo.now)
       : undefined;
   const io: CliIo = {

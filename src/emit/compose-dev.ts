@@ -1,10 +1,8 @@
-import { imageReference, type ImageRef } from '../model/catalog.js';
+import { composeImage } from './compose-env.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';
 import type { YamlValue } from './safe-yaml.js';
 
-/** The Go toolchain a service runs from source in (the Go of the pinned tools), through the site's docker.io mirror. */
-export const DEV_GO_IMAGE: ImageRef = { registry: 'docker.io', repository: 'library/golang', tag: '1.26.8-bookworm' };
 /** Delve, run with go run at this pinned version. */
 export const DELVE = 'github.com/go-delve/delve/cmd/dlv@v1.25.2';
 /** Where Delve listens inside the container. */
@@ -25,7 +23,7 @@ export const composeDevEmitter: Emitter = {
   applies: (model) => model.targets.compose && model.composeDev !== undefined,
   emit: ({ model }) => {
     const dev = model.composeDev!;
-    const image = imageReference({ ...DEV_GO_IMAGE, registry: model.images.mirror ?? DEV_GO_IMAGE.registry });
+    const image = composeImage(model, 'go');
     const services: Record<string, YamlValue> = {};
     for (const d of dev.services) {
       const s = model.services.find((x) => x.id === d.id)!;

@@ -62,8 +62,6 @@ export function composeEnvFiles(model: SiteModel, secrets: ReadonlyMap<string, S
   return files;
 }
 
-export { composeBundled } from '../model/compose-stack.js';
-
 /** A third-party compose image, through the site's docker.io mirror when it has one. */
 export function composeImage(model: SiteModel, which: keyof typeof COMPOSE_IMAGES): string {
   const image = COMPOSE_IMAGES[which];

@@ -1,5 +1,6 @@
 import { imageReference, OTEL_COLLECTOR_HOST } from '../model/catalog.js';
-import { composeBundled, composeImage, envFilePath } from './compose-env.js';
+import { composeBundled } from '../model/compose-stack.js';
+import { composeImage, envFilePath } from './compose-env.js';
 import { NATS_CONF_PATH } from './compose-nats.js';
 import { headerLines } from './header.js';
 import { renderYamlFile, type Emitter } from './output.js';

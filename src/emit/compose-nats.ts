@@ -2,7 +2,7 @@ import { NATS_PORT } from '../model/catalog.js';
 import { evaluateSecret } from '../secrets/evaluate.js';
 import { revealSecret } from '../secrets/reveal.js';
 import { REDACTED } from '../secrets/secret-value.js';
-import { composeBundled } from './compose-env.js';
+import { composeBundled } from '../model/compose-stack.js';
 import { headerLines } from './header.js';
 import { EmitError, type Emitter } from './output.js';
 import { encodeComment } from './templates.js';

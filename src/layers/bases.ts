@@ -1,13 +1,12 @@
 import { parseSite, type ParsedSite } from '../load/parse-site.js';
 import type { SiteSource } from '../load/site-source.js';
 import { error, type Diagnostic } from '../report/diagnostic.js';
+import { isMapping } from './merge.js';
 
 /** A base's name: its file name in `bases/` without `.yaml` (the schema's pattern for `extends` entries). */
 export const BASE_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** Where the bases of a folder of sites live, relative to that folder. */
 export const BASES_FOLDER = 'bases';
-
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The names a parsed site file extends, in its order: only well-formed names (the schema reports
@@ -27,10 +26,10 @@ export function extendsNames(data: unknown): string[] {
 export function readBases(source: SiteSource, parsed: ParsedSite): { layers: ParsedSite[]; diagnostics: Diagnostic[] } {
   const layers: ParsedSite[] = [];
   const diagnostics: Diagnostic[] = [];
-  const names = isMapping(parsed.data) && Array.isArray(parsed.data['extends']) ? parsed.data['extends'] : [];
-  names.forEach((name: unknown, i) => {
-    if (typeof name !== 'string' || !BASE_NAME.test(name)) return;
-    if (names.indexOf(name) !== i) return;
+  const names: unknown[] = isMapping(parsed.data) && Array.isArray(parsed.data['extends']) ? parsed.data['extends'] : [];
+  names.forEach((name, i) => {
+    // Ill-formed names and repeats are the schema's to report; a name that is not one is never looked up.
+    if (typeof name !== 'string' || !BASE_NAME.test(name) || names.indexOf(name) !== i) return;
     const base = source.bases?.find((b) => b.name === name);
     if (base?.bytes === undefined) {
       diagnostics.push(

@@ -6,7 +6,8 @@ import type { PathSegment } from '../report/diagnostic.js';
  * layers come lowest first: the bases in the order the site names them, the site file last. Pure.
  */
 
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A YAML mapping as data (not a list, not a scalar). */
+export const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function mergeTwo(lower: unknown, upper: unknown): unknown {
   if (!isMapping(lower) || !isMapping(upper)) return upper;

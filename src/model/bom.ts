@@ -4,8 +4,8 @@ import { composeBundled } from './compose-stack.js';
 import type { SiteModel } from './site-model.js';
 import { compareStrings } from '../report/diagnostic.js';
 
-/** Where an artefact is used: the Helm release, the compose stack. */
-export type Consumer = 'helm' | 'compose';
+/** Where an artefact is used: the Helm release, the compose stack, its development overrides (docker-compose.dev.yml). */
+export type Consumer = 'helm' | 'compose' | 'compose-dev';
 
 export interface BomImage {
   /** The reference as the cluster or compose pulls it: `registry/repository:tag`. */
@@ -102,6 +102,9 @@ export function billOfMaterials(model: SiteModel): BillOfMaterials {
     const mirrored = (i: ImageRef): ImageRef => ({ ...i, registry: model.images.mirror ?? i.registry });
     if (bundledDatabase) add(mirrored(COMPOSE_IMAGES.postgres), COMPOSE_IMAGES.postgres, 'compose');
     if (composeBundled(model).otelCollector) add(mirrored(COMPOSE_IMAGES.otelCollector), COMPOSE_IMAGES.otelCollector, 'compose');
+    // The overrides run the listed (enabled) services from source in the Go image.
+    if (model.composeDev?.services.some((d) => model.services.find((s) => s.id === d.id)?.enabled === true) === true)
+      add(mirrored(COMPOSE_IMAGES.go), COMPOSE_IMAGES.go, 'compose-dev');
     if (bundledNats) {
       const override = model.events.images['container.image'];
       add(override ?? mirrored(COMPOSE_IMAGES.nats), override === undefined ? COMPOSE_IMAGES.nats : undefined, 'compose');
@@ -141,7 +144,7 @@ export function billOfMaterials(model: SiteModel): BillOfMaterials {
       tag: e.image.tag,
       ...(e.image.digest !== undefined ? { digest: e.image.digest } : {}),
       ...(e.source !== undefined ? { source: e.source } : {}),
-      usedBy: (['helm', 'compose'] as const).filter((c) => e.usedBy.has(c)),
+      usedBy: (['helm', 'compose', 'compose-dev'] as const).filter((c) => e.usedBy.has(c)),
     }))
     .sort((a, b) => compareStrings(a.image, b.image));
   charts.sort((a, b) => compareStrings(a.name, b.name));

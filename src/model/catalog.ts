@@ -192,6 +192,8 @@ export const COMPOSE_IMAGES = {
   nats: THIRD_PARTY.nats.images['container.image'],
   /** The OpenTelemetry Collector the stack runs when the site's OTLP endpoint names it (host otel-collector). */
   otelCollector: { registry: 'docker.io', repository: 'otel/opentelemetry-collector', tag: '0.115.1' },
+  /** The Go toolchain the development overrides (compose.dev) run services from source in: the Go of the pinned tools. */
+  go: { registry: 'docker.io', repository: 'library/golang', tag: '1.26.8-bookworm' },
 } as const satisfies Record<string, ImageRef>;
 
 /** The compose service name of the collector; an OTLP endpoint on this host means "the stack's own". */

@@ -265,6 +265,12 @@ describe('compose stack: the development overrides (docker-compose.dev.yml)', ()
     }
     // The other services run their images, as in the base file.
     expect(project.services['auth']!.image).toBe(base.services['auth']!.image);
+    // What the overrides add to what compose pulls is what bom.yaml lists for them.
+    const bom = parse(readFileSync(join(ROOT, 'out/dev/bom.yaml'), 'utf8')) as { images: { image: string; usedBy: string[] }[] };
+    const baseImages = new Set(Object.values(base.services).map((x) => x.image));
+    const added = [...new Set(Object.values(project.services).map((x) => x.image))].filter((i) => !baseImages.has(i));
+    expect(bom.images.filter((i) => i.usedBy.includes('compose-dev')).map((i) => i.image)).toEqual(added);
+    expect(added).toEqual(['docker.io/library/golang:1.26.8-bookworm']);
     // Nothing of it reaches Helm: dev's values.yaml is what the site compiles to without compose.dev.
     const site = readFileSync(join(ROOT, 'sites/dev.yaml'), 'utf8').replace(/\ncompose:\n( {2}.*\n| {4}.*\n| {6}.*\n)+/, '\n');
     expect(site).not.toContain('compose:\n  dev:');
