@@ -102,10 +102,14 @@ for (const tool of pins.modules ?? []) {
   });
 }
 
-// PyYAML, the strict YAML 1.1 reader, for the tests that read every emitted file with it.
+// Python tools (PyYAML, the strict YAML 1.1 reader; check-jsonschema, with GitLab's CI schema), each
+// into its own directory with every dependency pinned in tools.json and installed with --no-deps:
+// pip resolves nothing, so the same pins install the same files.
 for (const tool of pins.python ?? []) {
-  const target = join(root, '.tools', 'python');
-  install(tool, `${tool.package}==${tool.version}`, () => {
+  const target = join(root, tool.target ?? join('.tools', 'pip', tool.name));
+  const packages = [`${tool.package}==${tool.version}`, ...(tool.requires ?? [])];
+  install(tool, `${packages.join(' ')} in ${target.slice(root.length + 1)}`, () => {
+    rmSync(target, { recursive: true, force: true });
     execFileSync(
       'python3',
       [
@@ -115,20 +119,27 @@ for (const tool of pins.python ?? []) {
         '--quiet',
         '--disable-pip-version-check',
         '--root-user-action=ignore',
-        // --target installs into .tools/python only; Debian's pip wants this flag for that all the same.
+        // --target installs into that directory only; Debian's pip wants this flag for that all the same.
         '--break-system-packages',
         '--no-deps',
-        '--upgrade',
+        '--only-binary=:all:',
         '--target',
         target,
-        `${tool.package}==${tool.version}`,
+        ...packages,
       ],
       {
         stdio: 'inherit',
       },
     );
-    // The stamp sits in .tools/bin with the others; this marks the install as a tool there too.
-    writeFileSync(join(bin, tool.name), '#!/bin/sh\nexec env PYTHONPATH="$(dirname "$0")/../python" python3 "$@"\n', { mode: 0o755 });
+    // The stamp sits in .tools/bin with the others; the wrapper runs python3 (or the tool's module) there.
+    const run = tool.module === undefined ? 'python3' : `python3 -m ${tool.module}`;
+    writeFileSync(
+      join(bin, tool.name),
+      `#!/bin/sh\nexec env PYTHONPATH="$(dirname "$0")/../${target.slice(root.length + 8)}" ${run} "$@"\n`,
+      {
+        mode: 0o755,
+      },
+    );
   });
 }
 

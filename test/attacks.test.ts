@@ -112,6 +112,8 @@ describe('the writer deletes only what it wrote', () => {
     mkdirSync(join(w, 'out/alps/helm/charts'));
     writeFileSync(join(w, 'out/alps/helm/charts/postgresql-16.7.27.tgz'), 'not really a tarball');
     writeFileSync(join(w, 'out/dev/compose/docker-compose.override.yml'), 'services: {}\n');
+    // The developer's copy of .env.example, as the operator guide says.
+    writeFileSync(join(w, 'out/dev/compose/.env'), readFileSync(join(w, 'out/dev/compose/.env.example')));
     const check = cli(['--check', 'sites/alps', 'sites/dev'], { cwd: w });
     expect(check.code, check.stdout).toBe(0);
     // A change of the site rewrites the tree and carries those files over, as they were.
@@ -124,10 +126,12 @@ describe('the writer deletes only what it wrote', () => {
     );
     const r = cli(['sites/alps', 'sites/dev'], { cwd: w });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(
+    expect(r.stderr).toContain(
       'sites/alps.yaml: wrote out/alps (12 files; left alone: helm/Chart.lock, helm/charts/postgresql-16.7.27.tgz)\n',
     );
-    expect(r.stdout).toContain('sites/dev.yaml: unchanged out/dev (22 files; left alone: compose/docker-compose.override.yml)\n');
+    expect(r.stderr).toContain(
+      'sites/dev.yaml: unchanged out/dev (23 files; left alone: compose/.env, compose/docker-compose.override.yml)\n',
+    );
     expect(readFileSync(join(w, 'out/alps/helm/charts/postgresql-16.7.27.tgz'), 'utf8')).toBe('not really a tarball');
     expect(readFileSync(join(w, 'out/alps/helm/Chart.yaml'), 'utf8')).toContain('Alps (changed)');
     // Anything else is still refused, and named.
@@ -135,7 +139,12 @@ describe('the writer deletes only what it wrote', () => {
     expect(cli(['sites/alps'], { cwd: w }).stderr).toContain('out-not-ours: out/alps: exists and holds helm/values-local.yaml, which');
     // The repository does not commit them.
     const ignore = readFileSync(join(ROOT, '.gitignore'), 'utf8');
-    for (const line of ['/out/*/helm/Chart.lock', '/out/*/helm/charts/', '/out/*/compose/docker-compose.override.yml'])
+    for (const line of [
+      '/out/*/helm/Chart.lock',
+      '/out/*/helm/charts/',
+      '/out/*/compose/docker-compose.override.yml',
+      '/out/*/compose/.env',
+    ])
       expect(ignore).toContain(line);
   });
 
@@ -872,6 +881,39 @@ describe('a development stack runs from a fresh clone (issue 22)', () => {
     expect(cli(['sites/devx'], { cwd: w }).code).toBe(0);
     expect(readFileSync(join(w, 'out/devx/secrets/devx-auth.yaml'), 'utf8')).toContain('chamicore.io/redacted');
     expect(readFileSync(join(w, 'out/devx/secrets/devx-auth.yaml'), 'utf8')).toContain('REDACTED-compile-with-reveal');
+  });
+});
+
+describe('the source checkout compose.dev mounts (issue 22)', () => {
+  /** The dev site with compose.dev.source set to `source`, validated in a fresh workspace. */
+  const validateWith = (source: string, prepare: (w: string) => void = () => undefined): CliResult & { line: number } => {
+    const w = workspace();
+    const text = readFileSync(join(w, 'sites/dev.yaml'), 'utf8');
+    writeFileSync(join(w, 'sites/dev.yaml'), text.replace('source: ../../../../chamicore', `source: ${JSON.stringify(source)}`));
+    prepare(w);
+    const line = text.split('\n').findIndex((l) => l.includes('source: ../../../../chamicore')) + 1;
+    return { ...cli(['validate', 'sites/dev'], { cwd: w }), line };
+  };
+
+  it('refuses a source outside the folder that holds the repository, relative or absolute', () => {
+    for (const source of ['../../../../../etc', '/etc']) {
+      const r = validateWith(source);
+      expect(r.code, source).toBe(1);
+      expect(r.stderr).toContain(`sites/dev.yaml:${String(r.line)}:13: compose-dev-source-outside: compose.dev.source resolves to /etc`);
+    }
+  });
+
+  it('refuses a source reached through a symbolic link, and accepts a real folder or one not checked out yet', () => {
+    const linked = validateWith('../../../checkout', (w) => { symlinkSync('/etc', join(w, 'checkout')); });
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain(
+      `sites/dev.yaml:${String(linked.line)}:13: compose-dev-source-link: compose.dev.source goes through the symbolic link`,
+    );
+    // A link further up the way is found too.
+    const above = validateWith('../../../checkout/src', (w) => { symlinkSync('/usr', join(w, 'checkout')); });
+    expect(above.stderr).toContain('compose-dev-source-link:');
+    expect(validateWith('../../../checkout', (w) => { mkdirSync(join(w, 'checkout')); }).code).toBe(0);
+    expect(validateWith('../../../not-yet').code).toBe(0);
   });
 });
 

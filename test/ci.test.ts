@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { deployPipeline, siteEnvironments, siteNames } from '../scripts/deploy-pipeline.mjs';
 import { cli, ROOT } from './helpers/cli.js';
 import { realSiteModel, SITE_NAMES } from './helpers/sites.js';
-import { composeConfig } from './helpers/tools.js';
+import { composeConfig, runTool } from './helpers/tools.js';
 
 type Job = Record<string, unknown>;
 const pipeline = parse(readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8')) as Record<string, unknown>;
@@ -204,7 +204,34 @@ describe('.gitlab-ci.yml', () => {
     expect((pipeline['deploy'] as Job)['needs']).toContain('deploy-tools');
   });
 
-  it("keeps to GitLab's CI schema where it is strict: cache:key:files at most two, environment URLs http(s), deployment tiers it knows", async () => {
+  it("passes GitLab's own CI schema, the pipeline and the deploy child pipeline it generates", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chamicore-ci-schema-'));
+    try {
+      const child = join(dir, 'deploy.yml');
+      writeFileSync(child, deployPipeline(siteNames(join(ROOT, 'sites')), await siteEnvironments(join(ROOT, 'sites'))));
+      const r = runTool('check-jsonschema', ['--builtin-schema', 'vendor.gitlab-ci', '.gitlab-ci.yml', child]);
+      expect(r.stdout + r.stderr, 'check-jsonschema').toContain('ok -- validation done');
+      expect(r.code).toBe(0);
+      // The schema catches what would pass unnoticed until GitLab refuses the pipeline: a mistyped
+      // keyword, three retries, a `when` it does not know.
+      const text = readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8');
+      const wrong = join(dir, 'wrong.yml');
+      for (const job of [
+        'y:\n  script: [echo]\n  enviroment: { name: x }\n',
+        'y:\n  script: [echo]\n  retry: 3\n',
+        'y:\n  script: [echo]\n  when: sometimes\n',
+      ]) {
+        writeFileSync(wrong, `${text}\n${job}`);
+        const bad = runTool('check-jsonschema', ['--builtin-schema', 'vendor.gitlab-ci', wrong]);
+        expect(bad.stdout, job).toContain('$.y');
+        expect(bad.code, job).toBe(1);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps to what GitLab checks beyond its schema: two cache key files at most, known tiers, http(s) URLs', async () => {
     const child = parse(deployPipeline(siteNames(join(ROOT, 'sites')), await siteEnvironments(join(ROOT, 'sites')))) as Record<string, Job>;
     for (const [name, job] of [...jobs, ...Object.entries(child)]) {
       const cache = job['cache'] as { key?: { files?: string[] } } | undefined;
@@ -223,8 +250,11 @@ describe('.gitlab-ci.yml', () => {
     expect(script).toContain(`docker compose -f ${file} up --detach --wait --wait-timeout 180`);
     expect((job['after_script'] as string[]).join('\n')).toContain(`docker compose -f ${file} down --volumes`);
     expect(job['services']).toEqual([expect.stringMatching(/^docker:[0-9.]+-dind$/)]);
-    // The file it uses is the one the real compose CLI loads in test/conformance/compose-stack.test.ts.
-    const r = composeConfig(join(ROOT, file));
+    // The file it uses is the one the real compose CLI loads in test/conformance/compose-stack.test.ts,
+    // with every profile on: the optional containers of compose.profiles start too.
+    expect((job['variables'] as Record<string, string>)['COMPOSE_PROFILES']).toBe('*');
+    expect(composeConfig(join(ROOT, file)).project!.services).not.toHaveProperty('mcp');
+    const r = composeConfig(join(ROOT, file), { env: { COMPOSE_PROFILES: '*' } });
     expect(r.code, r.stderr).toBe(0);
     const project = r.project!;
     // Every Chamicore service of the stack that serves HTTP, as the upstream smoke tests check them.

@@ -73,6 +73,11 @@ describe('npm run tools', () => {
     expect(v).toBe(pins.python.find((t) => t.name === 'pyyaml')!.version);
     expect(file).toContain(join(ROOT, '.tools/python'));
   });
+
+  it("installed the pinned check-jsonschema, GitLab's CI schema inside it", () => {
+    const r = runTool('check-jsonschema', ['--version']);
+    expect(r.stdout.trim()).toBe(`python -m check_jsonschema, version ${pins.python.find((t) => t.name === 'check-jsonschema')!.version}`);
+  });
 });
 
 describe('kubeconform schemas without the variables', () => {

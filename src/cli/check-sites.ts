@@ -5,6 +5,7 @@ import type { SiteModel } from '../model/site-model.js';
 import type { Diagnostic } from '../report/diagnostic.js';
 import type { LocatedDiagnostic } from '../report/format.js';
 import { locateLayered } from '../layers/locate.js';
+import { checkDevSource } from '../load/dev-source.js';
 import type { CliIo } from './io.js';
 import type { SiteReport } from './report.js';
 
@@ -43,6 +44,8 @@ export async function checkSites(args: readonly string[], io: CliIo, keepModels 
     io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
     const c = checkSite(await sources.next(i));
     const shared = c.site !== undefined && c.model !== undefined ? claim(c.site, c.model, c.source.file) : [];
+    const source = c.model?.targets.compose === true ? c.model.composeDev?.source : undefined;
+    if (source !== undefined) shared.push(...(await checkDevSource(path, c.source.file, c.source.stem, source)));
     sites.push({
       path,
       file: c.source.file,

@@ -57,6 +57,7 @@ export const composeFileEmitter: Emitter = {
   applies: (model) => model.targets.compose,
   emit: ({ model }) => {
     const bundled = composeBundled(model);
+    const profiles = model.composeProfiles;
     const enabled = model.services.filter((s) => s.enabled);
     const services: Record<string, YamlValue> = {};
     const volumes: Record<string, YamlValue> = {};
@@ -97,8 +98,11 @@ export const composeFileEmitter: Emitter = {
     for (const s of enabled) {
       const dependsOn: Record<string, YamlValue> = {};
       if (bundled.postgres && s.info.dbSchema !== undefined) dependsOn['postgres'] = { condition: 'service_healthy' };
-      // NATS is never a hard dependency (services fall back to polling): start order only.
-      if (bundled.nats) dependsOn['nats'] = { condition: 'service_started' };
+      // NATS is never a hard dependency (services fall back to polling): start order only, and none
+      // at all when a profile leaves it out.
+      if (bundled.nats)
+        dependsOn['nats'] =
+          profiles['nats'] === undefined ? { condition: 'service_started' } : { condition: 'service_started', required: false };
       for (const id of s.info.after) {
         const dep = enabled.find((e) => e.id === id);
         if (dep !== undefined) dependsOn[dep.info.composeService] = { condition: 'service_started' };
@@ -128,6 +132,12 @@ export const composeFileEmitter: Emitter = {
       };
       file['configs'] = { [OTEL_CONFIG]: { content: OTEL_COLLECTOR_CONFIG } };
     }
+    // compose.profiles: an optional container starts only with its profile (the rules keep every
+    // container another one needs out of profiles, except NATS, which nothing requires).
+    for (const [container, profile] of Object.entries(profiles)) {
+      const service = services[container] as Record<string, YamlValue> | undefined;
+      if (service !== undefined) services[container] = { profiles: [profile], ...service };
+    }
     if (Object.keys(volumes).length > 0) file['volumes'] = volumes;
     if (bundled.nats) file['secrets'] = { [NATS_SECRET]: { file: NATS_CONF_PATH.replace(/^compose\//, '') } };
     return [
@@ -136,6 +146,9 @@ export const composeFileEmitter: Emitter = {
         headerLines(model, [
           'The whole development stack, from the same model as the Helm values:',
           `  docker compose -f out/${model.name}/compose/docker-compose.yml up`,
+          ...(Object.keys(profiles).length > 0
+            ? ["Containers of compose.profiles start only with their profile (--profile '*': all)."]
+            : []),
           'Generated secrets in env/ and nats.conf are placeholders unless written with --reveal.',
         ]),
         file,

@@ -3,6 +3,7 @@ import { chartEmitter } from './chart.js';
 import { ingressEmitter } from './ingress.js';
 import { natsNetworkPolicyEmitter } from './nats-network-policy.js';
 import { composeEnvEmitter } from './compose-env.js';
+import { composeEnvExampleEmitter } from './compose-env-example.js';
 import { composeDevEmitter } from './compose-dev.js';
 import { composeFileEmitter } from './compose-file.js';
 import { composeNatsEmitter } from './compose-nats.js';
@@ -22,6 +23,7 @@ export const EMITTERS = {
   'nats-network-policy': natsNetworkPolicyEmitter,
   secrets: secretsEmitter,
   'compose-env': composeEnvEmitter,
+  'compose-env-example': composeEnvExampleEmitter,
   'compose-nats': composeNatsEmitter,
   'compose-file': composeFileEmitter,
   'compose-dev': composeDevEmitter,

@@ -1348,10 +1348,48 @@ export const siteSchema: Record<string, unknown> = {
     },
     "compose": {
       "title": "compose",
-      "description": "The development stack's overrides (compose/docker-compose.dev.yml): services run from a source checkout with live reload and, if asked, a debugger. Nothing here reaches Helm.",
+      "description": "The development stack beyond what the rest of the site decides: the optional containers that start only with a compose profile, and the overrides of compose/docker-compose.dev.yml (services from a source checkout with live reload and, if asked, a debugger). Nothing here reaches Helm.",
       "type": "object",
       "additionalProperties": false,
       "properties": {
+        "profiles": {
+          "title": "compose.profiles",
+          "description": "Optional containers that start only when their compose profile is on (docker compose --profile <name> up, or COMPOSE_PROFILES in .env), by container: a service no other started container needs, nats (services fall back to polling without it) or otel-collector. Default: none, every container of the site starts.",
+          "type": "object",
+          "propertyNames": {
+            "enum": [
+              "auth",
+              "smd",
+              "bss",
+              "cloud-init",
+              "kea-sync",
+              "ui",
+              "discovery",
+              "power",
+              "mcp",
+              "nats",
+              "otel-collector"
+            ]
+          },
+          "additionalProperties": {
+            "title": "compose.profiles.<name>",
+            "description": "The compose profile that starts this container.",
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_.-]{0,62}$",
+            "x-expected": "a profile name: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
+            "examples": [
+              "hardware"
+            ],
+            "markdownDescription": "The compose profile that starts this container.\n\nExample: `\"hardware\"`"
+          },
+          "examples": [
+            {
+              "discovery": "hardware",
+              "power": "hardware"
+            }
+          ],
+          "markdownDescription": "Optional containers that start only when their compose profile is on (docker compose --profile <name> up, or COMPOSE_PROFILES in .env), by container: a service no other started container needs, nats (services fall back to polling without it) or otel-collector. Default: none, every container of the site starts.\n\nExample: `{\"discovery\":\"hardware\",\"power\":\"hardware\"}`"
+        },
         "dev": {
           "title": "compose.dev",
           "description": "Development overrides: docker compose -f docker-compose.yml -f docker-compose.dev.yml up --watch.",
@@ -1437,7 +1475,7 @@ export const siteSchema: Record<string, unknown> = {
           "markdownDescription": "Development overrides: docker compose -f docker-compose.yml -f docker-compose.dev.yml up --watch."
         }
       },
-      "markdownDescription": "The development stack's overrides (compose/docker-compose.dev.yml): services run from a source checkout with live reload and, if asked, a debugger. Nothing here reaches Helm."
+      "markdownDescription": "The development stack beyond what the rest of the site decides: the optional containers that start only with a compose profile, and the overrides of compose/docker-compose.dev.yml (services from a source checkout with live reload and, if asked, a debugger). Nothing here reaches Helm."
     },
     "targets": {
       "title": "targets",

@@ -611,9 +611,18 @@ export interface Site {
     [k: string]: Secret | undefined;
   };
   /**
-   * The development stack's overrides (compose/docker-compose.dev.yml): services run from a source checkout with live reload and, if asked, a debugger. Nothing here reaches Helm.
+   * The development stack beyond what the rest of the site decides: the optional containers that start only with a compose profile, and the overrides of compose/docker-compose.dev.yml (services from a source checkout with live reload and, if asked, a debugger). Nothing here reaches Helm.
    */
   compose?: {
+    /**
+     * Optional containers that start only when their compose profile is on (docker compose --profile <name> up, or COMPOSE_PROFILES in .env), by container: a service no other started container needs, nats (services fall back to polling without it) or otel-collector. Default: none, every container of the site starts.
+     */
+    profiles?: {
+      /**
+       * The compose profile that starts this container.
+       */
+      [k: string]: string | undefined;
+    };
     /**
      * Development overrides: docker compose -f docker-compose.yml -f docker-compose.dev.yml up --watch.
      */

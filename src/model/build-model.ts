@@ -225,6 +225,11 @@ export function buildModel(site: Site, source: string): SiteModel {
     secretGroups,
     targets: { helm: targets.has('helm'), compose: targets.has('compose') },
     composeDev,
+    composeProfiles: Object.fromEntries(
+      Object.entries(site.compose?.profiles ?? {})
+        .filter((e): e is [string, string] => e[1] !== undefined)
+        .sort(([a], [b]) => compareStrings(a, b)),
+    ),
   };
 }
 

@@ -49,6 +49,8 @@ export interface SiteModel {
   readonly targets: { readonly helm: boolean; readonly compose: boolean };
   /** compose.dev: services the development stack runs from a source checkout; undefined: none. */
   readonly composeDev: ComposeDevModel | undefined;
+  /** compose.profiles: the profile of each optional container (its compose service name), sorted by container. */
+  readonly composeProfiles: Readonly<Record<string, string>>;
 }
 
 export interface ComposeDevModel {

@@ -42,6 +42,9 @@ export const STAGE_CODES = {
   'base-not-found': 'a base the site extends is not a readable regular file bases/<name>.yaml beside the site file',
   'base-extends': 'a base extends another base (only site files extend bases)',
   'base-site-name': "a base sets site.name, which is each site file's own",
+  // the development stack's source checkout (compose.dev.source), on disk
+  'compose-dev-source-outside': 'compose.dev.source resolves outside the folder that holds this repository',
+  'compose-dev-source-link': 'compose.dev.source goes through a symbolic link',
   // across the sites of one run
   'site-namespace-shared': 'two sites of one run deploy into the same Kubernetes namespace',
   'ingress-host-shared': 'two sites of one run serve the same ingress host',

@@ -84,9 +84,10 @@ export async function assertPlainFolder(target: string, display: string): Promis
  * Files Helm and compose conventionally put beside what chamicore-compile writes, which a compile
  * leaves alone (they are carried into the new tree) and --check does not count: `helm dependency
  * build` writes `helm/Chart.lock` and `helm/charts/*.tgz`; a developer's own
- * `compose/docker-compose.override.yml`. The repository's .gitignore ignores them.
+ * `compose/docker-compose.override.yml`, and `compose/.env` (copied from .env.example). The
+ * repository's .gitignore ignores them.
  */
-const TOLERATED = [/^helm\/Chart\.lock$/, /^helm\/charts\/[^/]+\.tgz$/, /^compose\/docker-compose\.override\.ya?ml$/];
+const TOLERATED = [/^helm\/Chart\.lock$/, /^helm\/charts\/[^/]+\.tgz$/, /^compose\/docker-compose\.override\.ya?ml$/, /^compose\/\.env$/];
 export const isTolerated = (rel: string): boolean => TOLERATED.some((r) => r.test(rel));
 
 /** Whose a site folder is: ours (with the tolerated files it holds), or why not (naming a path). */

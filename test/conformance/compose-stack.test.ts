@@ -7,7 +7,7 @@
  * file, the Chamicore containers run hardened, and the start order is the reference's (§5).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -16,8 +16,9 @@ import { BIN, compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT, temp } f
 import { intendedEnvFiles, intendedNatsToken, realSiteModel, siteModel } from '../helpers/sites.js';
 import { composeConfig, runTool, toolPath, type ComposeProject } from '../helpers/tools.js';
 
+/** The project with every profile on (as the integration job runs it), unless `env` says otherwise. */
 function load(dir: string, env: Record<string, string> = {}): ComposeProject {
-  const r = composeConfig(join(dir, 'compose/docker-compose.yml'), { env });
+  const r = composeConfig(join(dir, 'compose/docker-compose.yml'), { env: { COMPOSE_PROFILES: '*', ...env } });
   if (r.project === undefined) throw new Error(`compose could not load the project (${String(r.code)}): ${r.stderr}`);
   return r.project;
 }
@@ -219,6 +220,38 @@ describe.each(cases)('compose stack: $name', ({ model, dir, reveal }) => {
     const strip = (p: ComposeProject): unknown =>
       JSON.parse(JSON.stringify(p.services).split(join(copy, 'compose')).join('<dir>').split(join(dir(), 'compose')).join('<dir>'));
     expect(strip(attacked)).toEqual(strip(project));
+  });
+});
+
+describe('compose stack: profiles and .env.example', () => {
+  it('starts a profiled container only with its profile, and the rest without it', () => {
+    const all = Object.keys(load(join(ROOT, 'out/dev')).services);
+    const plain = Object.keys(load(join(ROOT, 'out/dev'), { COMPOSE_PROFILES: '' }).services);
+    expect(all.filter((s) => !plain.includes(s))).toEqual(['mcp']);
+    expect(Object.keys(load(join(ROOT, 'out/dev'), { COMPOSE_PROFILES: 'mcp' }).services).sort()).toEqual([...all].sort());
+  });
+
+  it('copied to .env, starts the documented dev loop: both files, every profile, no -f needed', () => {
+    const dir = join(temp(), 'compose');
+    cpSync(join(ROOT, 'out/dev/compose'), dir, { recursive: true });
+    cpSync(join(dir, '.env.example'), join(dir, '.env'));
+    const home = temp();
+    const r = spawnSync(toolPath('docker-compose'), ['config', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker') },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const project = JSON.parse(r.stdout) as ComposeProject & { services: Record<string, { command?: string[] }> };
+    expect(project.name).toBe('chamicore-dev');
+    expect(Object.keys(project.services)).toContain('mcp');
+    expect(project.services['smd']!.command?.slice(0, 2)).toEqual(['go', 'run']);
+    // What the .env says reaches compose, never a container: every environment is what it was.
+    const base = load(join(ROOT, 'out/dev'));
+    for (const [name, service] of Object.entries(base.services))
+      expect(project.services[name]!.environment, name).toEqual(
+        name === 'smd' || name === 'bss' ? expect.anything() : (service as { environment?: unknown }).environment,
+      );
   });
 });
 

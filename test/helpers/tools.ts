@@ -16,7 +16,7 @@ interface Pins {
   local: { name: string; dir: string }[];
 }
 const pins = JSON.parse(readFileSync(join(ROOT, 'scripts/tools.json'), 'utf8')) as Pins;
-export type ToolName = 'kubeconform' | 'helm' | 'readers' | 'pyyaml' | 'kube-score' | 'docker-compose' | 'kubectl';
+export type ToolName = 'kubeconform' | 'helm' | 'readers' | 'pyyaml' | 'kube-score' | 'docker-compose' | 'kubectl' | 'check-jsonschema';
 
 /** The path of a tool: .tools/bin first, then PATH. Throws a clear error if it is missing. */
 export function toolPath(name: ToolName): string {

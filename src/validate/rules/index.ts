@@ -3,6 +3,7 @@ import { imagesPinnedByDigest } from './images-pinned-by-digest.js';
 import { breakingRotationsAcknowledged } from './breaking-rotations-acknowledged.js';
 import { chartValuesAllowed } from './chart-values-allowed.js';
 import { composeOnlyInDevelopment } from './compose-only-in-development.js';
+import { composeStackSound } from './compose-stack-sound.js';
 import { databaseConnectionBudget } from './database-connection-budget.js';
 import { defaultImageTagValid } from './default-image-tag-valid.js';
 import { externalDatabaseNeedsHost } from './external-database-needs-host.js';
@@ -58,6 +59,7 @@ export const RULES = [
   tlsSecretNotOurs,
   noCredentialsInUrls,
   composeOnlyInDevelopment,
+  composeStackSound,
   databaseConnectionBudget,
   resourcesFit,
   breakingRotationsAcknowledged,

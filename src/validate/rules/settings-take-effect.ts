@@ -1,3 +1,5 @@
+import { OTEL_COLLECTOR_HOST } from '../../model/catalog.js';
+import { composeBundled } from '../../model/compose-stack.js';
 import { targetsOf } from '../../model/site-facts.js';
 import type { Diagnostic } from '../../report/diagnostic.js';
 import { defineRule } from './rule.js';
@@ -73,7 +75,7 @@ export const settingsTakeEffect = defineRule(
         }),
       );
     const dev = site.compose?.dev;
-    if (dev !== undefined && !model.targets.compose)
+    if (site.compose !== undefined && !model.targets.compose)
       out.push(
         warning('setting-ineffective', file, ['compose'], 'compose changes nothing: the site has no compose target', {
           hint: 'add compose to targets, or remove compose',
@@ -93,6 +95,33 @@ export const settingsTakeEffect = defineRule(
               },
             ),
           );
+    if (model.targets.compose) {
+      const bundled = composeBundled(model);
+      const inStack = (container: string): boolean =>
+        container === 'nats'
+          ? bundled.nats
+          : container === OTEL_COLLECTOR_HOST
+            ? bundled.otelCollector
+            : model.services.some((s) => s.enabled && s.info.composeService === container);
+      for (const container of Object.keys(site.compose?.profiles ?? {}))
+        if (!inStack(container))
+          out.push(
+            warning(
+              'setting-ineffective',
+              file,
+              ['compose', 'profiles', container],
+              `compose.profiles.${container} changes nothing: the stack has no ${container} container`,
+              {
+                hint:
+                  container === 'nats'
+                    ? 'remove it, or bundle NATS (events.enabled: true, events.mode: bundled)'
+                    : container === OTEL_COLLECTOR_HOST
+                      ? 'remove it, or point observability.otlpEndpoint at http://otel-collector:4317'
+                      : `remove it, or enable services.${container}`,
+              },
+            ),
+          );
+    }
     if (site.site.environment === 'production') {
       const host = site.kubernetes?.ingress?.host;
       for (const [value, path] of [
