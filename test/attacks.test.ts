@@ -904,15 +904,23 @@ describe('the source checkout compose.dev mounts (issue 22)', () => {
   });
 
   it('refuses a source reached through a symbolic link, and accepts a real folder or one not checked out yet', () => {
-    const linked = validateWith('../../../checkout', (w) => { symlinkSync('/etc', join(w, 'checkout')); });
+    const linked = validateWith('../../../checkout', (w) => {
+      symlinkSync('/etc', join(w, 'checkout'));
+    });
     expect(linked.code).toBe(1);
     expect(linked.stderr).toContain(
       `sites/dev.yaml:${String(linked.line)}:13: compose-dev-source-link: compose.dev.source goes through the symbolic link`,
     );
     // A link further up the way is found too.
-    const above = validateWith('../../../checkout/src', (w) => { symlinkSync('/usr', join(w, 'checkout')); });
+    const above = validateWith('../../../checkout/src', (w) => {
+      symlinkSync('/usr', join(w, 'checkout'));
+    });
     expect(above.stderr).toContain('compose-dev-source-link:');
-    expect(validateWith('../../../checkout', (w) => { mkdirSync(join(w, 'checkout')); }).code).toBe(0);
+    expect(
+      validateWith('../../../checkout', (w) => {
+        mkdirSync(join(w, 'checkout'));
+      }).code,
+    ).toBe(0);
     expect(validateWith('../../../not-yet').code).toBe(0);
   });
 });
