@@ -126,10 +126,10 @@ describe('the writer deletes only what it wrote', () => {
     );
     const r = cli(['sites/alps', 'sites/dev'], { cwd: w });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain(
+    expect(r.stdout).toContain(
       'sites/alps.yaml: wrote out/alps (12 files; left alone: helm/Chart.lock, helm/charts/postgresql-16.7.27.tgz)\n',
     );
-    expect(r.stderr).toContain(
+    expect(r.stdout).toContain(
       'sites/dev.yaml: unchanged out/dev (23 files; left alone: compose/.env, compose/docker-compose.override.yml)\n',
     );
     expect(readFileSync(join(w, 'out/alps/helm/charts/postgresql-16.7.27.tgz'), 'utf8')).toBe('not really a tarball');
@@ -418,7 +418,7 @@ describe('names and text reach the terminal escaped', () => {
     cpSync(join(w, 'sites/dev.yaml'), join(w, folder, 'dev.yaml'));
     const r = cli([`${folder}/dev.yaml`, '--out', 'o'], { cwd: w });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (22 files)\n');
+    expect(r.stdout).toBe('a\\u000d\\u001b[31mb/dev.yaml: wrote o/dev (23 files)\n');
     expect(r.stderr).toBe('');
     expect(readFileSync(join(w, 'o/dev/helm/Chart.yaml'), 'utf8')).toContain('from a\\u000d\\u001b[31mb/dev.yaml.');
   });

@@ -30,11 +30,17 @@ export interface CheckedRun {
 
 /**
  * Step one of every command: resolve the arguments, then read, check and locate one site at a time.
- * The models of the first `keepModels` sites are kept (a model is about 50 KiB); later sites keep
- * only their diagnostics, so memory grows with the diagnostics alone, and the emit step checks
- * those sites again as it writes them.
+ * `each` gets every site as soon as it is checked, with its model: compile and --check render and
+ * stage or compare it right there, so each site is read and checked once. The models of the first
+ * `keepModels` sites are kept in the run (a model is about 50 KiB); with `each`, none needs to be,
+ * and memory grows with the diagnostics alone.
  */
-export async function checkSites(args: readonly string[], io: CliIo, keepModels = Infinity): Promise<CheckedRun> {
+export async function checkSites(
+  args: readonly string[],
+  io: CliIo,
+  keepModels = Infinity,
+  each?: (site: SiteRun, model: SiteModel | undefined) => Promise<void>,
+): Promise<CheckedRun> {
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
   const sources = readAhead(files, (path) => readSiteSource(path, io.cwd));
@@ -46,14 +52,16 @@ export async function checkSites(args: readonly string[], io: CliIo, keepModels 
     const shared = c.site !== undefined && c.model !== undefined ? claim(c.site, c.model, c.source.file) : [];
     const source = c.model?.targets.compose === true ? c.model.composeDev?.source : undefined;
     if (source !== undefined) shared.push(...(await checkDevSource(path, c.source.file, c.source.stem, source)));
-    sites.push({
+    const site: SiteRun = {
       path,
       file: c.source.file,
       stem: c.source.stem,
       model: i < keepModels ? c.model : undefined,
       diagnostics: [...c.diagnostics, ...shared],
       located: locateLayered([...c.diagnostics, ...shared], c.layers),
-    });
+    };
+    sites.push(site);
+    await each?.(site, c.model);
   }
   return { sites, folders };
 }

@@ -1,7 +1,7 @@
 import type { SiteModel } from '../model/site-model.js';
 import type { SecretValue } from '../secrets/secret-value.js';
 import { renderTemplate } from './templates.js';
-import { verifyYaml, type YamlValue } from './safe-yaml.js';
+import { fastWritten, verifyYaml, type YamlValue } from './safe-yaml.js';
 
 /** One file of a site's output, relative to `out/<site>/`, `/`-separated. */
 export interface OutputFile {
@@ -30,9 +30,18 @@ export class EmitError extends Error {
   override readonly name = 'EmitError';
 }
 
-/** Renders a YAML document with its header, then proves it reads back as `document`. */
+/**
+ * Renders a YAML document with its header. Every file must read back as `document` under YAML 1.1
+ * and 1.2. Text the fast writer wrote (fastSafeYaml: block collections, one entry per line, plain
+ * scalars only where both versions read them alike, double quotes otherwise) is proven to, for any
+ * document and any header, by the property tests of test/unit/safe-yaml.test.ts against the YAML
+ * library's own readers, so it is not read again here; text the library fallback wrote is read back
+ * under both versions before it is used.
+ */
 export function renderYamlFile(path: string, header: readonly string[], document: YamlValue, secret = false): OutputFile {
+  const fast = fastWritten(document) !== undefined;
   const contents = renderTemplate('yaml-document.njk', { header: [...header], document });
+  if (fast) return { path, contents, secret };
   const problem = verifyYaml(contents, document);
   // The message names the file, never its contents: they may hold secrets.
   if (problem !== undefined) throw new EmitError(`emitted ${path} does not read back as intended: ${problem}`);

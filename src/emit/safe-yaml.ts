@@ -34,7 +34,19 @@ export type YamlValue = string | number | boolean | null | readonly YamlValue[] 
  * escaped. Key order is the object's own; callers build objects in a fixed order.
  */
 export function toSafeYaml(value: YamlValue): string {
-  return fastSafeYaml(value) ?? librarySafeYaml(value);
+  return fastWritten(value) ?? librarySafeYaml(value);
+}
+
+/** fastSafeYaml of each document object, computed once: renderYamlFile asks, then the template's filter writes. */
+const fastTexts = new WeakMap<object, string | undefined>();
+
+/** The text fastSafeYaml writes for `value`, or undefined when the library writes it (memoised per document object). */
+export function fastWritten(value: YamlValue): string | undefined {
+  if (typeof value !== 'object' || value === null) return fastSafeYaml(value);
+  if (fastTexts.has(value)) return fastTexts.get(value);
+  const text = fastSafeYaml(value);
+  fastTexts.set(value, text);
+  return text;
 }
 
 /** toSafeYaml by the YAML library: builds a document, marks the scalars to quote, prints it. */

@@ -16,10 +16,20 @@ export async function readBounded(path: string, max: number, options: { noFollow
   const flags = constants.O_RDONLY | constants.O_NONBLOCK | (options.noFollow === true ? constants.O_NOFOLLOW : 0);
   const handle = await open(path, flags);
   try {
-    if (!(await handle.stat()).isFile()) throw new NotRegularFileError('not a regular file');
-    const buffer = Buffer.alloc(max + 1);
+    const info = await handle.stat();
+    if (!info.isFile()) throw new NotRegularFileError('not a regular file');
+    // Sized from the file (one byte more, to see it grow past its size or past max): a 1.4 KB site
+    // file costs a 1.4 KB buffer, not max + 1 zero-filled bytes. A file that grows while it is read
+    // is read on in chunks, up to max + 1 bytes in all.
+    let buffer = Buffer.allocUnsafe(Math.min(max, info.size) + 1);
     let length = 0;
-    while (length < buffer.length) {
+    for (;;) {
+      if (length === buffer.length) {
+        if (buffer.length > max) break;
+        const larger = Buffer.allocUnsafe(Math.min(max + 1, buffer.length * 2));
+        buffer.copy(larger, 0, 0, length);
+        buffer = larger;
+      }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;

@@ -31,7 +31,6 @@ export const USAGE_CODES = [
   'site-unreadable',
   'site-name-collision',
   'sites-folder-empty',
-  'site-changed',
   'site-key-unreadable',
   'secrets-dir-missing',
   'secrets-dir-in-git',

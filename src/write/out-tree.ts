@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { copyFile, lstat, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GENERATED_PREFIX } from '../emit/header.js';
+import { syncFileSystem } from '../io/sync-fs.js';
 import type { OutputFile } from '../emit/output.js';
 import { compareStrings } from '../report/diagnostic.js';
 import { UsageError } from '../report/exit-codes.js';
@@ -143,11 +145,176 @@ export async function keptFiles(outDir: string, site: string): Promise<string[]>
   return (await listFiles(join(outDir, site))).filter(isTolerated);
 }
 
+/** A site's tree staged beside `out/<site>`, waiting for the run's one durability barrier and its swap. */
+interface StagedTree {
+  readonly site: string;
+  readonly display: string;
+  readonly staging: string;
+  readonly target: string;
+  readonly hadTree: boolean;
+  /** Every file and folder written, for the barrier. */
+  readonly files: readonly string[];
+  readonly folders: readonly string[];
+  /** The relative paths the staged tree must hold, sorted. */
+  readonly meant: readonly string[];
+}
+
+/** How many files the barrier syncs at once: enough to overlap, few enough for any descriptor limit. */
+const SYNC_CONCURRENCY = 64;
+
 /**
- * Writes a site's files as one unit: stage them in a hidden folder beside `out/<site>`, then
- * swap it in with renames. Stale files vanish with the old tree; on any failure the previous
- * tree is left (or put back) intact. `reveal` writes secret files 0600 in 0700 folders. The
- * caller recovers `outDir` first (`recoverOutDir`), as every command that touches it does.
+ * The trees a run writes, staged one site at a time and swapped in together. `stage` writes a
+ * site's files into a hidden folder beside `out/<site>` without syncing them, so staging costs
+ * what writing to the page cache costs and the run holds no site's files in memory; `commit` is
+ * the run's one durability barrier: every staged file and folder is synced (together, overlapping),
+ * then each tree is swapped in with two renames, `out/` is synced once, and the previous trees are
+ * deleted. After a power cut at any instant a site folder is complete: a tree is renamed into place
+ * only once its files and folders are on disk, the old tree waits under a previous name until the
+ * renames are (recoverOutDir puts it back if its site folder is missing), and an unsynced staging
+ * tree is deleted by the next run. `abandon` deletes what was staged: nothing is swapped in, so
+ * out/ keeps what it had. The caller holds the out/ lock and has recovered out/ (recoverOutDir).
+ */
+export class TreeStager {
+  private readonly staged: StagedTree[] = [];
+  private readonly dirMode: number;
+
+  constructor(
+    private readonly outDir: string,
+    private readonly outShown: string,
+    private readonly reveal: boolean,
+  ) {
+    this.dirMode = reveal ? 0o700 : 0o755;
+  }
+
+  /** How many trees wait for commit. */
+  get size(): number {
+    return this.staged.length;
+  }
+
+  /** Stages a site's files (and what Helm or compose put beside its old tree); syncs nothing. */
+  async stage(site: string, files: readonly OutputFile[], display: string): Promise<void> {
+    await mkdir(this.outDir, { recursive: true, mode: this.dirMode });
+    const target = join(this.outDir, site);
+    const hadTree = await assertPlainFolder(target, display);
+    const owner = hadTree ? await treeOwner(target, GENERATED_PREFIX) : ({ ours: true, kept: [] } as const);
+    if (!owner.ours) {
+      throw new UsageError(
+        'out-not-ours',
+        `${display}: exists and ${owner.why}; move it away or choose another --out (Helm's Chart.lock and charts/*.tgz and a compose override file are left alone)`,
+      );
+    }
+    const staging = join(this.outDir, tempName(site, STAGING));
+    try {
+      // Synchronous calls: each only hands a few KiB to the page cache (nothing is synced here), and
+      // through the thread pool the same writes cost four times as much, most of it in futexes.
+      mkdirSync(staging, { mode: this.dirMode });
+      const folders = [...new Set(files.map((f) => dirname(join(staging, ...f.path.split('/')))))].sort(compareStrings);
+      for (const folder of folders) mkdirSync(folder, { recursive: true, mode: this.dirMode });
+      const paths = files.map((f) => join(staging, ...f.path.split('/')));
+      for (const [i, f] of files.entries()) writeNewFile(paths[i]!, f.contents, this.reveal && f.secret ? 0o600 : 0o644);
+      // What Helm or compose put beside the old tree is carried into the new one, left as it was.
+      const copies: string[] = [];
+      for (const rel of owner.kept) {
+        const to = join(staging, ...rel.split('/'));
+        await mkdir(dirname(to), { recursive: true, mode: this.dirMode });
+        await copyFile(join(target, ...rel.split('/')), to);
+        copies.push(to);
+      }
+      const allFolders = [
+        ...new Set([staging, ...[...folders, ...copies.map((c) => dirname(c))].flatMap((f) => ancestorsWithin(staging, f))]),
+      ];
+      this.staged.push({
+        site,
+        display,
+        staging,
+        target,
+        hadTree,
+        files: [...paths, ...copies],
+        folders: allFolders,
+        meant: [...files.map((f) => f.path), ...owner.kept].sort(compareStrings),
+      });
+    } catch (e) {
+      await rm(staging, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /**
+   * The barrier, then the swaps. A failure while syncing swaps nothing in (every staged tree is
+   * deleted); a failure while swapping leaves the sites before it swapped in, that site's previous
+   * tree put back, and the rest unstaged. `step` turns an operating-system error into the run's
+   * one-line error naming the folder (fsStep).
+   */
+  async commit(step: <T>(display: string, verb: string, work: () => Promise<T>) => Promise<T>): Promise<void> {
+    const trees = this.staged.splice(0);
+    try {
+      await step(trees.length === 1 ? trees[0]!.display : this.outShown, 'write', async () => {
+        // One syncfs of out/'s file system when there is one; otherwise every file and folder.
+        if (trees.length === 0 || (await syncFileSystem(this.outDir))) return;
+        await forEachLimited(
+          trees.flatMap((t) => t.files),
+          SYNC_CONCURRENCY,
+          syncFile,
+        );
+        // Every folder of each staged tree is synced, so the names of the files in it are durable too.
+        await forEachLimited(
+          trees.flatMap((t) => t.folders),
+          SYNC_CONCURRENCY,
+          syncDir,
+        );
+      });
+      const previous: { site: string; path: string }[] = [];
+      for (const [i, t] of trees.entries()) {
+        await step(t.display, 'write', async () => {
+          try {
+            // Nothing but this run writes here (the out/ lock); prove the staged tree is exactly the site's.
+            const staged = await listFiles(t.staging);
+            if (staged.length !== t.meant.length || staged.some((p, j) => p !== t.meant[j]))
+              throw new UsageError(
+                'out-interfered',
+                `${t.display}: the staged files changed while they were written; nothing was swapped in`,
+              );
+            if (t.hadTree) {
+              const old = join(this.outDir, tempName(t.site, PREVIOUS));
+              await rename(t.target, old);
+              previous.push({ site: t.site, path: old });
+            }
+            await rename(t.staging, t.target);
+          } catch (e) {
+            for (const rest of trees.slice(i)) await rm(rest.staging, { recursive: true, force: true });
+            await recoverOutDir(this.outDir, t.site);
+            // The sites swapped in before this one stay; their previous trees go once that is durable.
+            await syncDir(this.outDir);
+            for (const p of previous) if (p.site !== t.site) await discard(this.outDir, p.site, p.path);
+            throw e;
+          }
+        });
+      }
+      // One sync makes every swap durable before any previous tree is deleted.
+      await step(this.outShown, 'write', () => syncDir(this.outDir));
+      for (const p of previous) await step(`${this.outShown}/${p.site}`, 'remove', () => discard(this.outDir, p.site, p.path));
+    } catch (e) {
+      for (const t of trees) await rm(t.staging, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  /** The tolerated files a staged tree carried over from the site's old tree (none if it is not staged). */
+  keptOf(site: string): string[] {
+    const t = this.staged.find((x) => x.site === site);
+    return t === undefined ? [] : t.meant.filter(isTolerated);
+  }
+
+  /** Deletes every staged tree: out/ keeps what it had. */
+  async abandon(): Promise<void> {
+    for (const t of this.staged.splice(0)) await rm(t.staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes one site's files as one unit (a stager of one tree): staged beside `out/<site>`, synced,
+ * swapped in with renames. Stale files vanish with the old tree; on any failure the previous tree
+ * is left (or put back) intact. `reveal` writes secret files 0600 in 0700 folders.
  */
 export async function writeSiteTree(
   outDir: string,
@@ -155,66 +322,34 @@ export async function writeSiteTree(
   files: readonly OutputFile[],
   options: { reveal: boolean; display: string },
 ): Promise<void> {
-  await mkdir(outDir, { recursive: true, mode: options.reveal ? 0o700 : 0o755 });
-  const target = join(outDir, site);
-  const hadTree = await assertPlainFolder(target, options.display);
-  const owner = hadTree ? await treeOwner(target, GENERATED_PREFIX) : ({ ours: true, kept: [] } as const);
-  if (!owner.ours) {
-    throw new UsageError(
-      'out-not-ours',
-      `${options.display}: exists and ${owner.why}; move it away or choose another --out (Helm's Chart.lock and charts/*.tgz and a compose override file are left alone)`,
-    );
-  }
-  const staging = join(outDir, tempName(site, STAGING));
-  const dirMode = options.reveal ? 0o700 : 0o755;
+  const stager = new TreeStager(outDir, options.display, options.reveal);
+  await stager.stage(site, files, options.display);
+  await stager.commit((_display, _verb, work) => work());
+}
+
+/** Runs `work` on every item, at most `limit` at a time. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Creates a file that must not exist yet, with exactly `mode`; the stager's barrier syncs it. */
+function writeNewFile(path: string, contents: string, mode: number): void {
+  const fd = openSync(path, 'wx', mode);
   try {
-    await mkdir(staging, { mode: dirMode });
-    const folders = [...new Set(files.map((f) => dirname(join(staging, ...f.path.split('/')))))].sort(compareStrings);
-    for (const folder of folders) await mkdir(folder, { recursive: true, mode: dirMode });
-    // The files are written and synced together: the file system overlaps their syncs.
-    await Promise.all(
-      files.map((f) => writeNewFile(join(staging, ...f.path.split('/')), f.contents, options.reveal && f.secret ? 0o600 : 0o644)),
-    );
-    // Every folder of the staged tree is synced, so the names of the files in it are durable too.
-    await Promise.all([...new Set([staging, ...folders.flatMap((f) => ancestorsWithin(staging, f))])].map(syncDir));
-    // What Helm or compose put beside the old tree is carried into the new one, left as it was.
-    for (const rel of owner.kept) {
-      const to = join(staging, ...rel.split('/'));
-      await mkdir(dirname(to), { recursive: true, mode: dirMode });
-      await copyFile(join(target, ...rel.split('/')), to);
-    }
-    // Nothing but this run writes here (the out/ lock); prove the staged tree is exactly the site's.
-    const staged = await listFiles(staging);
-    const meant = [...files.map((f) => f.path), ...owner.kept].sort(compareStrings);
-    if (staged.length !== meant.length || staged.some((p, i) => p !== meant[i])) {
-      throw new UsageError(
-        'out-interfered',
-        `${options.display}: the staged files changed while they were written; nothing was swapped in`,
-      );
-    }
-    if (hadTree) {
-      const previous = join(outDir, tempName(site, PREVIOUS));
-      await rename(target, previous);
-      await rename(staging, target);
-      await syncDir(outDir);
-      await discard(outDir, site, previous);
-    } else {
-      await rename(staging, target);
-    }
-    await syncDir(outDir);
-  } catch (e) {
-    await rm(staging, { recursive: true, force: true });
-    await recoverOutDir(outDir, site);
-    throw e;
+    writeFileSync(fd, contents, 'utf8');
+    fchmodSync(fd, mode); // the umask must not widen or narrow the mode
+  } finally {
+    closeSync(fd);
   }
 }
 
-/** Creates a file that must not exist yet, with exactly `mode`, and syncs it. */
-async function writeNewFile(path: string, contents: string, mode: number): Promise<void> {
-  const handle = await open(path, 'wx', mode);
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
-    await handle.writeFile(contents, 'utf8');
-    await handle.chmod(mode); // the umask must not widen or narrow the mode
     await handle.sync();
   } finally {
     await handle.close();

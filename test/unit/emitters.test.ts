@@ -20,6 +20,7 @@ describe('emitter registry', () => {
         'nats-network-policy',
         'secrets',
         'compose-env',
+        'compose-env-example',
         'compose-nats',
         'compose-file',
         'compose-dev',
@@ -32,6 +33,7 @@ describe('emitter registry', () => {
   it('emits only the targets a site asks for', () => {
     expect(compileData(minimalSite({ targets: ['compose'] })).map((f) => f.path)).toEqual([
       'bom.yaml',
+      'compose/.env.example',
       'compose/docker-compose.yml',
       'compose/env/auth.env',
       'compose/env/bss.env',

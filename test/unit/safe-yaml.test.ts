@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { fastSafeYaml, librarySafeYaml, sameValue, toSafeYaml, verifyYaml, type YamlValue } from '../../src/emit/safe-yaml.js';
+import { renderYamlFile } from '../../src/emit/output.js';
+import {
+  fastSafeYaml,
+  librarySafeYaml,
+  sameValue,
+  toSafeYaml,
+  verifyYaml,
+  verifyYamlFully,
+  type YamlValue,
+} from '../../src/emit/safe-yaml.js';
+import { encodeComment } from '../../src/emit/templates.js';
 import { checkText } from '../helpers/site.js';
 import { FC_OPTIONS, freeText } from '../properties/arbitraries.js';
 import { emit } from '../properties/helpers.js';
@@ -236,6 +246,37 @@ describe('fastSafeYaml', () => {
       FC_OPTIONS,
     );
     expect(fast).toBeGreaterThan((FC_OPTIONS.numRuns ?? 100) / 4);
+  });
+
+  it('writes only text that YAML 1.1 and 1.2 readers read back as the document, under any header: why renderYamlFile does not read it back (property)', () => {
+    const headerLine = freeText(30).filter((l) => {
+      try {
+        encodeComment([l]);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    let fast = 0;
+    fc.assert(
+      fc.property(value, fc.array(headerLine, { maxLength: 3 }), (v, header) => {
+        if (fastSafeYaml(v) === undefined) return;
+        fast++;
+        const file = renderYamlFile('x.yaml', header, v);
+        // The oracle is the YAML library's full reader under each version, never the fast reader.
+        expect(verifyYamlFully(file.contents, v)).toBeUndefined();
+      }),
+      FC_OPTIONS,
+    );
+    expect(fast).toBeGreaterThan((FC_OPTIONS.numRuns ?? 100) / 4);
+  });
+
+  it('leaves documents outside its subset (non-ASCII text) to the library writer, whose text is read back', () => {
+    const v = { a: 'é\u2028', b: ['x'] };
+    expect(fastSafeYaml(v)).toBeUndefined();
+    const file = renderYamlFile('x.yaml', ['h'], v);
+    expect(file.contents).toBe('# h\na: "é\\L"\nb:\n  - x\n');
+    expect(verifyYamlFully(file.contents, v)).toBeUndefined();
   });
 
   it('writes every file of the example sites itself', () => {

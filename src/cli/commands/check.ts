@@ -1,35 +1,42 @@
 import { join } from 'node:path';
 import { assertPlainFolder, diffSiteTree } from '../../write/out-tree.js';
-import { locatedOf } from '../check-sites.js';
+import { anyBlocking, blocks, checkSites, locatedOf } from '../check-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
 import { fsStep, withOutLock } from '../out-dir.js';
 import type { RunReport, SiteReport } from '../report.js';
-import { checkAndEmit, orphanFolders } from './out-sites.js';
+import { emitRedacted, orphanFolders, outDirOf, refusedReport } from './out-sites.js';
 
-/** `chamicore-compile --check <site…>`: compiles in memory and compares with out/; writes and deletes nothing. */
+/**
+ * `chamicore-compile --check <site…>`: compiles in memory and compares with out/; writes and deletes
+ * nothing. One pass: each site is read and checked once, then rendered and compared at once (under
+ * the out/ lock when out/ exists, so a compile is never seen half-way).
+ */
 export async function check(args: readonly string[], opts: SiteOptions, io: CliIo): Promise<RunReport> {
-  const r = await checkAndEmit('check', args, opts, io);
-  if (!('filesOf' in r)) return r;
-  const { run, filesOf, outDir, outShown } = r;
+  const { outDir, outShown } = await outDirOf(opts, io);
   return withOutLock(outDir, outShown, false, io, async () => {
-    for (const s of run.sites) await assertPlainFolder(join(outDir, s.stem), `${outShown}/${s.stem}`);
-    const extraSites = await orphanFolders(r);
     const sites: SiteReport[] = [];
-    for (const [i, s] of run.sites.entries()) {
-      const out = `${outShown}/${s.stem}`;
-      const files = await filesOf(i);
-      const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, s.stem, files, { patches: true }));
+    const state = { blocked: false };
+    const run = await checkSites(args, io, 0, async (site, model) => {
+      if (state.blocked || model === undefined || site.diagnostics.some((d) => blocks(d, opts.strict))) {
+        state.blocked = true;
+        return;
+      }
+      const out = `${outShown}/${site.stem}`;
+      await assertPlainFolder(join(outDir, site.stem), out);
+      const files = emitRedacted(model, site);
+      const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, site.stem, files, { patches: true }));
       const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
-      sites.push({ file: s.file, site: s.stem, status: stale ? 'stale' : 'current', out, differences });
-    }
+      sites.push({ file: site.file, site: site.stem, status: stale ? 'stale' : 'current', out, differences });
+    });
+    if (state.blocked || anyBlocking(run, opts.strict)) return refusedReport('check', run, opts, outShown);
     return {
       command: 'check',
       strict: opts.strict,
       outShown,
       sites,
       diagnostics: locatedOf(run),
-      extraSites,
+      extraSites: await orphanFolders(run, outDir),
       removedSites: [],
       keptSites: [],
     };

@@ -2,47 +2,23 @@ import { join, resolve } from 'node:path';
 import { findGitWorkTree } from '../../io/git.js';
 import type { OutputFile } from '../../emit/output.js';
 import { listSiteFolders } from '../../write/out-tree.js';
-import { checkSite } from '../../compile.js';
 import { emitCheckedSite } from '../../emit-site.js';
-import { readSiteSource } from '../../load/read-sites.js';
-import type { SiteSource } from '../../load/site-source.js';
 import type { SiteModel } from '../../model/site-model.js';
-import { UsageError } from '../../report/exit-codes.js';
-import { anyBlocking, checkSites, readAhead, locatedOf, outShownOf, validityOf, type CheckedRun, type SiteRun } from '../check-sites.js';
+import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun, type SiteRun } from '../check-sites.js';
 import { emitSites } from '../emit-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
 import type { RunReport } from '../report.js';
 
-/** What compile and --check share: the checked sites, their files, and the output folder. */
-export interface OutRun {
-  readonly run: CheckedRun;
-  /**
-   * The files of the i-th site, asked for in order. Redacted runs render each site when it is asked
-   * for (beyond the first KEPT_MODELS, reading a few sites ahead and checking it again), so a run
-   * holds one site's files at a time: memory does not grow with the number of sites. A --reveal run
-   * has rendered every site already (it must refuse a git-tracked path before writing anything).
-   */
-  readonly filesOf: (i: number) => Promise<OutputFile[]>;
-  readonly outDir: string;
-  readonly outShown: string;
+/** Where a run writes: --out (relative to the working directory), else the repository's out/, from any folder of it. */
+export async function outDirOf(opts: SiteOptions, io: CliIo): Promise<{ outDir: string; outShown: string }> {
+  const outDir = opts.out !== undefined ? resolve(io.cwd, opts.out) : join((await findGitWorkTree(io.cwd)) ?? io.cwd, 'out');
+  return { outDir, outShown: outShownOf(outDir, io) };
 }
 
-/**
- * Checks and renders every site; when any site is invalid (or lacks a reveal input), returns the
- * report to print instead, and nothing is written.
- */
-export async function checkAndEmit(
-  command: 'compile' | 'check',
-  args: readonly string[],
-  opts: SiteOptions,
-  io: CliIo,
-): Promise<OutRun | RunReport> {
-  const run = await checkSites(args, io, opts.reveal ? Infinity : KEPT_MODELS);
-  // Without --out: the repository's out/, from any folder of it (an explicit --out is relative to the working directory).
-  const outDir = opts.out !== undefined ? resolve(io.cwd, opts.out) : join((await findGitWorkTree(io.cwd)) ?? io.cwd, 'out');
-  const outShown = outShownOf(outDir, io);
-  const refused = (): RunReport => ({
+/** The report of a run stopped by an invalid site (or a missing reveal input): nothing was written. */
+export function refusedReport(command: 'compile' | 'check', run: CheckedRun, opts: SiteOptions, outShown: string): RunReport {
+  return {
     command,
     strict: opts.strict,
     outShown,
@@ -51,40 +27,33 @@ export async function checkAndEmit(
     extraSites: [],
     removedSites: [],
     keptSites: [],
-  });
-  if (anyBlocking(run, opts.strict)) return refused();
-  if (!opts.reveal) {
-    const kept = run.sites.filter((s) => s.model !== undefined).length;
-    const sources = readAhead(
-      run.sites.slice(kept).map((s) => s.path),
-      (path) => readSiteSource(path, io.cwd),
-    );
-    const filesOf = async (i: number): Promise<OutputFile[]> => {
-      const site = run.sites[i]!;
-      return site.model !== undefined ? emitRedacted(site.model, site) : renderAgain(site, await sources.next(i - kept));
-    };
-    return { run, filesOf, outDir, outShown };
-  }
-  const emitted = await emitSites(run, opts, outDir, outShown, io);
-  if (anyBlocking(run, opts.strict)) return refused();
-  return { run, filesOf: (i) => Promise.resolve(emitted[i]!), outDir, outShown };
+  };
+}
+
+/** A --reveal run, rendered whole before anything is written: the checked sites and their files. */
+export interface RevealedRun {
+  readonly run: CheckedRun;
+  readonly files: readonly OutputFile[][];
+  readonly outDir: string;
+  readonly outShown: string;
 }
 
 /**
- * How many sites of a redacted run keep their model from the check (about 50 KiB each): a run of a
- * few sites renders them without reading and checking them again; memory stays bounded.
+ * --reveal checks and renders every site before writing any (it must refuse a git-tracked path
+ * first, and gather each site's secret inputs); when a site is invalid or lacks a reveal input,
+ * returns the report to print instead, and nothing is written.
  */
-export const KEPT_MODELS = 16;
-
-/** A site of a valid redacted run, read again (`source`), checked and rendered; it must still be valid. */
-function renderAgain(site: SiteRun, source: SiteSource): OutputFile[] {
-  const checked = checkSite(source);
-  if (checked.model === undefined)
-    throw new UsageError('site-changed', `${site.file}: the file changed during the run and is no longer valid; run again`);
-  return emitRedacted(checked.model, site);
+export async function checkAndReveal(args: readonly string[], opts: SiteOptions, io: CliIo): Promise<RevealedRun | RunReport> {
+  const run = await checkSites(args, io);
+  const { outDir, outShown } = await outDirOf(opts, io);
+  if (anyBlocking(run, opts.strict)) return refusedReport('compile', run, opts, outShown);
+  const emitted = await emitSites(run, opts, outDir, outShown, io);
+  if (anyBlocking(run, opts.strict)) return refusedReport('compile', run, opts, outShown);
+  return { run, files: emitted.map((f) => f!), outDir, outShown };
 }
 
-function emitRedacted(model: SiteModel, site: SiteRun): OutputFile[] {
+/** A valid site's redacted files. */
+export function emitRedacted(model: SiteModel, site: SiteRun): OutputFile[] {
   const files = emitCheckedSite(model, site.file, false, undefined).files;
   // A valid redacted site always renders (only reveal inputs can be missing); a bug otherwise.
   if (files === undefined) throw new Error(`${site.file}: a valid site rendered no files`);
@@ -92,8 +61,8 @@ function emitRedacted(model: SiteModel, site: SiteRun): OutputFile[] {
 }
 
 /** Folders in out/ that no site compiles to: only knowable when a whole folder of sites was given. */
-export async function orphanFolders(r: OutRun): Promise<string[]> {
-  if (r.run.folders.length === 0) return [];
-  const known = new Set(r.run.sites.map((s) => s.stem));
-  return (await listSiteFolders(r.outDir)).filter((n) => !known.has(n));
+export async function orphanFolders(run: CheckedRun, outDir: string): Promise<string[]> {
+  if (run.folders.length === 0) return [];
+  const known = new Set(run.sites.map((s) => s.stem));
+  return (await listSiteFolders(outDir)).filter((n) => !known.has(n));
 }
