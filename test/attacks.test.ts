@@ -489,6 +489,8 @@ describe('secret text never reaches a diagnostic, in any format', () => {
     'quoted key': `${head}secrets:\n  db-password:\n    "value": ${SECRET}\n`,
     'JSON style': `{"site": {"name": "s", "environment": "staging", "domain": "s.example.org"}, "release": {"version": "1.0.0"}, "secrets": {"db-password": {"value": "${SECRET}"}}}\n`,
     'pasted into fromEnv': `${head}secrets:\n  db-password:\n    fromEnv: "${SECRET} x"\n`,
+    'pasted as a generate alphabet (an enum)': `${head}secrets:\n  db-password:\n    generate: {length: 32, alphabet: ${SECRET}}\n`,
+    'pasted as a key of a secret': `${head}secrets:\n  db-password:\n    ${SECRET}: 1\n`,
     'mis-indented, does not parse': `${head}secrets:\n  db-password:\n    value:\n"${SECRET}: x" ]\n`,
     'stray token after the value': `${head}secrets:\n  db-password:\n    value: "${SECRET}" ${SECRET}\n`,
     'pasted into an OIDC clientSecret (a name belongs there)': `${head}auth:\n  oidc:\n    providers:\n      - name: kc\n        issuerUrl: https://kc.example.org/realms/x\n        audience: chamicore\n        clientId: chamicore\n        clientSecret: "${SECRET}"\n`,

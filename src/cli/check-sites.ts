@@ -2,7 +2,7 @@ import { checkSite } from '../compile.js';
 import { siteClaims } from '../validate/cross-site.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import type { SiteModel } from '../model/site-model.js';
-import type { Diagnostic } from '../report/diagnostic.js';
+import { blocks, type Diagnostic } from '../report/diagnostic.js';
 import type { LocatedDiagnostic } from '../report/format.js';
 import { locateLayered } from '../layers/locate.js';
 import { checkDevSource } from '../load/dev-source.js';
@@ -99,8 +99,6 @@ export async function addDiagnostics(site: SiteRun, more: readonly Diagnostic[],
   site.located = locateLayered(site.diagnostics, again.layers);
 }
 
-/** An error, or under --strict a warning the site does not allow: either stops the run. */
-export const blocks = (d: Diagnostic, strict: boolean): boolean => d.severity === 'error' || (strict && d.allowed === undefined);
 export const anyBlocking = (run: CheckedRun, strict: boolean): boolean =>
   run.sites.some((s) => s.diagnostics.some((d) => blocks(d, strict)));
 export const locatedOf = (run: CheckedRun): LocatedDiagnostic[] => run.sites.flatMap((s) => s.located);

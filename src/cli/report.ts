@@ -1,11 +1,11 @@
 import { toCodeQuality } from '../report/codequality.js';
+import { blocks } from '../report/diagnostic.js';
 import { ExitCode } from '../report/exit-codes.js';
 import { countSummary, formatText, plural, toJson, type LocatedDiagnostic } from '../report/format.js';
 import { toJunit } from '../report/junit.js';
 import { oneLine } from '../report/printable.js';
 import type { TreeDifference } from '../write/out-tree.js';
 import type { CliIo } from './io.js';
-import { blocks } from './check-sites.js';
 import type { Command, OutputFormat } from './options.js';
 
 /** What became of one site, by command: each status carries what it means. */

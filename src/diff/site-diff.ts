@@ -5,7 +5,7 @@ import { NATS_CONF_PATH } from '../emit/compose-nats.js';
 import { describeSource, exprIdentity } from '../model/secret-identity.js';
 import { BREAKING_ROTATIONS } from '../validate/rules/breaking-rotations-acknowledged.js';
 import type { SecretSpec, SiteModel } from '../model/site-model.js';
-import { compareStrings } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 import { plural } from '../report/format.js';
 import { REDACTED, SecretValue } from '../secrets/secret-value.js';
 

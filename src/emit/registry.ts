@@ -10,7 +10,7 @@ import { composeNatsEmitter } from './compose-nats.js';
 import type { EmitInput, Emitter, OutputFile } from './output.js';
 import { secretsEmitter } from './secrets.js';
 import { valuesEmitter } from './values.js';
-import { compareStrings } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 
 /**
  * Every output kind, one emitter each, keyed by its kind: adding an output kind is one emitter file

@@ -3,7 +3,8 @@ import { diffSite, diffValues, documentsByKind, leavesOf, outputDocuments } from
 import type { OutputKind } from '../emit/registry.js';
 import { allFields, childrenOf, fieldAt, keysAt, type Field } from '../validate/schema-fields.js';
 import type { SiteModel } from '../model/site-model.js';
-import { compareStrings, formatPath, hasErrors, type PathSegment } from '../report/diagnostic.js';
+import { formatPath, hasErrors, type PathSegment } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 import { locate } from '../report/locate.js';
 import { ownerOf } from '../layers/merge.js';
 import { suggest } from '../validate/suggest.js';

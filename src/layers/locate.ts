@@ -1,5 +1,6 @@
 import type { ParsedSite } from '../load/parse-site.js';
-import { compareStrings, type Diagnostic } from '../report/diagnostic.js';
+import { type Diagnostic } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 import { locateAll, type LocatedDiagnostic } from '../report/format.js';
 
 /**

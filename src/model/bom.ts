@@ -2,7 +2,7 @@ import { COMPOSE_IMAGES, imageReference, serviceChart, THIRD_PARTY, type ImageRe
 import { Defaults } from './defaults.js';
 import { composeBundled } from './compose-stack.js';
 import type { SiteModel } from './site-model.js';
-import { compareStrings } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 
 /** Where an artefact is used: the Helm release, the compose stack, its development overrides (docker-compose.dev.yml). */
 export type Consumer = 'helm' | 'compose' | 'compose-dev';

@@ -1,5 +1,5 @@
 import type { Site } from '../generated/site.js';
-import { compareStrings } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 import { NATS_PORT, SERVICES, serviceEnabled, THIRD_PARTY, type ImageRef } from './catalog.js';
 import { Defaults } from './defaults.js';
 import { required } from './required.js';

@@ -1,5 +1,5 @@
 import type { Site } from '../generated/site.js';
-import { compareStrings } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 import { NATS_PORT, type ServiceId, type ServiceInfo } from './catalog.js';
 import { Defaults } from './defaults.js';
 import { required } from './required.js';

@@ -1,4 +1,4 @@
-import { compareStrings } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 
 /**
  * A deep copy with every map's keys in code-unit order, so the key order of a site file never

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { formatPath } from './diagnostic.js';
+import { reportedPath } from './diagnostic.js';
 import type { LocatedDiagnostic } from './format.js';
 
 /**
@@ -11,7 +11,7 @@ import type { LocatedDiagnostic } from './format.js';
 export function toCodeQuality(diagnostics: readonly LocatedDiagnostic[]): string {
   const seen = new Map<string, number>();
   const entries = diagnostics.map((d) => {
-    const identity = [d.file, d.code, formatPath(d.path), d.message].join('\0');
+    const identity = [d.file, d.code, reportedPath(d), d.message].join('\0');
     const n = seen.get(identity) ?? 0;
     seen.set(identity, n + 1);
     return {

@@ -3,7 +3,7 @@
  * tested; wording may change. Positions are resolved late, from `path`, by the reporter.
  */
 
-import type { RuleCode } from '../validate/rules/index.js';
+import type { RuleCode } from './rule-codes.js';
 
 /**
  * The codes of the stages before and after the rules, with what each means. The rules declare
@@ -109,16 +109,23 @@ export const error: DiagnosticBuilder = builder('error');
 /** Builds a warning diagnostic. */
 export const warning: DiagnosticBuilder = builder('warning');
 
+/** An error, or under --strict a warning the site does not allow: either stops the run. */
+export const blocks = (d: Diagnostic, strict: boolean): boolean => d.severity === 'error' || (strict && d.allowed === undefined);
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Code-unit string order, never locale order: output must not depend on the machine. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Renders a path as `services.smd.replicas` or `auth.oidc.providers[0].name`. */
+/**
+ * A diagnostic's path as reports show it. A key under `secrets` that the schema does not know may be
+ * a value pasted there (`secrets: {db-password: {<the password>: 1}}`): such a key is never shown.
+ */
+export function reportedPath(d: Pick<Diagnostic, 'path' | 'onKey'>): string {
+  if (d.path[0] !== 'secrets' || d.onKey !== true || d.path.length < 2) return formatPath(d.path);
+  return `${d.path.length === 2 ? 'secrets' : formatPath(d.path.slice(0, -1))}[<key not shown>]`;
 }
 
-/** Renders a path as `services.smd.replicas` or `auth.oidc.providers[0].name`. */
 export function formatPath(path: readonly PathSegment[]): string {
   let out = '';
   for (const seg of path) {

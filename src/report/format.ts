@@ -1,6 +1,7 @@
 import { oneLine, printable } from './printable.js';
 import { isMap, isPair, isScalar, type LineCounter, type Document } from 'yaml';
-import { compareStrings, formatPath, type Diagnostic } from './diagnostic.js';
+import { reportedPath, type Diagnostic } from './diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 import { locate } from './locate.js';
 import { siteSchema } from '../generated/site-schema.js';
 
@@ -112,7 +113,7 @@ export function formatText(d: LocatedDiagnostic): string {
     if (d.hint !== undefined) out.push(oneLine(`  hint: ${d.hint}`));
     // The path an allowWarnings entry names, which only JSON printed before.
     if (d.severity === 'warning' && d.path.length > 0 && d.code !== 'allowance-unused')
-      out.push(oneLine(`  to keep it: allowWarnings: [{ code: ${d.code}, path: ${formatPath(d.path)}, reason: … }]`));
+      out.push(oneLine(`  to keep it: allowWarnings: [{ code: ${d.code}, path: ${reportedPath(d)}, reason: … }]`));
   }
   return `${out.join('\n')}\n`;
 }
@@ -135,7 +136,7 @@ export function toJson(d: LocatedDiagnostic): Record<string, unknown> {
     severity: d.severity,
     code: d.code,
     message: d.message,
-    path: formatPath(d.path),
+    path: reportedPath(d),
     ...(d.hint !== undefined ? { hint: d.hint } : {}),
     ...(d.allowed !== undefined ? { allowed: d.allowed } : {}),
   };

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { GENERATED_PREFIX } from '../emit/header.js';
 import { syncFileSystem } from '../io/sync-fs.js';
 import type { OutputFile } from '../emit/output.js';
-import { compareStrings } from '../report/diagnostic.js';
+import { compareStrings } from '../util/compare.js';
 import { UsageError } from '../report/exit-codes.js';
 import { unifiedDiff } from '../report/unified-diff.js';
 

@@ -28,38 +28,51 @@ function read(file: OutputFile, version: '1.1' | '1.2'): unknown[] {
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' ? (v as Obj) : {});
 
+/** A name read from an output: a string, or the test fails (String(undefined) would pass as "undefined"). */
+function str(v: unknown, what = ''): string {
+  if (typeof v !== 'string') throw new Error(`expected a name${what}, got ${v === undefined ? 'undefined' : JSON.stringify(v)}`);
+  return v;
+}
+
 /** Every Kubernetes name an output sets, with what it must be. */
 function kubernetesNames(files: readonly OutputFile[]): [string, RegExp, string][] {
   const names: [string, RegExp, string][] = [];
   for (const f of files) {
     if (f.path === 'helm/Chart.yaml') {
       const chart = obj(read(f, '1.1')[0]);
-      names.push([String(chart['name']), DNS_LABEL, 'chart name']);
-      for (const d of chart['dependencies'] as Obj[]) names.push([String(d['name']), DNS_LABEL, 'dependency name']);
+      names.push([str(chart['name']), DNS_LABEL, 'chart name']);
+      for (const d of chart['dependencies'] as Obj[]) names.push([str(d['name']), DNS_LABEL, 'dependency name']);
     } else if (f.path === 'helm/values.yaml') {
       const values = obj(read(f, '1.1')[0]);
-      names.push([String(obj(values['global'])['namespace']), DNS_LABEL, 'namespace']);
+      // The release namespace is helm's --namespace, not a value: the Secrets carry it (below).
+      expect(obj(values['global'])).not.toHaveProperty('namespace');
       for (const [key, v] of Object.entries(values)) {
         const s = obj(v);
         if (typeof s['fullnameOverride'] === 'string') names.push([s['fullnameOverride'], DNS_LABEL, `${key}.fullnameOverride`]);
-        if (s['image'] !== undefined) names.push([String(obj(s['image'])['tag']), IMAGE_TAG, `${key}.image.tag`]);
+        // A chart's image: by tag, or by digest alone (global.image holds pull secrets only).
+        const image = obj(s['image']);
+        if (key !== 'global' && s['image'] !== undefined) {
+          if (image['tag'] !== undefined || image['digest'] === undefined)
+            names.push([str(image['tag'], ` at ${key}.image.tag`), IMAGE_TAG, `${key}.image.tag`]);
+          else names.push([str(image['digest']), /^sha256:[0-9a-f]{64}$/, `${key}.image.digest`]);
+        }
         for (const n of Object.keys(obj(s['env']))) names.push([n, ENV_NAME, `${key}.env`]);
         for (const [n, ref] of Object.entries(obj(s['secretEnv']))) {
           names.push([n, ENV_NAME, `${key}.secretEnv`]);
-          names.push([String(obj(ref)['existingSecret']), DNS_SUBDOMAIN, `${key}.secretEnv.${n}.existingSecret`]);
-          names.push([String(obj(ref)['key']), SECRET_KEY, `${key}.secretEnv.${n}.key`]);
+          names.push([str(obj(ref)['existingSecret']), DNS_SUBDOMAIN, `${key}.secretEnv.${n}.existingSecret`]);
+          names.push([str(obj(ref)['key']), SECRET_KEY, `${key}.secretEnv.${n}.key`]);
         }
       }
     } else if (f.path === 'compose/docker-compose.yml') {
       for (const [name, svc] of Object.entries(obj(obj(read(f, '1.1')[0])['services']))) {
-        const image = String(obj(svc)['image']);
+        const image = str(obj(svc)['image']);
         names.push([image.slice(image.lastIndexOf(':') + 1), IMAGE_TAG, `compose ${name} image tag`]);
       }
     } else if (f.path.startsWith('secrets/')) {
       const secret = obj(read(f, '1.1')[0]);
       const meta = obj(secret['metadata']);
-      names.push([String(meta['name']), DNS_SUBDOMAIN, 'Secret name'], [String(meta['namespace']), DNS_LABEL, 'Secret namespace']);
-      for (const [k, v] of Object.entries(obj(meta['labels']))) names.push([String(v), LABEL_VALUE, `label ${k}`]);
+      names.push([str(meta['name']), DNS_SUBDOMAIN, 'Secret name'], [str(meta['namespace']), DNS_LABEL, 'Secret namespace']);
+      for (const [k, v] of Object.entries(obj(meta['labels']))) names.push([str(v), LABEL_VALUE, `label ${k}`]);
       for (const k of Object.keys(obj(secret['stringData']))) names.push([k, SECRET_KEY, 'Secret key']);
     }
   }

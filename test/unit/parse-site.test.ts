@@ -96,6 +96,18 @@ describe('parseSite', () => {
     expect(codesOf(big)).toEqual(['input-too-large']);
   });
 
+  it('nests 32 levels of maps and lists, as documented, and refuses the 33rd (the limit itself, not only its name)', () => {
+    const nested = (levels: number, flow: boolean): string =>
+      flow
+        ? `a: ${'['.repeat(levels - 1)}1${']'.repeat(levels - 1)}\n`
+        : Array.from({ length: levels }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
+    for (const flow of [false, true]) {
+      expect(codesOf(nested(32, flow)), `32 ${flow ? 'flow' : 'block'}`).toEqual([]);
+      expect(codesOf(nested(33, flow)), `33 ${flow ? 'flow' : 'block'}`).toEqual(['input-too-deep']);
+    }
+    expect(Limits.maxDepth).toBe(32);
+  });
+
   it('enforces the nesting limit in block and flow style', () => {
     const block = Array.from({ length: Limits.maxDepth + 2 }, (_, i) => `${'  '.repeat(i)}k${i}:`).join('\n') + ' 1\n';
     expect(codesOf(block)).toEqual(['input-too-deep']);

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { assertPlainFolder, diffSiteTree } from '../../write/out-tree.js';
-import { anyBlocking, blocks, checkSites, locatedOf } from '../check-sites.js';
+import { anyBlocking, checkSites, locatedOf } from '../check-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
+import { blocks } from '../../report/diagnostic.js';
 import { fsStep, withOutLock } from '../out-dir.js';
 import type { RunReport, SiteReport } from '../report.js';
 import { emitRedacted, orphanFolders, outDirOf, refusedReport } from './out-sites.js';

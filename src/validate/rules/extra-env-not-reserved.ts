@@ -1,4 +1,5 @@
-import { compareStrings, type Diagnostic } from '../../report/diagnostic.js';
+import { type Diagnostic } from '../../report/diagnostic.js';
+import { compareStrings } from '../../util/compare.js';
 import { defineRule } from './rule.js';
 
 /**

@@ -1,4 +1,5 @@
-import { compareStrings, type Diagnostic } from '../../report/diagnostic.js';
+import { type Diagnostic } from '../../report/diagnostic.js';
+import { compareStrings } from '../../util/compare.js';
 import { defineInputRule } from './rule.js';
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL)/;

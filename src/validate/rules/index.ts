@@ -31,6 +31,7 @@ import { settingsTakeEffect } from './settings-take-effect.js';
 import { siteNameMatchesFile } from './site-name-matches-file.js';
 import { thirdPartyImagesPinned } from './third-party-images-pinned.js';
 import type { Diagnostic } from '../../report/diagnostic.js';
+import type { RuleCode } from '../../report/rule-codes.js';
 
 /**
  * Every semantic rule, run in this order after the schema passes: the input rules first, then (when
@@ -71,8 +72,10 @@ export const RULES = [
 ] as const satisfies readonly Rule[];
 
 type CodesOf<R> = R extends Rule<infer D> ? keyof D & string : never;
-/** Every code a semantic rule can report. */
-export type RuleCode = CodesOf<(typeof RULES)[number]>;
+/** Every code the rules declare: exactly report/rule-codes.ts's list (this fails to compile otherwise). */
+type DeclaredCode = CodesOf<(typeof RULES)[number]>;
+export const RULE_CODES_DECLARED: [DeclaredCode] extends [RuleCode] ? ([RuleCode] extends [DeclaredCode] ? true : never) : never = true;
+export type { RuleCode };
 
 /** Every rule code with its severity and summary, in rule order (the rule table of docs/operator-guide.md, tests). */
 export const RULE_CODES: readonly (CodeInfo & { readonly code: RuleCode; readonly stage: RuleStage })[] = RULES.flatMap((rule) =>

@@ -1,4 +1,4 @@
-import { compareStrings } from '../../report/diagnostic.js';
+import { compareStrings } from '../../util/compare.js';
 import { defineInputRule } from './rule.js';
 
 /** A literal `value` puts the secret into the repository: development sites only. */

@@ -1,5 +1,5 @@
 import { Defaults } from '../../model/defaults.js';
-import { compareStrings } from '../../report/diagnostic.js';
+import { compareStrings } from '../../util/compare.js';
 import { suggest } from '../suggest.js';
 import { defineInputRule } from './rule.js';
 import { referencedSecrets } from './secrets-defined.js';
