@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The process edge: the only module that reads argv and env or sets the exit code.
 import { readFileSync, readlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { run } from './cli/run.js';
 
 /** Where a process id means this process: host, boot and PID namespace (Linux; elsewhere the host). */
@@ -32,6 +32,11 @@ process.exitCode = await run(process.argv.slice(2), {
   cwd: process.cwd(),
   stderrIsTerminal: process.stderr.isTTY,
   now: () => performance.now(),
+  // Sites are independent: a run of many uses up to four cores (site-worker.js beside this file).
+  workers:
+    availableParallelism() > 1
+      ? { script: new URL('./site-worker.js', import.meta.url), count: Math.min(availableParallelism(), 4) }
+      : undefined,
   lock: {
     pid: process.pid,
     where: processPlace,

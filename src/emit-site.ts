@@ -20,3 +20,11 @@ export function emitCheckedSite(
   if (hasErrors(diagnostics)) return { files: undefined, diagnostics };
   return { files: emitSite({ model, secrets: values, redacted: !reveal }), diagnostics };
 }
+
+/** A valid site's redacted files. */
+export function emitRedacted(model: SiteModel, file: string): OutputFile[] {
+  const files = emitCheckedSite(model, file, false, undefined).files;
+  // A valid redacted site always renders (only reveal inputs can be missing); a bug otherwise.
+  if (files === undefined) throw new Error(`${file}: a valid site rendered no files`);
+  return files;
+}

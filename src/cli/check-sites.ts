@@ -1,5 +1,7 @@
 import { checkSite } from '../compile.js';
 import { siteClaims } from '../validate/cross-site.js';
+import type { OutputFile } from '../emit/output.js';
+import { SitePool, summarise, type SiteCheck } from './site-pool.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import type { SiteModel } from '../model/site-model.js';
 import { blocks, type Diagnostic } from '../report/diagnostic.js';
@@ -39,31 +41,95 @@ export async function checkSites(
   args: readonly string[],
   io: CliIo,
   keepModels = Infinity,
-  each?: (site: SiteRun, model: SiteModel | undefined) => Promise<void>,
+  each?: (site: SiteRun, checked: SiteOutput) => Promise<void>,
+  emit = false,
 ): Promise<CheckedRun> {
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
-  const sources = readAhead(files, (path) => readSiteSource(path, io.cwd));
   const claim = siteClaims();
-  // One site at a time: memory does not grow with the parsed documents of every site.
-  for (const [i, path] of files.entries()) {
-    io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
-    const c = checkSite(await sources.next(i));
-    const shared = c.site !== undefined && c.model !== undefined ? claim(c.site, c.model, c.source.file) : [];
-    const source = c.model?.targets.compose === true ? c.model.composeDev?.source : undefined;
-    if (source !== undefined) shared.push(...(await checkDevSource(path, c.source.file, c.source.stem, source)));
-    const site: SiteRun = {
-      path,
-      file: c.source.file,
-      stem: c.source.stem,
-      model: i < keepModels ? c.model : undefined,
-      diagnostics: [...c.diagnostics, ...shared],
-      located: locateLayered([...c.diagnostics, ...shared], c.layers),
-    };
-    sites.push(site);
-    await each?.(site, c.model);
+  const pool = keepModels === 0 && io.workers !== undefined && files.length >= PARALLEL_MIN ? startPool(io.workers) : undefined;
+  const checked = pool !== undefined ? pool.run(files, io.cwd, emit) : sequential(files, io.cwd);
+  try {
+    // In order, one site at a time: memory does not grow with the parsed documents of every site.
+    for (const [i, path] of files.entries()) {
+      io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
+      const c = await checked.next(i);
+      const extra = c.claims !== undefined ? claim(c.claims, c.file) : [];
+      if (c.devSource !== undefined) extra.push(...(await checkDevSource(path, c.file, c.stem, c.devSource)));
+      const diagnostics = [...c.diagnostics, ...extra];
+      // Diagnostics found here are placed in the site file again (rare: a clash between sites).
+      const located = extra.length === 0 ? c.located : await c.relocate(diagnostics);
+      const site: SiteRun = { path, file: c.file, stem: c.stem, model: i < keepModels ? c.model : undefined, diagnostics, located };
+      sites.push(site);
+      await each?.(site, { model: c.model, files: c.files });
+    }
+  } finally {
+    await pool?.close();
   }
   return { sites, folders };
+}
+
+/** What compile and --check get of a checked site: its model (in this thread), or its files (rendered by a worker). */
+export interface SiteOutput {
+  readonly model: SiteModel | undefined;
+  readonly files: readonly OutputFile[] | undefined;
+}
+
+/** The smallest run whose sites are checked by worker threads: below it, starting them costs more than it saves. */
+export const PARALLEL_MIN = 16;
+
+/** A site checked (in this thread or a worker): what the run keeps of it, and what the run still decides. */
+interface CheckedSiteResult extends SiteCheck {
+  readonly model: SiteModel | undefined;
+  /** Locates diagnostics found after the check in the site file (reading it again when a worker checked it). */
+  readonly relocate: (diagnostics: readonly Diagnostic[]) => Promise<LocatedDiagnostic[]>;
+}
+
+/** The sites checked in this thread, read a few ahead. */
+function sequential(files: readonly string[], cwd: string): { next: (i: number) => Promise<CheckedSiteResult> } {
+  const sources = readAhead(files, (path) => readSiteSource(path, cwd));
+  return {
+    next: async (i) => {
+      const c = checkSite(await sources.next(i));
+      return {
+        ...(await summarise(c, false)),
+        model: c.model,
+        relocate: (diagnostics) => Promise.resolve(locateLayered(diagnostics, c.layers)),
+      };
+    },
+  };
+}
+
+/** Worker threads that check (and, for compile and --check, render) sites; results are taken in order. */
+function startPool(workers: NonNullable<CliIo['workers']>): {
+  run: (files: readonly string[], cwd: string, emit: boolean) => { next: (i: number) => Promise<CheckedSiteResult> };
+  close: () => Promise<void>;
+} {
+  const pool = new SitePool(workers.script, workers.count);
+  return {
+    run: (files, cwd, emit) => {
+      const window = workers.count * 4;
+      const started = new Map<number, Promise<SiteCheck>>();
+      let upTo = 0;
+      return {
+        next: async (i) => {
+          for (; upTo < files.length && upTo <= i + window; upTo++) {
+            const p = pool.check({ path: files[upTo]!, cwd, emit });
+            p.catch(() => undefined);
+            started.set(upTo, p);
+          }
+          const c = await started.get(i)!;
+          started.delete(i);
+          return {
+            ...c,
+            model: undefined,
+            relocate: async (diagnostics) => locateLayered(diagnostics, checkSite(await readSiteSource(files[i]!, cwd)).layers),
+          };
+        },
+      };
+    },
+    close: () => pool.close(),
+  };
 }
 
 /** How many site files are read ahead of the one being checked: a few MiB at most (Limits.maxFileBytes each). */

@@ -4,9 +4,10 @@ import { anyBlocking, checkSites, locatedOf } from '../check-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
 import { blocks } from '../../report/diagnostic.js';
+import { emitRedacted } from '../../emit-site.js';
 import { fsStep, withOutLock } from '../out-dir.js';
 import type { RunReport, SiteReport } from '../report.js';
-import { emitRedacted, orphanFolders, outDirOf, refusedReport } from './out-sites.js';
+import { orphanFolders, outDirOf, refusedReport } from './out-sites.js';
 
 /**
  * `chamicore-compile --check <site…>`: compiles in memory and compares with out/; writes and deletes
@@ -18,18 +19,27 @@ export async function check(args: readonly string[], opts: SiteOptions, io: CliI
   return withOutLock(outDir, outShown, false, io, async () => {
     const sites: SiteReport[] = [];
     const state = { blocked: false };
-    const run = await checkSites(args, io, 0, async (site, model) => {
-      if (state.blocked || model === undefined || site.diagnostics.some((d) => blocks(d, opts.strict))) {
-        state.blocked = true;
-        return;
-      }
-      const out = `${outShown}/${site.stem}`;
-      await assertPlainFolder(join(outDir, site.stem), out);
-      const files = emitRedacted(model, site);
-      const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, site.stem, files, { patches: true }));
-      const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
-      sites.push({ file: site.file, site: site.stem, status: stale ? 'stale' : 'current', out, differences });
-    });
+    const run = await checkSites(
+      args,
+      io,
+      0,
+      async (site, { model, files: rendered }) => {
+        const files =
+          state.blocked || site.diagnostics.some((d) => blocks(d, opts.strict))
+            ? undefined
+            : (rendered ?? (model && emitRedacted(model, site.file)));
+        if (files === undefined) {
+          state.blocked = true;
+          return;
+        }
+        const out = `${outShown}/${site.stem}`;
+        await assertPlainFolder(join(outDir, site.stem), out);
+        const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, site.stem, files, { patches: true }));
+        const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
+        sites.push({ file: site.file, site: site.stem, status: stale ? 'stale' : 'current', out, differences });
+      },
+      true,
+    );
     if (state.blocked || anyBlocking(run, opts.strict)) return refusedReport('check', run, opts, outShown);
     return {
       command: 'check',

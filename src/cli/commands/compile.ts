@@ -8,9 +8,10 @@ import { anyBlocking, checkSites, locatedOf, type CheckedRun, type SiteRun } fro
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
 import { blocks } from '../../report/diagnostic.js';
+import { emitRedacted } from '../../emit-site.js';
 import { fsStep } from '../out-dir.js';
 import type { RunReport, SiteReport } from '../report.js';
-import { checkAndReveal, emitRedacted, orphanFolders, outDirOf, refusedReport } from './out-sites.js';
+import { checkAndReveal, orphanFolders, outDirOf, refusedReport } from './out-sites.js';
 
 /**
  * `chamicore-compile <site…>`: one pass over the sites. Each site is read and checked once; a valid
@@ -27,15 +28,25 @@ export async function compile(args: readonly string[], opts: SiteOptions, io: Cl
   const sites: SiteReport[] = [];
   const state = { blocked: false };
   try {
-    const run = await checkSites(args, io, 0, async (site, model) => {
-      if (state.blocked || model === undefined || site.diagnostics.some((d) => blocks(d, opts.strict))) {
-        // Nothing will be written: stop rendering, and drop what was staged now rather than at the end.
-        state.blocked = true;
-        await writer.abandon();
-        return;
-      }
-      sites.push(await writer.add(site, emitRedacted(model, site)));
-    });
+    const run = await checkSites(
+      args,
+      io,
+      0,
+      async (site, { model, files: rendered }) => {
+        const files =
+          state.blocked || site.diagnostics.some((d) => blocks(d, opts.strict))
+            ? undefined
+            : (rendered ?? (model && emitRedacted(model, site.file)));
+        if (files === undefined) {
+          // Nothing will be written: stop rendering, and drop what was staged now rather than at the end.
+          state.blocked = true;
+          await writer.abandon();
+          return;
+        }
+        sites.push(await writer.add(site, files));
+      },
+      true,
+    );
     if (state.blocked || anyBlocking(run, opts.strict)) {
       await writer.abandon();
       return refusedReport('compile', run, opts, outShown);

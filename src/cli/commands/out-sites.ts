@@ -2,9 +2,7 @@ import { join, resolve } from 'node:path';
 import { findGitWorkTree } from '../../io/git.js';
 import type { OutputFile } from '../../emit/output.js';
 import { listSiteFolders } from '../../write/out-tree.js';
-import { emitCheckedSite } from '../../emit-site.js';
-import type { SiteModel } from '../../model/site-model.js';
-import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun, type SiteRun } from '../check-sites.js';
+import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun } from '../check-sites.js';
 import { emitSites } from '../emit-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
@@ -50,14 +48,6 @@ export async function checkAndReveal(args: readonly string[], opts: SiteOptions,
   const emitted = await emitSites(run, opts, outDir, outShown, io);
   if (anyBlocking(run, opts.strict)) return refusedReport('compile', run, opts, outShown);
   return { run, files: emitted.map((f) => f!), outDir, outShown };
-}
-
-/** A valid site's redacted files. */
-export function emitRedacted(model: SiteModel, site: SiteRun): OutputFile[] {
-  const files = emitCheckedSite(model, site.file, false, undefined).files;
-  // A valid redacted site always renders (only reveal inputs can be missing); a bug otherwise.
-  if (files === undefined) throw new Error(`${site.file}: a valid site rendered no files`);
-  return files;
 }
 
 /** Folders in out/ that no site compiles to: only knowable when a whole folder of sites was given. */
