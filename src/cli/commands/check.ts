@@ -3,11 +3,9 @@ import { assertPlainFolder, diffSiteTree } from '../../write/out-tree.js';
 import { anyBlocking, checkSites, locatedOf } from '../check-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
-import { blocks } from '../../report/diagnostic.js';
-import { emitRedacted } from '../../emit-site.js';
 import { fsStep, withOutLock } from '../out-dir.js';
 import type { RunReport, SiteReport } from '../report.js';
-import { orphanFolders, outDirOf, refusedReport } from './out-sites.js';
+import { filesIfValid, orphanFolders, outDirOf, refusedReport } from './out-sites.js';
 
 /**
  * `chamicore-compile --check <site…>`: compiles in memory and compares with out/; writes and deletes
@@ -23,13 +21,9 @@ export async function check(args: readonly string[], opts: SiteOptions, io: CliI
       args,
       io,
       0,
-      async (site, { model, files: rendered }) => {
-        const files =
-          state.blocked || site.diagnostics.some((d) => blocks(d, opts.strict))
-            ? undefined
-            : (rendered ?? (model && emitRedacted(model, site.file)));
+      async (site, checked) => {
+        const files = filesIfValid(state, site, checked, opts.strict);
         if (files === undefined) {
-          state.blocked = true;
           return;
         }
         const out = `${outShown}/${site.stem}`;

@@ -7,11 +7,9 @@ import { assertPlainFolder, diffSiteTree, recoverOutDir, removeStaleSite, TreeSt
 import { anyBlocking, checkSites, locatedOf, type CheckedRun, type SiteRun } from '../check-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
-import { blocks } from '../../report/diagnostic.js';
-import { emitRedacted } from '../../emit-site.js';
 import { fsStep } from '../out-dir.js';
 import type { RunReport, SiteReport } from '../report.js';
-import { checkAndReveal, orphanFolders, outDirOf, refusedReport } from './out-sites.js';
+import { checkAndReveal, filesIfValid, orphanFolders, outDirOf, refusedReport } from './out-sites.js';
 
 /**
  * `chamicore-compile <site…>`: one pass over the sites. Each site is read and checked once; a valid
@@ -32,14 +30,10 @@ export async function compile(args: readonly string[], opts: SiteOptions, io: Cl
       args,
       io,
       0,
-      async (site, { model, files: rendered }) => {
-        const files =
-          state.blocked || site.diagnostics.some((d) => blocks(d, opts.strict))
-            ? undefined
-            : (rendered ?? (model && emitRedacted(model, site.file)));
+      async (site, checked) => {
+        const files = filesIfValid(state, site, checked, opts.strict);
         if (files === undefined) {
           // Nothing will be written: stop rendering, and drop what was staged now rather than at the end.
-          state.blocked = true;
           await writer.abandon();
           return;
         }

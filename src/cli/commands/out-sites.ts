@@ -2,7 +2,18 @@ import { join, resolve } from 'node:path';
 import { findGitWorkTree } from '../../io/git.js';
 import type { OutputFile } from '../../emit/output.js';
 import { listSiteFolders } from '../../write/out-tree.js';
-import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun } from '../check-sites.js';
+import {
+  anyBlocking,
+  checkSites,
+  locatedOf,
+  outShownOf,
+  validityOf,
+  type CheckedRun,
+  type SiteOutput,
+  type SiteRun,
+} from '../check-sites.js';
+import { emitRedacted } from '../../emit-site.js';
+import { blocks } from '../../report/diagnostic.js';
 import { emitSites } from '../emit-sites.js';
 import type { CliIo } from '../io.js';
 import type { SiteOptions } from '../options.js';
@@ -55,4 +66,23 @@ export async function orphanFolders(run: CheckedRun, outDir: string): Promise<st
   if (run.folders.length === 0) return [];
   const known = new Set(run.sites.map((s) => s.stem));
   return (await listSiteFolders(outDir)).filter((n) => !known.has(n));
+}
+
+/**
+ * The files of a site of a one-pass run (compile, --check): rendered by a worker, or here from its
+ * model; undefined once any site of the run blocks (an error, or under --strict a warning), which
+ * `run.blocked` then remembers: the run will write nothing, so it renders nothing more.
+ */
+export function filesIfValid(
+  run: { blocked: boolean },
+  site: SiteRun,
+  checked: SiteOutput,
+  strict: boolean,
+): readonly OutputFile[] | undefined {
+  const files =
+    run.blocked || site.diagnostics.some((d) => blocks(d, strict))
+      ? undefined
+      : (checked.files ?? (checked.model && emitRedacted(checked.model, site.file)));
+  if (files === undefined) run.blocked = true;
+  return files;
 }
