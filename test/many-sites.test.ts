@@ -134,7 +134,7 @@ async function inProcess(args: string[], cwd: string): Promise<{ code: number; s
 
 const untimed = (text: string): string => text.replace(/ \(\d+\.\d\d s\)/g, '');
 
-it('checks and renders a run of many sites on worker threads with the same output and reports as one thread', async () => {
+it('validates a run of many sites on worker threads with the reports of one thread; compile and --check run in one thread', async () => {
   const dir = temp();
   generate(join(dir, 'sites'), 40);
   const threads = cli(['sites', '--out', 'o'], { cwd: dir });
@@ -143,7 +143,8 @@ it('checks and renders a run of many sites on worker threads with the same outpu
   expect(threads.code, threads.stderr).toBe(0);
   expect([threads.code, untimed(threads.stdout), untimed(threads.stderr)]).toEqual([one.code, one.stdout, one.stderr]);
   expect(readTree(join(dir, 'threads'))).toEqual(readTree(join(dir, 'o')));
-  // Errors found on the threads and between sites (a shared namespace, located in the file again) read the same too.
+  // Errors found on the threads and between sites (a shared namespace, located in the file again)
+  // read the same too.
   const text = readFileSync(join(dir, 'sites/site009.yaml'), 'utf8');
   expect(text).toContain('namespace: chamicore-site009');
   writeFileSync(join(dir, 'sites/site009.yaml'), text.replace('namespace: chamicore-site009', 'namespace: chamicore-site000'));

@@ -1,6 +1,5 @@
 import { checkSite } from '../compile.js';
 import { siteClaims } from '../validate/cross-site.js';
-import type { OutputFile } from '../emit/output.js';
 import { SitePool, summarise, type SiteCheck } from './site-pool.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import type { SiteModel } from '../model/site-model.js';
@@ -41,14 +40,17 @@ export async function checkSites(
   args: readonly string[],
   io: CliIo,
   keepModels = Infinity,
-  each?: (site: SiteRun, checked: SiteOutput) => Promise<void>,
-  emit = false,
+  each?: (site: SiteRun, model: SiteModel | undefined) => Promise<void>,
 ): Promise<CheckedRun> {
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
   const claim = siteClaims();
-  const pool = keepModels === 0 && io.workers !== undefined && files.length >= PARALLEL_MIN ? startPool(io.workers) : undefined;
-  const checked = pool !== undefined ? pool.run(files, io.cwd, emit) : sequential(files, io.cwd);
+  // validate of many sites checks them on worker threads. compile and --check (with `each`) do not:
+  // a site's model or files moved to this thread cost as much as the threads saved, and memory
+  // doubled (docs/development.md, "Performance").
+  const pool =
+    each === undefined && keepModels === 0 && io.workers !== undefined && files.length >= PARALLEL_MIN ? startPool(io.workers) : undefined;
+  const checked = pool !== undefined ? pool.run(files, io.cwd) : sequential(files, io.cwd);
   try {
     // In order, one site at a time: memory does not grow with the parsed documents of every site.
     for (const [i, path] of files.entries()) {
@@ -61,18 +63,12 @@ export async function checkSites(
       const located = extra.length === 0 ? c.located : await c.relocate(diagnostics);
       const site: SiteRun = { path, file: c.file, stem: c.stem, model: i < keepModels ? c.model : undefined, diagnostics, located };
       sites.push(site);
-      await each?.(site, { model: c.model, files: c.files });
+      await each?.(site, c.model);
     }
   } finally {
     await pool?.close();
   }
   return { sites, folders };
-}
-
-/** What compile and --check get of a checked site: its model (in this thread), or its files (rendered by a worker). */
-export interface SiteOutput {
-  readonly model: SiteModel | undefined;
-  readonly files: readonly OutputFile[] | undefined;
 }
 
 /** The smallest run whose sites are checked by worker threads: below it, starting them costs more than it saves. */
@@ -92,7 +88,7 @@ function sequential(files: readonly string[], cwd: string): { next: (i: number) 
     next: async (i) => {
       const c = checkSite(await sources.next(i));
       return {
-        ...(await summarise(c, false)),
+        ...summarise(c),
         model: c.model,
         relocate: (diagnostics) => Promise.resolve(locateLayered(diagnostics, c.layers)),
       };
@@ -102,19 +98,19 @@ function sequential(files: readonly string[], cwd: string): { next: (i: number) 
 
 /** Worker threads that check (and, for compile and --check, render) sites; results are taken in order. */
 function startPool(workers: NonNullable<CliIo['workers']>): {
-  run: (files: readonly string[], cwd: string, emit: boolean) => { next: (i: number) => Promise<CheckedSiteResult> };
+  run: (files: readonly string[], cwd: string) => { next: (i: number) => Promise<CheckedSiteResult> };
   close: () => Promise<void>;
 } {
   const pool = new SitePool(workers.script, workers.count);
   return {
-    run: (files, cwd, emit) => {
+    run: (files, cwd) => {
       const window = workers.count * 4;
       const started = new Map<number, Promise<SiteCheck>>();
       let upTo = 0;
       return {
         next: async (i) => {
           for (; upTo < files.length && upTo <= i + window; upTo++) {
-            const p = pool.check({ path: files[upTo]!, cwd, emit });
+            const p = pool.check({ path: files[upTo]!, cwd });
             p.catch(() => undefined);
             started.set(upTo, p);
           }

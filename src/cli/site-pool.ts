@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { CheckedSite } from '../compile.js';
-import type { OutputFile } from '../emit/output.js';
-import { hasErrors, type Diagnostic } from '../report/diagnostic.js';
+import type { Diagnostic } from '../report/diagnostic.js';
 import { UsageError, type UsageCode } from '../report/exit-codes.js';
 import type { LocatedDiagnostic } from '../report/format.js';
 import { locateLayered } from '../layers/locate.js';
@@ -17,15 +16,11 @@ export interface SiteCheck {
   readonly claims: ClaimFacts | undefined;
   /** compose.dev.source, which the run checks on disk. */
   readonly devSource: string | undefined;
-  /** Its redacted files, when asked for and the site has no error. */
-  readonly files: readonly OutputFile[] | undefined;
 }
 
-/** A checked site as plain data; with `emit`, rendered too when it has no error (the emitters load only then). */
-export async function summarise(c: CheckedSite, emit: boolean): Promise<SiteCheck> {
+/** A checked site as plain data. */
+export function summarise(c: CheckedSite): SiteCheck {
   const model = c.model;
-  const render = emit && model !== undefined && !hasErrors(c.diagnostics);
-  const files = render ? (await import('../emit-site.js')).emitRedacted(model, c.source.file) : undefined;
   return {
     file: c.source.file,
     stem: c.source.stem,
@@ -33,15 +28,13 @@ export async function summarise(c: CheckedSite, emit: boolean): Promise<SiteChec
     located: locateLayered(c.diagnostics, c.layers),
     claims: c.site !== undefined && model !== undefined ? claimFactsOf(c.site, model) : undefined,
     devSource: model?.targets.compose === true ? model.composeDev?.source : undefined,
-    files,
   };
 }
 
-/** One site for a worker: read it (from `cwd`), check it, and render it with `emit`. */
+/** One site for a worker: read it (from `cwd`) and check it. */
 export interface SiteTask {
   readonly path: string;
   readonly cwd: string;
-  readonly emit: boolean;
 }
 
 /** A worker's answer: the site, or the error that stopped it (a usage error keeps its code). */
@@ -50,8 +43,8 @@ export type SiteAnswer =
   | { readonly id: number; readonly error: { readonly code?: UsageCode; readonly message: string; readonly stack?: string } };
 
 /**
- * Worker threads (src/cli/site-worker.ts) that check sites: sites are independent, so a run of many
- * uses every core. Each worker takes one site at a time; the run takes the answers in site order,
+ * Worker threads (src/cli/site-worker.ts) that check sites: sites are independent, so validate of
+ * many sites uses every core. Each worker takes one site at a time; the run takes the answers in site order,
  * so reports and output are the same as a run in one thread.
  */
 export class SitePool {
@@ -88,7 +81,8 @@ export class SitePool {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(this.script);
+    // A small heap each: a worker holds one site at a time, and a lazy collector would otherwise let it grow.
+    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
     this.all.push(worker);
     worker.on('message', (answer: SiteAnswer) => {
       const p = this.pending.get(answer.id);

@@ -1,5 +1,4 @@
-// A worker thread of SitePool (src/cli/site-pool.ts): reads, checks and renders the sites it is
-// given, one at a time, and answers with plain data. No process state: argv, env and the exit code
+// A worker thread of SitePool (src/cli/site-pool.ts): reads and checks the sites it is given, one at a time, and answers with plain data. No process state: argv, env and the exit code
 // stay with src/bin.ts.
 import { parentPort } from 'node:worker_threads';
 import { checkSite } from '../compile.js';
@@ -11,7 +10,7 @@ const port = parentPort;
 if (port === null) throw new Error('site-worker runs only as a worker thread');
 port.on('message', ({ id, task }: { id: number; task: SiteTask }) => {
   readSiteSource(task.path, task.cwd)
-    .then((source) => summarise(checkSite(source), task.emit))
+    .then((source) => summarise(checkSite(source)))
     .then(
       (check) => {
         port.postMessage({ id, check } satisfies SiteAnswer);

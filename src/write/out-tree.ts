@@ -152,11 +152,15 @@ interface StagedTree {
   readonly staging: string;
   readonly target: string;
   readonly hadTree: boolean;
-  /** Every file and folder written, for the barrier. */
-  readonly files: readonly string[];
-  readonly folders: readonly string[];
-  /** The relative paths the staged tree must hold, sorted. */
+  /** The relative paths the staged tree must hold, sorted (a run of 10,000 sites keeps 230,000). */
   readonly meant: readonly string[];
+}
+
+/** Every file and folder of a staged tree, for a barrier that syncs them one by one. */
+function stagedPaths(t: StagedTree): { files: string[]; folders: string[] } {
+  const files = t.meant.map((rel) => join(t.staging, ...rel.split('/')));
+  const folders = [...new Set(files.flatMap((f) => ancestorsWithin(t.staging, dirname(f))))];
+  return { files, folders };
 }
 
 /** How many files the barrier syncs at once: enough to overlap, few enough for any descriptor limit. */
@@ -182,6 +186,8 @@ export class TreeStager {
     private readonly outDir: string,
     private readonly outShown: string,
     private readonly reveal: boolean,
+    /** The one-step barrier (tests give one that is unavailable, to take the file-by-file one). */
+    private readonly syncAll: (path: string) => Promise<boolean> = syncFileSystem,
   ) {
     this.dirMode = reveal ? 0o700 : 0o755;
   }
@@ -210,27 +216,19 @@ export class TreeStager {
       mkdirSync(staging, { mode: this.dirMode });
       const folders = [...new Set(files.map((f) => dirname(join(staging, ...f.path.split('/')))))].sort(compareStrings);
       for (const folder of folders) mkdirSync(folder, { recursive: true, mode: this.dirMode });
-      const paths = files.map((f) => join(staging, ...f.path.split('/')));
-      for (const [i, f] of files.entries()) writeNewFile(paths[i]!, f.contents, this.reveal && f.secret ? 0o600 : 0o644);
+      for (const f of files) writeNewFile(join(staging, ...f.path.split('/')), f.contents, this.reveal && f.secret ? 0o600 : 0o644);
       // What Helm or compose put beside the old tree is carried into the new one, left as it was.
-      const copies: string[] = [];
       for (const rel of owner.kept) {
         const to = join(staging, ...rel.split('/'));
         await mkdir(dirname(to), { recursive: true, mode: this.dirMode });
         await copyFile(join(target, ...rel.split('/')), to);
-        copies.push(to);
       }
-      const allFolders = [
-        ...new Set([staging, ...[...folders, ...copies.map((c) => dirname(c))].flatMap((f) => ancestorsWithin(staging, f))]),
-      ];
       this.staged.push({
         site,
         display,
         staging,
         target,
         hadTree,
-        files: [...paths, ...copies],
-        folders: allFolders,
         meant: [...files.map((f) => f.path), ...owner.kept].sort(compareStrings),
       });
     } catch (e) {
@@ -250,15 +248,16 @@ export class TreeStager {
     try {
       await step(trees.length === 1 ? trees[0]!.display : this.outShown, 'write', async () => {
         // One syncfs of out/'s file system when there is one; otherwise every file and folder.
-        if (trees.length === 0 || (await syncFileSystem(this.outDir))) return;
+        if (trees.length === 0 || (await this.syncAll(this.outDir))) return;
+        const paths = trees.map(stagedPaths);
         await forEachLimited(
-          trees.flatMap((t) => t.files),
+          paths.flatMap((p) => p.files),
           SYNC_CONCURRENCY,
           syncFile,
         );
         // Every folder of each staged tree is synced, so the names of the files in it are durable too.
         await forEachLimited(
-          trees.flatMap((t) => t.folders),
+          paths.flatMap((p) => p.folders),
           SYNC_CONCURRENCY,
           syncDir,
         );

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { diffSiteTree, recoverOutDir, writeSiteTree } from '../../src/write/out-tree.js';
+import { diffSiteTree, recoverOutDir, TreeStager, writeSiteTree } from '../../src/write/out-tree.js';
 import { run } from '../../src/cli/run.js';
 import { TEST_LOCK } from '../helpers/cli.js';
 
@@ -21,6 +21,39 @@ const files = (n: string) => [
   { path: 'a.txt', contents: `${H}a${n}\n`, secret: false },
   { path: 'sub/b.txt', contents: `${H}b${n}\n`, secret: true },
 ];
+
+describe('TreeStager', () => {
+  const noStep = <T>(_display: string, _verb: string, work: () => Promise<T>): Promise<T> => work();
+
+  it('swaps in every staged tree at commit, nothing before; with or without the one-step barrier', async () => {
+    for (const syncAll of [undefined, () => Promise.resolve(false)]) {
+      const out = temp();
+      await writeSiteTree(out, 'old', files('0'), { reveal: false, display: 'out/old' });
+      const stager = new TreeStager(out, 'out', false, syncAll);
+      await stager.stage('old', files('1'), 'out/old');
+      await stager.stage('new', files('2'), 'out/new');
+      // Staged beside the site folders, which are as they were.
+      expect(readFileSync(join(out, 'old/a.txt'), 'utf8')).toBe(`${H}a0\n`);
+      expect(existsSync(join(out, 'new'))).toBe(false);
+      expect(readdirSync(out).filter((n) => n.includes('.staging-'))).toHaveLength(2);
+      await stager.commit(noStep);
+      expect(readFileSync(join(out, 'old/a.txt'), 'utf8')).toBe(`${H}a1\n`);
+      expect(readFileSync(join(out, 'new/sub/b.txt'), 'utf8')).toBe(`${H}b2\n`);
+      expect(readdirSync(out).sort()).toEqual(['new', 'old']);
+    }
+  });
+
+  it('abandon deletes what was staged and leaves out/ as it was', async () => {
+    const out = temp();
+    await writeSiteTree(out, 'old', files('0'), { reveal: false, display: 'out/old' });
+    const stager = new TreeStager(out, 'out', false);
+    await stager.stage('old', files('1'), 'out/old');
+    await stager.stage('new', files('2'), 'out/new');
+    await stager.abandon();
+    expect(readdirSync(out)).toEqual(['old']);
+    expect(readFileSync(join(out, 'old/a.txt'), 'utf8')).toBe(`${H}a0\n`);
+  });
+});
 
 describe('writeSiteTree', () => {
   it('swaps the whole tree in and reports no difference afterwards', async () => {

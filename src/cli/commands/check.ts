@@ -17,23 +17,17 @@ export async function check(args: readonly string[], opts: SiteOptions, io: CliI
   return withOutLock(outDir, outShown, false, io, async () => {
     const sites: SiteReport[] = [];
     const state = { blocked: false };
-    const run = await checkSites(
-      args,
-      io,
-      0,
-      async (site, checked) => {
-        const files = filesIfValid(state, site, checked, opts.strict);
-        if (files === undefined) {
-          return;
-        }
-        const out = `${outShown}/${site.stem}`;
-        await assertPlainFolder(join(outDir, site.stem), out);
-        const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, site.stem, files, { patches: true }));
-        const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
-        sites.push({ file: site.file, site: site.stem, status: stale ? 'stale' : 'current', out, differences });
-      },
-      true,
-    );
+    const run = await checkSites(args, io, 0, async (site, model) => {
+      const files = filesIfValid(state, site, model, opts.strict);
+      if (files === undefined) {
+        return;
+      }
+      const out = `${outShown}/${site.stem}`;
+      await assertPlainFolder(join(outDir, site.stem), out);
+      const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, site.stem, files, { patches: true }));
+      const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
+      sites.push({ file: site.file, site: site.stem, status: stale ? 'stale' : 'current', out, differences });
+    });
     if (state.blocked || anyBlocking(run, opts.strict)) return refusedReport('check', run, opts, outShown);
     return {
       command: 'check',

@@ -26,21 +26,15 @@ export async function compile(args: readonly string[], opts: SiteOptions, io: Cl
   const sites: SiteReport[] = [];
   const state = { blocked: false };
   try {
-    const run = await checkSites(
-      args,
-      io,
-      0,
-      async (site, checked) => {
-        const files = filesIfValid(state, site, checked, opts.strict);
-        if (files === undefined) {
-          // Nothing will be written: stop rendering, and drop what was staged now rather than at the end.
-          await writer.abandon();
-          return;
-        }
-        sites.push(await writer.add(site, files));
-      },
-      true,
-    );
+    const run = await checkSites(args, io, 0, async (site, model) => {
+      const files = filesIfValid(state, site, model, opts.strict);
+      if (files === undefined) {
+        // Nothing will be written: stop rendering, and drop what was staged now rather than at the end.
+        await writer.abandon();
+        return;
+      }
+      sites.push(await writer.add(site, files));
+    });
     if (state.blocked || anyBlocking(run, opts.strict)) {
       await writer.abandon();
       return refusedReport('compile', run, opts, outShown);

@@ -2,17 +2,9 @@ import { join, resolve } from 'node:path';
 import { findGitWorkTree } from '../../io/git.js';
 import type { OutputFile } from '../../emit/output.js';
 import { listSiteFolders } from '../../write/out-tree.js';
-import {
-  anyBlocking,
-  checkSites,
-  locatedOf,
-  outShownOf,
-  validityOf,
-  type CheckedRun,
-  type SiteOutput,
-  type SiteRun,
-} from '../check-sites.js';
+import { anyBlocking, checkSites, locatedOf, outShownOf, validityOf, type CheckedRun, type SiteRun } from '../check-sites.js';
 import { emitRedacted } from '../../emit-site.js';
+import type { SiteModel } from '../../model/site-model.js';
 import { blocks } from '../../report/diagnostic.js';
 import { emitSites } from '../emit-sites.js';
 import type { CliIo } from '../io.js';
@@ -69,20 +61,17 @@ export async function orphanFolders(run: CheckedRun, outDir: string): Promise<st
 }
 
 /**
- * The files of a site of a one-pass run (compile, --check): rendered by a worker, or here from its
- * model; undefined once any site of the run blocks (an error, or under --strict a warning), which
+ * The files of a site of a one-pass run (compile, --check), rendered from its model; undefined once any site of the run blocks (an error, or under --strict a warning), which
  * `run.blocked` then remembers: the run will write nothing, so it renders nothing more.
  */
 export function filesIfValid(
   run: { blocked: boolean },
   site: SiteRun,
-  checked: SiteOutput,
+  model: SiteModel | undefined,
   strict: boolean,
 ): readonly OutputFile[] | undefined {
   const files =
-    run.blocked || site.diagnostics.some((d) => blocks(d, strict))
-      ? undefined
-      : (checked.files ?? (checked.model && emitRedacted(checked.model, site.file)));
+    run.blocked || model === undefined || site.diagnostics.some((d) => blocks(d, strict)) ? undefined : emitRedacted(model, site.file);
   if (files === undefined) run.blocked = true;
   return files;
 }
