@@ -144,12 +144,20 @@ export function buildModel(site: Site, source: string): SiteModel {
   const groupDrafts = buildSecretGroups(name, draft, database, oidcProviders, natsBundled, logins);
   const secrets = secretSpecs(groupDrafts, site.secrets ?? {});
   const specs = new Map(secrets.map((s) => [s.name, s]));
-  const secretGroups: SecretGroup[] = groupDrafts.map((g) => ({
-    ...g,
-    sources: [...new Set(g.keys.flatMap((k) => exprSecrets(k.value)))].sort(compareStrings).map((s) => describeSecret(s, specs)),
-    checksum: sha256(JSON.stringify(g.keys.map((k) => [k.key, exprIdentity(k.value, specs)]))),
-  }));
-  const services: ServiceModel[] = draft.map((s) => ({ ...s, secretsChecksum: serviceSecretsChecksum(s.env, secretGroups, specs) }));
+  // The checksums are computed when an output first reads them: validate never does.
+  const secretGroups: SecretGroup[] = groupDrafts.map((g) =>
+    withLazy(
+      {
+        ...g,
+        sources: [...new Set(g.keys.flatMap((k) => exprSecrets(k.value)))].sort(compareStrings).map((s) => describeSecret(s, specs)),
+      },
+      'checksum',
+      () => sha256(JSON.stringify(g.keys.map((k) => [k.key, exprIdentity(k.value, specs)]))),
+    ),
+  );
+  const services: ServiceModel[] = draft.map((s) =>
+    withLazy({ ...s }, 'secretsChecksum', () => serviceSecretsChecksum(s.env, secretGroups, specs)),
+  );
 
   const ingressIn = k8s.ingress;
   const ingress: IngressModel | undefined =
@@ -254,4 +262,20 @@ function thirdPartyImages(
 /** Pods of another namespace; the labels sorted by key (the site's key order never reaches an output). */
 function peerOf(namespace: string, podLabels: Readonly<Record<string, string | undefined>>): PeerModel {
   return { namespace, podLabels: sortedValue(podLabels) as Record<string, string> };
+}
+
+/** `object` with `key` computed by `compute` the first time it is read (an enumerable, read-only property). */
+function withLazy<T extends object, K extends string, V>(object: T, key: K, compute: () => V): T & { readonly [P in K]: V } {
+  let value: V | undefined;
+  let done = false;
+  return Object.defineProperty(object, key, {
+    enumerable: true,
+    get: () => {
+      if (!done) {
+        value = compute();
+        done = true;
+      }
+      return value as V;
+    },
+  }) as T & { readonly [P in K]: V };
 }
