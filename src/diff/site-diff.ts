@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { EMITTERS, emitSite, type OutputKind } from '../emit/registry.js';
+import { composeCliVariables, ENV_EXAMPLE_PATH } from '../emit/compose-env-example.js';
 import { composeEnvFiles } from '../emit/compose-env.js';
 import { NATS_CONF_PATH } from '../emit/compose-nats.js';
 import { describeSource, exprIdentity } from '../model/secret-identity.js';
@@ -173,10 +174,14 @@ export function unrotatedBreakingChanges(before: SiteModel, after: SiteModel): U
 export function outputDocuments(model: SiteModel, kinds?: readonly OutputKind[]): Map<string, unknown> {
   const documents = new Map<string, unknown>();
   const envFiles = new Map(composeEnvFiles(model, allRedacted(model)).map((f) => [f.path, f]));
-  for (const [path, text] of redactedOutputs(model, kinds)) {
-    if (path.startsWith('secrets/') || path === NATS_CONF_PATH) continue;
-    const env = envFiles.get(path);
-    documents.set(path, env !== undefined ? Object.fromEntries(env.variables.map((v) => [v.name, v.value])) : (parse(text) as unknown));
+  for (const f of emitSite({ model, secrets: allRedacted(model), redacted: true }, kinds)) {
+    if (f.path.startsWith('secrets/') || f.path === NATS_CONF_PATH) continue;
+    const env = f.path === ENV_EXAMPLE_PATH ? { variables: composeCliVariables(model) } : envFiles.get(f.path);
+    // A YAML file carries its document (what its text reads back as): no parse of what was just rendered.
+    documents.set(
+      f.path,
+      env !== undefined ? Object.fromEntries(env.variables.map((v) => [v.name, v.value])) : (f.document ?? (parse(f.contents) as unknown)),
+    );
   }
   return documents;
 }

@@ -1,9 +1,24 @@
+import type { SiteModel } from '../model/site-model.js';
 import { headerLines } from './header.js';
 import type { Emitter } from './output.js';
 import { renderTemplate } from './templates.js';
 
 /** The compose files of the dev loop, as COMPOSE_FILE lists them (paths relative to compose/). */
 export const DEV_LOOP_FILES = ['docker-compose.yml', 'docker-compose.dev.yml'] as const;
+
+/** Where compose/.env.example is written. */
+export const ENV_EXAMPLE_PATH = 'compose/.env.example';
+
+/** The compose CLI's settings of the stack, as compose/.env.example writes them (and diff compares them). */
+export function composeCliVariables(model: SiteModel): { name: string; value: string }[] {
+  const profiles = [...new Set(Object.values(model.composeProfiles))].sort();
+  const files = model.composeDev === undefined ? DEV_LOOP_FILES.slice(0, 1) : DEV_LOOP_FILES;
+  return [
+    { name: 'COMPOSE_PROJECT_NAME', value: model.composeProject },
+    { name: 'COMPOSE_FILE', value: files.join(':') },
+    ...(profiles.length > 0 ? [{ name: 'COMPOSE_PROFILES', value: profiles.join(',') }] : []),
+  ];
+}
 
 /**
  * `compose/.env.example`, the ADR's `.env.example`: the docker compose CLI's own settings for this
@@ -18,15 +33,10 @@ export const composeEnvExampleEmitter: Emitter = {
   applies: (model) => model.targets.compose,
   emit: ({ model }) => {
     const profiles = [...new Set(Object.values(model.composeProfiles))].sort();
-    const files = model.composeDev === undefined ? DEV_LOOP_FILES.slice(0, 1) : DEV_LOOP_FILES;
-    const variables = [
-      { name: 'COMPOSE_PROJECT_NAME', value: model.composeProject },
-      { name: 'COMPOSE_FILE', value: files.join(':') },
-      ...(profiles.length > 0 ? [{ name: 'COMPOSE_PROFILES', value: profiles.join(',') }] : []),
-    ];
+    const variables = composeCliVariables(model);
     return [
       {
-        path: 'compose/.env.example',
+        path: ENV_EXAMPLE_PATH,
         contents: renderTemplate('compose.env.njk', {
           header: headerLines(model, [
             "The docker compose CLI's settings for this stack; in this folder, cp .env.example .env,",

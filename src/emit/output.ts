@@ -9,6 +9,11 @@ export interface OutputFile {
   readonly contents: string;
   /** Holds secret values in reveal mode: written with mode 0600. */
   readonly secret: boolean;
+  /**
+   * A YAML file's document: what `contents` reads back as under YAML 1.1 and 1.2 (proven, see
+   * renderYamlFile), so diff and explain use it instead of parsing the text again.
+   */
+  readonly document?: YamlValue;
 }
 
 export interface EmitInput {
@@ -41,9 +46,9 @@ export class EmitError extends Error {
 export function renderYamlFile(path: string, header: readonly string[], document: YamlValue, secret = false): OutputFile {
   const fast = fastWritten(document) !== undefined;
   const contents = renderTemplate('yaml-document.njk', { header: [...header], document });
-  if (fast) return { path, contents, secret };
+  if (fast) return { path, contents, secret, document };
   const problem = verifyYaml(contents, document);
   // The message names the file, never its contents: they may hold secrets.
   if (problem !== undefined) throw new EmitError(`emitted ${path} does not read back as intended: ${problem}`);
-  return { path, contents, secret };
+  return { path, contents, secret, document };
 }

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatPath } from '../../src/report/diagnostic.js';
+import { diffSite } from '../../src/diff/site-diff.js';
 import { checkData, compileData, minimalSite } from '../helpers/site.js';
 
 const development = (more: Record<string, unknown> = {}) =>
@@ -121,5 +122,14 @@ describe('compose/.env.example', () => {
     expect(full).toContain('then docker compose up --watch starts all of it (every profile).');
     // Only for sites with the compose target.
     expect(compileData(minimalSite()).some((f) => f.path === 'compose/.env.example')).toBe(false);
+  });
+});
+
+describe('diff of the compose CLI settings', () => {
+  it('shows a profile added to compose/.env.example as the variable it changes', () => {
+    const before = checkData(development()).model!;
+    const after = checkData(development({ compose: { profiles: { mcp: 'tools' } } })).model!;
+    const file = diffSite('mini', before, after).files.find((f) => f.file === 'compose/.env.example');
+    expect(file?.changes.map((c) => [c.path, c.kind])).toEqual([['COMPOSE_PROFILES', 'added']]);
   });
 });
