@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SiteModel } from '../../src/model/site-model.js';
-import { BIN, compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
+import { BIN, cli, compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
 import { intendedEnvFiles, intendedNatsToken, realSiteModel, siteModel } from '../helpers/sites.js';
 import { composeConfig, runTool, toolPath, type ComposeProject } from '../helpers/tools.js';
 
@@ -229,6 +229,26 @@ describe('compose stack: profiles and .env.example', () => {
     const plain = Object.keys(load(join(ROOT, 'out/dev'), { COMPOSE_PROFILES: '' }).services);
     expect(all.filter((s) => !plain.includes(s))).toEqual(['mcp']);
     expect(Object.keys(load(join(ROOT, 'out/dev'), { COMPOSE_PROFILES: 'mcp' }).services).sort()).toEqual([...all].sort());
+  });
+
+  it('copied to .env beside the stack of a site from init --environment development, loads it as it is', () => {
+    const w = temp();
+    expect(cli(['init', 'devx', '--environment', 'development', '--domain', 'devx.localhost'], { cwd: w }).code).toBe(0);
+    expect(cli(['sites/devx', '--out', 'out'], { cwd: w }).code).toBe(0);
+    const dir = join(w, 'out/devx/compose');
+    cpSync(join(dir, '.env.example'), join(dir, '.env'));
+    const home = temp();
+    const r = spawnSync(toolPath('docker-compose'), ['config', '--format', 'json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker') },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const project = JSON.parse(r.stdout) as ComposeProject;
+    expect(project.name).toBe('chamicore-devx');
+    expect(Object.keys(project.services).sort()).toEqual(['auth', 'bss', 'cloud-init', 'postgres', 'smd', 'ui']);
+    // No generated secret is a placeholder: a development site's stack runs as compiled.
+    expect(JSON.stringify(project.services)).not.toContain('REDACTED');
   });
 
   it('copied to .env, starts the documented dev loop: both files, every profile, no -f needed', () => {
