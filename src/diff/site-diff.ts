@@ -2,7 +2,6 @@ import { parse } from 'yaml';
 import { EMITTERS, emitSite, type OutputKind } from '../emit/registry.js';
 import { composeCliVariables, ENV_EXAMPLE_PATH } from '../emit/compose-env-example.js';
 import { composeEnvFiles } from '../emit/compose-env.js';
-import { NATS_CONF_PATH } from '../emit/compose-nats.js';
 import { describeSource, exprIdentity } from '../model/secret-identity.js';
 import { BREAKING_ROTATIONS } from '../validate/rules/breaking-rotations-acknowledged.js';
 import type { SecretSpec, SiteModel } from '../model/site-model.js';
@@ -172,19 +171,23 @@ export function unrotatedBreakingChanges(before: SiteModel, after: SiteModel): U
  * only (nats.conf holds nothing else a site sets).
  */
 export function outputDocuments(model: SiteModel, kinds?: readonly OutputKind[]): Map<string, unknown> {
-  const documents = new Map<string, unknown>();
-  const envFiles = new Map(composeEnvFiles(model, allRedacted(model)).map((f) => [f.path, f]));
-  for (const f of emitSite({ model, secrets: allRedacted(model), redacted: true }, kinds)) {
-    if (f.path.startsWith('secrets/') || f.path === NATS_CONF_PATH) continue;
-    const env = f.path === ENV_EXAMPLE_PATH ? { variables: composeCliVariables(model) } : envFiles.get(f.path);
-    // A YAML file carries its document (what its text reads back as): no parse of what was just rendered.
-    documents.set(
-      f.path,
-      env !== undefined ? Object.fromEntries(env.variables.map((v) => [v.name, v.value])) : (f.document ?? (parse(f.contents) as unknown)),
-    );
-  }
-  return documents;
+  const wanted = (k: OutputKind): boolean => kinds === undefined || kinds.includes(k);
+  const secrets = allRedacted(model);
+  const entries: [string, unknown][] = [];
+  // The environment files as their variables, taken from the model: nothing is rendered to be read again.
+  const variables = (vs: readonly { name: string; value: string }[]): unknown => Object.fromEntries(vs.map((v) => [v.name, v.value]));
+  if (model.targets.compose && wanted('compose-env'))
+    for (const f of composeEnvFiles(model, secrets)) entries.push([f.path, variables(f.variables)]);
+  if (model.targets.compose && wanted('compose-env-example')) entries.push([ENV_EXAMPLE_PATH, variables(composeCliVariables(model))]);
+  // The YAML files carry their documents (what their text reads back as): no parse of what was just rendered.
+  const yamlKinds = (Object.keys(EMITTERS) as OutputKind[]).filter((k) => wanted(k) && !NOT_DOCUMENTS.has(k));
+  for (const f of emitSite({ model, secrets, redacted: true }, yamlKinds))
+    entries.push([f.path, f.document ?? (parse(f.contents) as unknown)]);
+  return new Map(entries.sort(([a], [b]) => compareStrings(a, b)));
 }
+
+/** Outputs diff does not compare as documents: environment files (by variable, above), Secrets (by name and key), nats.conf. */
+const NOT_DOCUMENTS: ReadonlySet<OutputKind> = new Set(['compose-env', 'compose-env-example', 'secrets', 'compose-nats']);
 
 const PLAIN_KEY = /^[A-Za-z_][\w-]*$/;
 /** The pod annotation of a service whose change restarts it (values.yaml). */
