@@ -73,6 +73,15 @@ export function librarySafeYaml(value: YamlValue): string {
     doubleQuotedMinMultiLineLength: Number.MAX_SAFE_INTEGER,
   });
   // Those characters now occur only inside double-quoted scalars, where these escapes are valid.
+  return escapeRaw(text);
+}
+
+/**
+ * Escapes what JSON.stringify leaves raw and YAML 1.1 readers refuse or read as line breaks (NEL,
+ * LS, PS, DEL, C1, the BOM and the noncharacters U+FFFE and U+FFFF), in text where they can occur
+ * only inside double-quoted scalars.
+ */
+function escapeRaw(text: string): string {
   return text
     .replace(/\u0085/g, '\\N')
     .replace(/\u2028/g, '\\L')
@@ -91,10 +100,8 @@ export function librarySafeYaml(value: YamlValue): string {
  * compat schema would resolve (`true`, `yes`, `~`, `<<`) is quoted.
  */
 const LIBRARY_NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
-/** Printable ASCII: the strings whose rendering the fast path knows exactly. */
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-/** Printable ASCII with line breaks and tabs: what the fast path double-quotes. */
-const QUOTABLE_ASCII = /^[\x20-\x7e\n\r\t]*$/;
+/** A lone surrogate (ill-formed UTF-16): left to the library, though no site may hold one (input-ill-formed-unicode). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 /** Longer keys are written as explicit keys (`? key`) by the library. */
 const MAX_FAST_KEY = 1000;
 const rendered = new Map<string, string | null>();
@@ -108,12 +115,11 @@ function renderString(s: string): string | null {
   const known = rendered.get(s);
   if (known !== undefined) return known;
   let out: string | null;
-  if (s.length > MAX_FAST_KEY) out = null;
-  // Double-quoted as JSON (doubleQuotedAsJSON): the library escapes these line breaks and tabs as JSON does.
-  else if (mustQuote(s)) out = QUOTABLE_ASCII.test(s) ? JSON.stringify(s) : null;
-  else if (!PRINTABLE_ASCII.test(s)) out = null;
+  if (s.length > MAX_FAST_KEY || LONE_SURROGATE.test(s)) out = null;
+  // Double-quoted as JSON (doubleQuotedAsJSON), then the escapes librarySafeYaml adds.
+  else if (mustQuote(s)) out = escapeRaw(JSON.stringify(s));
   // The library quotes these itself, in double quotes unless the string holds `"` but no `'`.
-  else if (resolvedByATag(s) || LIBRARY_NOT_PLAIN.test(s)) out = s.includes('"') && !s.includes("'") ? null : JSON.stringify(s);
+  else if (resolvedByATag(s) || LIBRARY_NOT_PLAIN.test(s)) out = s.includes('"') && !s.includes("'") ? null : escapeRaw(JSON.stringify(s));
   else out = s;
   if (rendered.size >= 100_000) rendered.clear();
   rendered.set(s, out);
@@ -170,8 +176,9 @@ function writeBlock(value: YamlValue, indent: string, lead: string, out: string[
 
 /**
  * toSafeYaml without the library, for the documents it can write exactly as the library does
- * (mappings and sequences of integers, booleans, null and printable ASCII strings); undefined for
- * any other. test/unit/safe-yaml.test.ts holds it byte-equal to librarySafeYaml.
+ * (mappings and sequences of integers, booleans, null and strings of any well-formed text);
+ * undefined for any other (a float, a string the library would single-quote, a key longer than
+ * 1,000 characters), which the library writes and renderYamlFile reads back. test/unit/safe-yaml.test.ts holds it byte-equal to librarySafeYaml.
  */
 export function fastSafeYaml(value: YamlValue): string | undefined {
   try {

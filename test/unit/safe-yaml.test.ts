@@ -271,12 +271,19 @@ describe('fastSafeYaml', () => {
     expect(fast).toBeGreaterThan((FC_OPTIONS.numRuns ?? 100) / 4);
   });
 
-  it('leaves documents outside its subset (non-ASCII text) to the library writer, whose text is read back', () => {
-    const v = { a: 'é\u2028', b: ['x'] };
-    expect(fastSafeYaml(v)).toBeUndefined();
-    const file = renderYamlFile('x.yaml', ['h'], v);
-    expect(file.contents).toBe('# h\na: "é\\L"\nb:\n  - x\n');
-    expect(verifyYamlFully(file.contents, v)).toBeUndefined();
+  it('writes any well-formed text itself, non-ASCII and escapes alike, as the library does', () => {
+    const v = { town: 'Zürich', clé: 'é\u2028x', nel: 'a\u0085b', emoji: '😀 x' };
+    expect(fastSafeYaml(v)).toBe('town: Zürich\nclé: "é\\Lx"\nnel: "a\\Nb"\nemoji: 😀 x\n');
+    expect(fastSafeYaml(v)).toBe(librarySafeYaml(v));
+  });
+
+  it('leaves what it does not write (a float, a string the library single-quotes) to the library writer, whose text is read back', () => {
+    for (const v of [{ a: 0.5 }, { a: 'x: "y"' }]) {
+      expect(fastSafeYaml(v)).toBeUndefined();
+      const file = renderYamlFile('x.yaml', ['h'], v);
+      expect(file.contents).toBe(`# h\n${librarySafeYaml(v)}`);
+      expect(verifyYamlFully(file.contents, v)).toBeUndefined();
+    }
   });
 
   it('writes every file of the example sites itself', () => {
