@@ -96,7 +96,7 @@ function sequential(files: readonly string[], cwd: string): { next: (i: number) 
   };
 }
 
-/** Worker threads that check (and, for compile and --check, render) sites; results are taken in order. */
+/** Worker threads that check the sites of a validate run; the answers are taken in site order. */
 function startPool(workers: NonNullable<CliIo['workers']>): {
   run: (files: readonly string[], cwd: string) => { next: (i: number) => Promise<CheckedSiteResult> };
   close: () => Promise<void>;
@@ -104,24 +104,14 @@ function startPool(workers: NonNullable<CliIo['workers']>): {
   const pool = new SitePool(workers.script, workers.count);
   return {
     run: (files, cwd) => {
-      const window = workers.count * 4;
-      const started = new Map<number, Promise<SiteCheck>>();
-      let upTo = 0;
+      // Enough sites in flight to keep every worker busy.
+      const checks = readAhead(files, (path) => pool.check({ path, cwd }), workers.count * 4);
       return {
-        next: async (i) => {
-          for (; upTo < files.length && upTo <= i + window; upTo++) {
-            const p = pool.check({ path: files[upTo]!, cwd });
-            p.catch(() => undefined);
-            started.set(upTo, p);
-          }
-          const c = await started.get(i)!;
-          started.delete(i);
-          return {
-            ...c,
-            model: undefined,
-            relocate: async (diagnostics) => locateLayered(diagnostics, checkSite(await readSiteSource(files[i]!, cwd)).layers),
-          };
-        },
+        next: async (i) => ({
+          ...(await checks.next(i)),
+          model: undefined,
+          relocate: async (diagnostics) => locateLayered(diagnostics, checkSite(await readSiteSource(files[i]!, cwd)).layers),
+        }),
       };
     },
     close: () => pool.close(),
@@ -135,12 +125,16 @@ export const READ_AHEAD = 4;
  * Reads items in order, up to READ_AHEAD ahead of the one asked for, so the disk works while the
  * CPU checks. Item i's failure is thrown when item i is asked for, as a plain loop would.
  */
-export function readAhead<T>(items: readonly string[], read: (item: string) => Promise<T>): { next: (i: number) => Promise<T> } {
+export function readAhead<T>(
+  items: readonly string[],
+  read: (item: string) => Promise<T>,
+  ahead = READ_AHEAD,
+): { next: (i: number) => Promise<T> } {
   const started = new Map<number, Promise<T>>();
   let upTo = 0;
   return {
     next(i: number): Promise<T> {
-      for (; upTo < items.length && upTo <= i + READ_AHEAD; upTo++) {
+      for (; upTo < items.length && upTo <= i + ahead; upTo++) {
         const p = read(items[upTo]!);
         // Awaited when asked for; a failure of an item never asked for (the run stopped) is not unhandled.
         p.catch(() => undefined);

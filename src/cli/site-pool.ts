@@ -51,7 +51,7 @@ export class SitePool {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly queue: { id: number; task: SiteTask }[] = [];
-  private readonly pending = new Map<number, { resolve: (c: SiteCheck) => void; reject: (e: Error) => void; worker?: Worker }>();
+  private readonly pending = new Map<number, { resolve: (c: SiteCheck) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
 
@@ -75,7 +75,6 @@ export class SitePool {
       const worker = this.idle.pop() ?? (this.all.length < this.count ? this.spawn() : undefined);
       if (worker === undefined) return;
       const { id, task } = this.queue.shift()!;
-      this.pending.get(id)!.worker = worker;
       worker.postMessage({ id, task });
     }
   }

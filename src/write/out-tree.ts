@@ -140,11 +140,6 @@ export async function isGeneratedTree(dir: string, prefix: string): Promise<bool
   return (await treeOwner(dir, prefix)).ours;
 }
 
-/** The tolerated files (see isTolerated) of a site's tree, sorted. */
-export async function keptFiles(outDir: string, site: string): Promise<string[]> {
-  return (await listFiles(join(outDir, site))).filter(isTolerated);
-}
-
 /** A site's tree staged beside `out/<site>`, waiting for the run's one durability barrier and its swap. */
 interface StagedTree {
   readonly site: string;
@@ -308,22 +303,6 @@ export class TreeStager {
   async abandon(): Promise<void> {
     for (const t of this.staged.splice(0)) await rm(t.staging, { recursive: true, force: true });
   }
-}
-
-/**
- * Writes one site's files as one unit (a stager of one tree): staged beside `out/<site>`, synced,
- * swapped in with renames. Stale files vanish with the old tree; on any failure the previous tree
- * is left (or put back) intact. `reveal` writes secret files 0600 in 0700 folders.
- */
-export async function writeSiteTree(
-  outDir: string,
-  site: string,
-  files: readonly OutputFile[],
-  options: { reveal: boolean; display: string },
-): Promise<void> {
-  const stager = new TreeStager(outDir, options.display, options.reveal);
-  await stager.stage(site, files, options.display);
-  await stager.commit((_display, _verb, work) => work());
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */

@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import type { SiteModel } from '../../src/model/site-model.js';
 import { BIN, cli, compileInto, HOSTILE_SITE, removeTemps, revealInto, ROOT, temp } from '../helpers/cli.js';
 import { intendedEnvFiles, intendedNatsToken, realSiteModel, siteModel } from '../helpers/sites.js';
-import { composeConfig, runTool, toolPath, type ComposeProject } from '../helpers/tools.js';
+import { composeConfig, composeConfigIn, runTool, toolPath, type ComposeProject } from '../helpers/tools.js';
 
 /** The project with every profile on (as the integration job runs it), unless `env` says otherwise. */
 function load(dir: string, env: Record<string, string> = {}): ComposeProject {
@@ -237,14 +237,9 @@ describe('compose stack: profiles and .env.example', () => {
     expect(cli(['sites/devx', '--out', 'out'], { cwd: w }).code).toBe(0);
     const dir = join(w, 'out/devx/compose');
     cpSync(join(dir, '.env.example'), join(dir, '.env'));
-    const home = temp();
-    const r = spawnSync(toolPath('docker-compose'), ['config', '--format', 'json'], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker') },
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const project = JSON.parse(r.stdout) as ComposeProject;
+    const r = composeConfigIn(dir);
+    expect(r.code, r.stderr).toBe(0);
+    const project = r.project!;
     expect(project.name).toBe('chamicore-devx');
     expect(Object.keys(project.services).sort()).toEqual(['auth', 'bss', 'cloud-init', 'postgres', 'smd', 'ui']);
     // No generated secret is a placeholder: a development site's stack runs as compiled.
@@ -255,14 +250,9 @@ describe('compose stack: profiles and .env.example', () => {
     const dir = join(temp(), 'compose');
     cpSync(join(ROOT, 'out/dev/compose'), dir, { recursive: true });
     cpSync(join(dir, '.env.example'), join(dir, '.env'));
-    const home = temp();
-    const r = spawnSync(toolPath('docker-compose'), ['config', '--format', 'json'], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker') },
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const project = JSON.parse(r.stdout) as ComposeProject & { services: Record<string, { command?: string[] }> };
+    const r = composeConfigIn(dir);
+    expect(r.code, r.stderr).toBe(0);
+    const project = r.project as ComposeProject & { services: Record<string, { command?: string[] }> };
     expect(project.name).toBe('chamicore-dev');
     expect(Object.keys(project.services)).toContain('mcp');
     expect(project.services['smd']!.command?.slice(0, 2)).toEqual(['go', 'run']);

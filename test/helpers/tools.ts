@@ -189,13 +189,32 @@ export function composeConfig(
   composeFile: string,
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): { code: number | null; project?: ComposeProject; stderr: string } {
+  return composeConfigOf(['-f', composeFile], options.cwd ?? dirname(composeFile), options.env);
+}
+
+/**
+ * The same with no -f, in `cwd`: compose takes its files, project and profiles from the .env there
+ * (COMPOSE_FILE, COMPOSE_PROJECT_NAME, COMPOSE_PROFILES), as a developer's copy of .env.example gives them.
+ */
+export function composeConfigIn(
+  cwd: string,
+  env?: Record<string, string>,
+): { code: number | null; project?: ComposeProject; stderr: string } {
+  return composeConfigOf([], cwd, env);
+}
+
+function composeConfigOf(
+  files: readonly string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): { code: number | null; project?: ComposeProject; stderr: string } {
   const home = mkdtempSync(join(tmpdir(), 'chamicore-compose-home-'));
   try {
-    const r = spawnSync(toolPath('docker-compose'), ['-f', composeFile, 'config', '--format', 'json'], {
-      cwd: options.cwd ?? dirname(composeFile),
+    const r = spawnSync(toolPath('docker-compose'), [...files, 'config', '--format', 'json'], {
+      cwd,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
-      env: { PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker'), ...options.env },
+      env: { PATH: process.env['PATH'] ?? '', HOME: home, DOCKER_CONFIG: join(home, '.docker'), ...env },
     });
     if (r.error !== undefined) throw r.error;
     if (r.status !== 0) return { code: r.status, stderr: r.stderr };

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { diffSiteTree, recoverOutDir, TreeStager, writeSiteTree } from '../../src/write/out-tree.js';
+import type { OutputFile } from '../../src/emit/output.js';
+import { diffSiteTree, recoverOutDir, TreeStager } from '../../src/write/out-tree.js';
 import { run } from '../../src/cli/run.js';
 import { TEST_LOCK } from '../helpers/cli.js';
 
@@ -22,9 +23,16 @@ const files = (n: string) => [
   { path: 'sub/b.txt', contents: `${H}b${n}\n`, secret: true },
 ];
 
-describe('TreeStager', () => {
-  const noStep = <T>(_display: string, _verb: string, work: () => Promise<T>): Promise<T> => work();
+const noStep = <T>(_display: string, _verb: string, work: () => Promise<T>): Promise<T> => work();
 
+/** One site's files as one unit: a stager of one tree, staged, made durable and swapped in. */
+async function writeSiteTree(outDir: string, site: string, files: readonly OutputFile[], options: { reveal: boolean; display: string }) {
+  const stager = new TreeStager(outDir, options.display, options.reveal);
+  await stager.stage(site, files, options.display);
+  await stager.commit(noStep);
+}
+
+describe('TreeStager', () => {
   it('swaps in every staged tree at commit, nothing before; with or without the one-step barrier', async () => {
     for (const syncAll of [undefined, () => Promise.resolve(false)]) {
       const out = temp();
@@ -55,7 +63,7 @@ describe('TreeStager', () => {
   });
 });
 
-describe('writeSiteTree', () => {
+describe('a tree of one site', () => {
   it('swaps the whole tree in and reports no difference afterwards', async () => {
     const out = temp();
     await writeSiteTree(out, 's', files('1'), { reveal: false, display: 'out/s' });

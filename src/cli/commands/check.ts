@@ -19,9 +19,7 @@ export async function check(args: readonly string[], opts: SiteOptions, io: CliI
     const state = { blocked: false };
     const run = await checkSites(args, io, 0, async (site, model) => {
       const files = filesIfValid(state, site, model, opts.strict);
-      if (files === undefined) {
-        return;
-      }
+      if (files === undefined) return;
       const out = `${outShown}/${site.stem}`;
       await assertPlainFolder(join(outDir, site.stem), out);
       const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, site.stem, files, { patches: true }));

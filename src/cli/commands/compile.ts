@@ -39,7 +39,7 @@ export async function compile(args: readonly string[], opts: SiteOptions, io: Cl
       await writer.abandon();
       return refusedReport('compile', run, opts, outShown);
     }
-    return await writer.finish('compile', run, sites, opts);
+    return await writer.finish(run, sites, opts);
   } finally {
     await writer.close();
   }
@@ -53,7 +53,7 @@ async function compileRevealed(args: readonly string[], opts: SiteOptions, io: C
   try {
     const sites: SiteReport[] = [];
     for (const [i, s] of r.run.sites.entries()) sites.push(await writer.add(s, r.files[i]!));
-    return await writer.finish('compile', r.run, sites, opts);
+    return await writer.finish(r.run, sites, opts);
   } finally {
     await writer.close();
   }
@@ -106,7 +106,7 @@ class OutWriter {
   }
 
   /** Every site was valid: the barrier and the swaps, then the trees of sites that are gone. */
-  async finish(command: 'compile', run: CheckedRun, sites: SiteReport[], opts: SiteOptions): Promise<RunReport> {
+  async finish(run: CheckedRun, sites: SiteReport[], opts: SiteOptions): Promise<RunReport> {
     await this.locked();
     const orphans = await orphanFolders(run, this.outDir);
     await this.stager.commit(fsStep);
@@ -119,7 +119,7 @@ class OutWriter {
     }
     this.finished = true;
     return {
-      command,
+      command: 'compile',
       strict: opts.strict,
       outShown: this.outShown,
       sites,
