@@ -1444,8 +1444,9 @@ export const siteSchema: Record<string, unknown> = {
                     "title": "compose.dev.services.<name>.main",
                     "description": "The Go package to run, relative to services/chamicore-<service> of the checkout, such as ./cmd/chamicore-smd.",
                     "type": "string",
-                    "pattern": "^\\./[A-Za-z0-9._/-]{0,200}$",
-                    "x-expected": "a package path that starts with ./, such as ./cmd/chamicore-smd",
+                    "maxLength": 300,
+                    "pattern": "^\\./(?:[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}(?:/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}){0,7}/?)?$",
+                    "x-expected": "a package path inside the service's folder that starts with ./, such as ./cmd/chamicore-smd (no .. and no hidden folders)",
                     "examples": [
                       "./cmd/chamicore-smd"
                     ],

@@ -71,6 +71,14 @@ describe('compose.profiles', () => {
 describe('compose.dev', () => {
   const dev = { source: '../../../../chamicore', services: { smd: { main: './cmd/chamicore-smd', debug: true } } };
 
+  it('runs a main package inside the service folder: no .. and no hidden folder', () => {
+    for (const main of ['./../../../usr/local/go/src/cmd/x', './cmd/../../x', './.git/hooks', `./${'a/'.repeat(20)}`])
+      expect(findings(development({ compose: { dev: { ...dev, services: { smd: { main } } } } })), main).toEqual([
+        'error schema-pattern at compose.dev.services.smd.main',
+      ]);
+    expect(findings(development({ compose: { dev: { ...dev, services: { smd: { main: './cmd/chamicore-smd/' } } } } }))).toEqual([]);
+  });
+
   it('is for development sites only', () => {
     expect(findings(minimalSite({ targets: ['compose'], compose: { dev } }))).toEqual([
       'warning compose-outside-dev at targets[0]',
