@@ -3,9 +3,10 @@
 // unit test. It generates N distinct valid sites from the examples in a temporary folder and runs
 // each case several times, interleaved with its baseline, through the built CLI (the bundle package.json's bin names).
 //   node bench/bench.mjs [--sites 1000] [--runs 5] [--large]     (--large adds 10,000 sites)
-// Prints a table and writes bench/results.json.
+// With Kapitan installed (`npm run bench:kapitan`, into .tools/kapitan), it also times Kapitan producing
+// the same files. Prints a table and writes bench/results.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { parse, stringify } from 'yaml';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(root, JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin['chamicore-compile']);
 const AJV = join(root, 'node_modules/ajv-cli/dist/index.js');
+const KAPITAN = join(root, '.tools/kapitan/bin/kapitan');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i < 0 ? fallback : Number(process.argv[i + 1]);
@@ -51,12 +53,12 @@ function generateSites(n, folder) {
   }
 }
 
-/** Runs a command once: wall time, and with `usage` the process's CPU time and peak RSS. */
-function once(argv, { cwd = root, usage = false, expect = [0] } = {}) {
+/** Runs a command once (node, unless `command` names another program): wall time, and with `usage` the process's CPU time and peak RSS. */
+function once(argv, { cwd = root, usage = false, expect = [0], command = process.execPath } = {}) {
   rmSync(usageFile, { force: true });
   const env = { ...process.env, NODE_OPTIONS: usage ? `--import=${preload}` : '' };
   const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, argv, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(command, argv, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
   if (!expect.includes(r.status)) throw new Error(`${argv.join(' ')}: exit ${r.status}\n${r.stderr.slice(0, 2000)}`);
   const measured = usage ? JSON.parse(readFileSync(usageFile, 'utf8')) : {};
@@ -109,6 +111,68 @@ function many(name, folder, runs, target, outRoot = work) {
   };
 }
 
+/** Every file under `dir`, as relative path → bytes. */
+function tree(dir, prefix = '') {
+  const files = new Map();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix + entry.name;
+    if (entry.isDirectory()) for (const [k, v] of tree(join(dir, entry.name), `${rel}/`)) files.set(k, v);
+    else files.set(rel, readFileSync(join(dir, entry.name)));
+  }
+  return files;
+}
+
+/**
+ * Kapitan producing the same files as a compile of the first `n` sites, against that compile, both
+ * into a fresh folder each run. Kapitan is given its least work: one target per site whose inventory
+ * holds the site's settings, and whose files come from its `copy` input (a tree compiled by us), so it
+ * renders nothing. Its time is a floor; the ratio is Kapitan's time over ours (target: at least 20).
+ */
+function kapitanCase(n) {
+  const folder = join(work, `kapitan-${n}`);
+  const sites = join(folder, 'sites');
+  const inputs = join(folder, 'inputs');
+  mkdirSync(sites, { recursive: true });
+  mkdirSync(join(folder, 'inventory/classes'), { recursive: true });
+  mkdirSync(join(folder, 'inventory/targets'), { recursive: true });
+  const names = readdirSync(sitesDir).sort().slice(0, n);
+  for (const file of names) copyFileSync(join(sitesDir, file), join(sites, file));
+  once([BIN, sites, '--out', inputs]);
+  for (const file of names) {
+    const name = file.replace(/\.yaml$/, '');
+    const compile = [{ input_type: 'copy', input_paths: [`inputs/${name}`], output_path: '.' }];
+    const target = { parameters: { kapitan: { vars: { target: name }, compile }, site: parse(readFileSync(join(sites, file), 'utf8')) } };
+    writeFileSync(join(folder, 'inventory/targets', `${name}.yml`), stringify(target));
+  }
+  const compiled = join(folder, 'compiled');
+  const kapitanRun = () => {
+    rmSync(compiled, { recursive: true, force: true });
+    return once(['compile'], { cwd: folder, command: KAPITAN });
+  };
+  kapitanRun();
+  const ours = tree(inputs);
+  const theirs = tree(compiled);
+  if (ours.size !== theirs.size || [...ours].some(([k, v]) => !theirs.get(k)?.equals(v)))
+    throw new Error(`Kapitan's compiled/ differs from chamicore-compile's out/ for ${n} sites`);
+  const k = [];
+  const c = [];
+  const out = join(folder, 'out');
+  for (let i = 0; i < RUNS; i++) {
+    k.push(kapitanRun());
+    rmSync(out, { recursive: true, force: true });
+    c.push(once([BIN, n === 1 ? join(sites, names[0]) : sites, '--out', out]));
+  }
+  const caseMs = median(c.map((x) => x.wallMs));
+  const kapitanMs = median(k.map((x) => x.wallMs));
+  return {
+    name: `Kapitan producing the same files, ${n === 1 ? 'one site' : `${n} sites`}`,
+    caseMs,
+    kapitanMs,
+    speedup: kapitanMs / caseMs,
+    target: 20,
+  };
+}
+
 const nodeFloor = ['-e', '0'];
 const sitesDir = join(work, 'sites');
 generateSites(N, sitesDir);
@@ -126,6 +190,9 @@ cases.push(
   ),
 );
 cases.push(pair('--check of the committed sites', [BIN, '--check', 'sites'], nodeFloor, {}));
+const kapitan = [];
+if (existsSync(KAPITAN)) kapitan.push(kapitanCase(1), kapitanCase(Math.min(100, N)));
+else console.error('Kapitan is not installed (npm run bench:kapitan): its comparison is left out.');
 const bulk = [many(`compile of ${N} sites`, sitesDir, Math.min(RUNS, 3), { wallMs: 3000, maxRssMiB: 256 })];
 // The same into memory (tmpfs), where the disk does not count: what the compiler itself costs.
 if (existsSync('/dev/shm'))
@@ -150,6 +217,14 @@ const rows = [
     (c) =>
       `| ${c.name} | ${c.refused ?? ms(c.caseMs)} | ${ms(c.baseMs)} | ${c.refused ? '-' : `${c.ratio.toFixed(2)}×`} | ${c.target === undefined ? '' : `≤ ${c.target}×`} |`,
   ),
+  ...(kapitan.length === 0
+    ? []
+    : [
+        '',
+        '| case | chamicore-compile | Kapitan | Kapitan / chamicore-compile | target |',
+        '|---|---|---|---|---|',
+        ...kapitan.map((c) => `| ${c.name} | ${ms(c.caseMs)} | ${ms(c.kapitanMs)} | ${c.speedup.toFixed(1)}× | ≥ ${c.target}× |`),
+      ]),
   '',
   '| case | wall | CPU | peak RSS | target |',
   '|---|---|---|---|---|',
@@ -161,5 +236,5 @@ const rows = [
 ];
 console.log(`${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}; ${RUNS} runs, medians\n`);
 console.log(rows.join('\n'));
-writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, sites: N, runs: RUNS, cases, bulk }, null, 2)}\n`);
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify({ machine, sites: N, runs: RUNS, cases, kapitan, bulk }, null, 2)}\n`);
 rmSync(work, { recursive: true, force: true });
