@@ -1,22 +1,8 @@
 #!/usr/bin/env node
 // The process edge: the only module that reads argv and env or sets the exit code.
-import { readFileSync, readlinkSync } from 'node:fs';
-import { availableParallelism, hostname } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { run } from './cli/run.js';
-
-/** Where a process id means this process: host, boot and PID namespace (Linux; elsewhere the host). */
-function processPlace(): string {
-  const read = (f: () => string): string => {
-    try {
-      return f().trim();
-    } catch {
-      return '-';
-    }
-  };
-  const boot = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
-  const pidNamespace = read(() => readlinkSync('/proc/self/ns/pid'));
-  return `${hostname()}/${boot}/${pidNamespace}`;
-}
+import { processPlace } from './io/process-place.js';
 
 // A reader that stops early (`| head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {

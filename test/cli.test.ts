@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GENERATED_PREFIX } from '../src/emit/header.js';
-import { BIN, cli, readTree, removeTemps, REVEAL_ENV, ROOT, temp, TEST_KEY, TEST_LOCK, workspace } from './helpers/cli.js';
+import { BIN, cli, cliProcess, readTree, removeTemps, REVEAL_ENV, ROOT, temp, TEST_KEY, TEST_LOCK, workspace } from './helpers/cli.js';
 
 const KEY = TEST_KEY;
 
@@ -29,9 +29,10 @@ describe('chamicore-compile', () => {
   it('writes byte-identical output whatever the time zone, locale or working directory', () => {
     const a = workspace();
     const b = workspace();
-    expect(cli(['sites'], { cwd: a, env: { TZ: 'UTC', LANG: 'C' } }).code).toBe(0);
+    // Processes: the time zone and locale are the process's own, not run()'s environment.
+    expect(cliProcess(['sites'], { cwd: a, env: { TZ: 'UTC', LANG: 'C' } }).code).toBe(0);
     expect(
-      cli([join(b, 'sites'), '--out', join(b, 'out')], {
+      cliProcess([join(b, 'sites'), '--out', join(b, 'out')], {
         cwd: tmpdir(),
         env: { TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
       }).code,

@@ -1,5 +1,6 @@
 /**
- * Runs once before the suite: tests spawn the built CLI (the bundle package.json's bin names), so
+ * Runs once before the suite: tests run the built CLI (dist/cli/run.js in process, and the bundle
+ * package.json's bin names as a process), so
  * the build must be the current sources. When the stamp does not match src/, this builds dist/ and
  * the bundle; when the build fails, the run stops here instead of testing an old CLI.
  */

@@ -1,8 +1,14 @@
-/** Running the built CLI (the bundle package.json's bin names, built by `npm test`) the way a user does, in temporary folders. */
+/**
+ * Running the CLI in temporary folders: `cli()` runs `run(argv, io)` of the built modules in this
+ * process (on a worker thread, see cli-host.mjs); `cliProcess()` starts the built CLI (the bundle
+ * package.json's bin names) the way a user does, for what only a process shows: its environment
+ * (time zone, locale), its exit and its start-up.
+ */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 /** What `chamicore-compile` runs once installed: package.json's bin. */
@@ -39,8 +45,36 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs chamicore-compile with a clean environment (PATH plus `env`). */
-export function cli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export interface CliOptions {
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+}
+
+let host: { worker: Worker; port: MessagePort; flag: Int32Array } | undefined;
+
+/** Runs chamicore-compile in this process with a clean environment (PATH plus `env`), as src/bin.ts would. */
+export function cli(args: readonly string[], options: CliOptions = {}): CliResult {
+  if (host === undefined) {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(new URL('./cli-host.mjs', import.meta.url), {
+      workerData: { root: ROOT, flag: flag.buffer, port: port2 },
+      transferList: [port2],
+    });
+    worker.unref();
+    host = { worker, port: port1, flag };
+  }
+  Atomics.store(host.flag, 0, 0);
+  host.worker.postMessage({ args, cwd: options.cwd ?? ROOT, env: { PATH: process.env['PATH'] ?? '', ...options.env } });
+  // The longest run of a test is well under ten minutes; past that, the host is gone.
+  if (Atomics.wait(host.flag, 0, 0, 600_000) === 'timed-out') throw new Error(`cli-host did not answer: ${args.join(' ')}`);
+  const answer = receiveMessageOnPort(host.port);
+  if (answer === undefined) throw new Error('cli-host answered nothing');
+  return answer.message as CliResult;
+}
+
+/** Runs the built chamicore-compile as a process with a clean environment (PATH plus `env`). */
+export function cliProcess(args: readonly string[], options: CliOptions = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: { PATH: process.env['PATH'] ?? '', ...options.env },

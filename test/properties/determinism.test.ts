@@ -7,7 +7,7 @@ import { checkGenerated, FC_OPTIONS, NUM_RUNS, PROPERTY_TIMEOUT, siteArbitrary }
 import { emit, PROPERTY_INPUTS } from './helpers.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, readTree, removeTemps, temp } from '../helpers/cli.js';
+import { cliProcess, readTree, removeTemps, temp } from '../helpers/cli.js';
 import { afterAll } from 'vitest';
 
 /** Shuffles the key order of every mapping, recursively, with a seed. */
@@ -89,7 +89,8 @@ describe('determinism across processes', { timeout: 300_000 }, () => {
     const trees = runs.flatMap(({ cwd, args, extra }) =>
       [false, true].map((reveal) => {
         const out = join(temp(), 'out');
-        const r = cli([...(reveal ? ['--reveal', '--secrets-dir', secrets] : []), '--out', out, ...args], {
+        // Processes: the time zone and locale are the process's own, not run()'s environment.
+        const r = cliProcess([...(reveal ? ['--reveal', '--secrets-dir', secrets] : []), '--out', out, ...args], {
           cwd,
           env: { ...env, ...extra },
         });
