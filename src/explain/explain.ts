@@ -5,7 +5,7 @@ import { allFields, childrenOf, fieldAt, keysAt, type Field } from '../validate/
 import type { SiteModel } from '../model/site-model.js';
 import { formatPath, hasErrors, type PathSegment } from '../report/diagnostic.js';
 import { compareStrings } from '../util/compare.js';
-import { locate } from '../report/locate.js';
+import { locateIn } from '../report/locate.js';
 import { ownerOf } from '../layers/merge.js';
 import { suggest } from '../validate/suggest.js';
 
@@ -213,7 +213,7 @@ function originOf(checked: CheckedSite, path: readonly PathSegment[]): Origin {
           path,
         )
       ] ?? checked.parsed;
-    const pos = locate({ path }, layer.doc, layer.lineCounter);
+    const pos = locateIn({ path }, layer);
     return { kind: 'set', file: layer.file, line: pos.line, column: pos.col };
   }
   const d = defaultAt(path);

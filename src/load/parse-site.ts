@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Scalar, type Document, type Node as YamlNode } from 'yaml';
 import { error, type Diagnostic, type PathSegment } from '../report/diagnostic.js';
 import { Limits } from './limits.js';
+import { readPlainYaml, type PlainNode, type PlainRead } from './plain-yaml.js';
 import { compose, scanTokens, unclosedAt } from './scan-yaml.js';
 
 /** A parsed site file: its text, the YAML document (for positions) and, if sound, its data. */
@@ -13,6 +14,11 @@ export interface ParsedSite {
   /** The plain data, present only when no error was found. */
   readonly data: unknown;
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * For a file the plain reader read: where each node starts, so that a diagnostic is placed
+   * without the full parse (which `doc` then runs when first asked for).
+   */
+  readonly nodes?: ReadonlyMap<string, PlainNode>;
 }
 
 /** How the scalar at `path` was written (`1.10` for the number 1.1), if the file parsed and one is there. */
@@ -66,15 +72,7 @@ const YAML_ERROR_CODES: Record<string, Diagnostic['code']> = {
  * aliases, ill-formed Unicode, excessive nesting and a non-mapping root, each as a diagnostic.
  */
 export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
-  const lineCounter = new LineCounter();
-  // Errors found before the YAML parser runs still need line starts to be located.
-  const fail = (diagnostics: Diagnostic[], text = ''): ParsedSite => {
-    // A fresh counter: a scan stopped at a limit has counted some lines already.
-    const lineCounter = new LineCounter();
-    lineCounter.addNewLine(0);
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
-    return { file, text, doc: undefined, lineCounter, data: undefined, diagnostics };
-  };
+  const fail = (diagnostics: Diagnostic[], text = ''): ParsedSite => failed(file, text, diagnostics);
   if (bytes.length > Limits.maxFileBytes) {
     return fail([
       error('input-too-large', file, [], `the file has ${bytes.length} bytes; a site file may have at most ${Limits.maxFileBytes}`),
@@ -89,14 +87,61 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
     });
     return fail([d], prefix);
   }
-  let text = new TextDecoder('utf-8').decode(bytes);
+  const text = new TextDecoder('utf-8').decode(bytes);
   // The decoder strips one BOM; positions are counted after it.
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     return fail([error('input-nul', file, [], 'the file contains a NUL character', { offset: nul })], text);
   }
+  // Most site files are plain block YAML: read at once, with the full parse (positions, the
+  // document) deferred until a diagnostic needs it.
+  const read = readPlainYaml(text);
+  return read === undefined ? parseSiteText(file, text) : deferred(file, text, read);
+}
+
+/** Line starts of `text`, as the parser counts them (the plain reader's files have no CR). */
+function lineCounterOf(text: string): LineCounter {
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
+}
+
+/**
+ * A file refused before the YAML parser ran to its end: no document, and line starts counted here
+ * (a fresh counter: a scan stopped at a limit has counted some lines already).
+ */
+function failed(file: string, text: string, diagnostics: Diagnostic[]): ParsedSite {
+  return { file, text, doc: undefined, lineCounter: lineCounterOf(text), data: undefined, diagnostics };
+}
+
+/**
+ * A site file the plain reader read: the data and where its nodes start now; the line starts when
+ * first asked for, the document (the full parse) only when something needs more than a position.
+ */
+function deferred(file: string, text: string, read: PlainRead): ParsedSite {
+  let doc: ParsedSite | undefined;
+  let lineCounter: LineCounter | undefined;
+  return {
+    file,
+    text,
+    data: read.data,
+    diagnostics: [],
+    nodes: read.nodes,
+    get doc() {
+      return (doc ??= parseSiteText(file, text)).doc;
+    },
+    get lineCounter() {
+      return (lineCounter ??= lineCounterOf(text));
+    },
+  };
+}
+
+/** The full parse of a site file's text (after the byte checks of parseSite): every YAML check, with positions. */
+export function parseSiteText(file: string, text: string): ParsedSite {
+  const lineCounter = new LineCounter();
   const scan = scanTokens(file, text, lineCounter);
-  if (scan.limit !== undefined) return fail([scan.limit], text);
+  if (scan.limit !== undefined) return failed(file, text, [scan.limit]);
   const doc = compose(scan.tokens, text, {
     // yaml's own check compares every key with every other (quadratic: 58,000 keys took 25 s);
     // duplicateKeys() finds them with a set per mapping instead.
@@ -141,8 +186,7 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   }
   walk(doc, text, file, diagnostics);
   if (diagnostics.length > 0) return { file, text, doc, lineCounter, data: undefined, diagnostics };
-  text = text.replace(/^\uFEFF/, '');
-  return { file, text, doc, lineCounter, data: doc.toJS({ maxAliasCount: 0 }), diagnostics };
+  return { file, text: text.replace(/^\uFEFF/, ''), doc, lineCounter, data: doc.toJS({ maxAliasCount: 0 }), diagnostics };
 }
 
 const spaces = (n: number): string => `${n} space${n === 1 ? '' : 's'}`;

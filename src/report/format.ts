@@ -1,8 +1,8 @@
 import { oneLine, printable } from './printable.js';
-import { isMap, isPair, isScalar, type LineCounter, type Document } from 'yaml';
+import { isMap, isPair, isScalar } from 'yaml';
 import { reportedPath, type Diagnostic } from './diagnostic.js';
 import { compareStrings } from '../util/compare.js';
-import { locate } from './locate.js';
+import { locateIn, type Locatable } from './locate.js';
 import { siteSchema } from '../generated/site-schema.js';
 
 /** A diagnostic with its position resolved, as reporters print it. */
@@ -14,10 +14,8 @@ export interface LocatedDiagnostic extends Diagnostic {
 }
 
 /** What the reporter needs of a parsed file to resolve positions. */
-export interface SourceContext {
+export interface SourceContext extends Locatable {
   readonly text: string;
-  readonly doc: Document | undefined;
-  readonly lineCounter: LineCounter;
 }
 
 /**
@@ -36,17 +34,24 @@ const SECRETS_KEY = /(^|[\s{,])["']?secrets["']?\s*:/;
  * The 1-based lines that may show a secret, never echoed: every line the parsed `secrets` value
  * spans, and, from the text (for a file that does not parse, or a mis-indented value), every line
  * from a `secrets:` key to the next top-level key, and any line that names `secrets:` in flow style.
+ * `asked`: the lines a caller will look up; for a file the plain reader read, the document (a full
+ * parse) is consulted only when one of them is a top-level key right after a `secrets:` section,
+ * the one line the parsed value's span can add to the text's (its end may reach that key).
  */
-export function secretLines(source: SourceContext): Set<number> {
+export function secretLines(source: SourceContext, asked?: ReadonlySet<number>): Set<number> {
   const hidden = new Set<number>();
   const lines = source.text.split('\n');
+  const after = new Set<number>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (!SECRETS_KEY.test(line)) continue;
     hidden.add(i + 1);
     if (!/^["']?secrets/.test(line)) continue;
-    for (let j = i + 1; j < lines.length && !TOP_LEVEL_KEY.test(lines[j]!); j++) hidden.add(j + 1);
+    let j = i + 1;
+    for (; j < lines.length && !TOP_LEVEL_KEY.test(lines[j]!); j++) hidden.add(j + 1);
+    after.add(j + 1);
   }
+  if (source.nodes !== undefined && asked !== undefined && ![...asked].some((l) => after.has(l) && !hidden.has(l))) return hidden;
   const root = source.doc?.contents;
   if (isMap(root)) {
     for (const pair of root.items) {
@@ -63,10 +68,13 @@ export function secretLines(source: SourceContext): Set<number> {
 
 /** Resolves positions, sorts by file, line, column and code, and drops exact duplicates. */
 export function locateAll(diagnostics: readonly Diagnostic[], source: SourceContext | undefined): LocatedDiagnostic[] {
+  // Nothing to place: the source's document (a full parse for a file read by the plain reader) is not needed.
+  if (diagnostics.length === 0) return [];
   const lines = source?.text.split('\n') ?? [];
-  const hidden = source === undefined ? new Set<number>() : secretLines(source);
-  const out = diagnostics.map((d) => {
-    const pos = source === undefined ? { line: 1, col: 1 } : locate(d, source.doc, source.lineCounter);
+  const positions = diagnostics.map((d) => (source === undefined ? { line: 1, col: 1 } : locateIn(d, source)));
+  const hidden = source === undefined ? new Set<number>() : secretLines(source, new Set(positions.map((p) => p.line)));
+  const out = diagnostics.map((d, i) => {
+    const pos = positions[i]!;
     const secretish = d.path[0] === 'secrets' || hidden.has(pos.line) || d.sensitive === true;
     // yaml's own messages may quote the text they stumbled on: in the secrets section, say less.
     const message =

@@ -51,3 +51,44 @@ export function locate(d: Pick<Diagnostic, 'path' | 'offset' | 'onKey'>, doc: Do
   const offset = chosen?.range?.[0];
   return offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset);
 }
+
+/** Where a node of a file the plain reader read starts (src/load/plain-yaml.ts, PlainNode). */
+export interface NodeStart {
+  readonly start: number;
+  readonly key?: number;
+  readonly kind: 'map' | 'seq' | 'scalar';
+}
+
+/** What placing a diagnostic needs of a parsed file: its document, or where each of its nodes starts. */
+export interface Locatable {
+  readonly doc: Document | undefined;
+  readonly lineCounter: LineCounter;
+  /** Present for a file the plain reader read: then its document is not needed (nor parsed). */
+  readonly nodes?: ReadonlyMap<string, NodeStart>;
+}
+
+/** locate(), from the node starts when the file has them (the same position: a property test holds them equal). */
+export function locateIn(d: Pick<Diagnostic, 'path' | 'offset' | 'onKey'>, source: Locatable): Position {
+  const nodes = source.nodes;
+  if (nodes === undefined || d.offset !== undefined) return locate(d, source.doc, source.lineCounter);
+  let path: (string | number)[] = [];
+  let node: NodeStart | undefined = nodes.get('[]');
+  let key: number | undefined;
+  for (let i = 0; i < d.path.length && node !== undefined; i++) {
+    const seg = d.path[i]!;
+    const childPath = [...path, node.kind === 'seq' ? Number(seg) : String(seg)];
+    const child = node.kind === 'scalar' ? undefined : nodes.get(JSON.stringify(childPath));
+    if (child === undefined) break;
+    if (i === d.path.length - 1 && d.onKey === true && child.key !== undefined) {
+      node = undefined;
+      key = child.key;
+      break;
+    }
+    node = child;
+    key = child.key;
+    path = childPath;
+  }
+  // As locate(): a map or list value is shown at its key.
+  const offset = node !== undefined && node.kind !== 'scalar' && key !== undefined ? key : (node?.start ?? key);
+  return offset === undefined ? { line: 1, col: 1 } : source.lineCounter.linePos(offset);
+}
