@@ -1,8 +1,13 @@
 #!/usr/bin/env node
 // The process edge: the only module that reads argv and env or sets the exit code.
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { run } from './cli/run.js';
 import { processPlace } from './io/process-place.js';
+
+// A run of many sites keeps little (under 50 MB at 10,000 sites), but where collecting is cheap V8
+// lets the heap grow to four times what it keeps before collecting again; double is enough.
+setFlagsFromString('--heap-growing-percent=100');
 
 // A reader that stops early (`| head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Scalar, type Document, type Node as YamlNode } from 'yaml';
 import { error, type Diagnostic, type PathSegment } from '../report/diagnostic.js';
 import { Limits } from './limits.js';
-import { readPlainYaml, type PlainNode, type PlainRead } from './plain-yaml.js';
+import { readPlainYaml, type PlainNode } from './plain-yaml.js';
 import { compose, scanTokens, unclosedAt } from './scan-yaml.js';
 
 /** A parsed site file: its text, the YAML document (for positions) and, if sound, its data. */
@@ -95,8 +95,8 @@ export function parseSite(file: string, bytes: Uint8Array): ParsedSite {
   }
   // Most site files are plain block YAML: read at once, with the full parse (positions, the
   // document) deferred until a diagnostic needs it.
-  const read = readPlainYaml(text);
-  return read === undefined ? parseSiteText(file, text) : deferred(file, text, read);
+  const read = readPlainYaml(text, false);
+  return read === undefined ? parseSiteText(file, text) : deferred(file, text, read.data);
 }
 
 /** Line starts of `text`, as the parser counts them (the plain reader's files have no CR). */
@@ -116,18 +116,21 @@ function failed(file: string, text: string, diagnostics: Diagnostic[]): ParsedSi
 }
 
 /**
- * A site file the plain reader read: the data and where its nodes start now; the line starts when
- * first asked for, the document (the full parse) only when something needs more than a position.
+ * A site file the plain reader read: its data now; where its nodes start (the plain reader again),
+ * its line starts, and its document (the full parse) only when first asked for.
  */
-function deferred(file: string, text: string, read: PlainRead): ParsedSite {
+function deferred(file: string, text: string, data: Record<string, unknown>): ParsedSite {
   let doc: ParsedSite | undefined;
   let lineCounter: LineCounter | undefined;
+  let nodes: ReadonlyMap<string, PlainNode> | undefined;
   return {
     file,
     text,
-    data: read.data,
+    data,
     diagnostics: [],
-    nodes: read.nodes,
+    get nodes() {
+      return (nodes ??= readPlainYaml(text)?.nodes);
+    },
     get doc() {
       return (doc ??= parseSiteText(file, text)).doc;
     },

@@ -61,13 +61,17 @@ export interface PlainNode {
   readonly kind: 'map' | 'seq' | 'scalar';
 }
 
-/** What the plain reader read: the data and where each node of it starts. */
+/** What the plain reader read: the data and, when asked for, where each node of it starts. */
 export interface PlainRead {
   readonly data: Record<string, unknown>;
   readonly nodes: ReadonlyMap<string, PlainNode>;
 }
 
-export function readPlainYaml(text: string): PlainRead | undefined {
+/**
+ * The data of `text`, or undefined when it is outside the subset; with `positions`, also where each
+ * node starts (read again for that when a diagnostic needs placing: most files never do).
+ */
+export function readPlainYaml(text: string, positions = true): PlainRead | undefined {
   if (OUTSIDE.test(text)) return undefined;
   const lines: Line[] = [];
   let offset = 0;
@@ -82,7 +86,7 @@ export function readPlainYaml(text: string): PlainRead | undefined {
   }
   if (lines.length === 0 || lines[0]!.indent !== 0) return undefined;
   try {
-    const reader = new Reader(lines);
+    const reader = new Reader(lines, positions);
     const data = reader.block(0, 1, []);
     if (reader.at < lines.length || !isRecord(data)) return undefined;
     return { data, nodes: reader.nodes };
@@ -99,13 +103,21 @@ class Reader {
   readonly nodes = new Map<string, PlainNode>();
   private count = 0;
 
-  constructor(private readonly lines: readonly Line[]) {}
+  constructor(
+    private readonly lines: readonly Line[],
+    private readonly positions: boolean,
+  ) {}
 
   /** Records a node (its start, its key's) and checks the limits past which the full parse decides. */
   private node(path: readonly PathSegment[], start: number, kind: PlainNode['kind'], key: number | undefined, depth: number): void {
     this.count += 1;
     if (this.count > MAX_NODES || depth > MAX_DEPTH) outside();
-    this.nodes.set(JSON.stringify(path), key === undefined ? { start, kind } : { start, key, kind });
+    if (this.positions) this.nodes.set(JSON.stringify(path), key === undefined ? { start, kind } : { start, key, kind });
+  }
+
+  /** The path of a child: built only when positions are recorded. */
+  private child(path: readonly PathSegment[], segment: PathSegment): readonly PathSegment[] {
+    return this.positions ? [...path, segment] : path;
   }
 
   /** The collection whose first line is the current line, at that line's indentation. */
@@ -138,7 +150,7 @@ class Reader {
       if (m === null) outside();
       const key = m![1]!;
       if (!plainKey(key, map)) outside();
-      map[key] = this.value(column, text.slice(key.length + 1), offset + key.length + 1, depth, [...path, key], offset);
+      map[key] = this.value(column, text.slice(key.length + 1), offset + key.length + 1, depth, this.child(path, key), offset);
       const next = this.lines[this.at];
       if (next === undefined || next.indent < column) return map;
       if (next.indent > column || isItem(next.text)) outside();
@@ -160,7 +172,7 @@ class Reader {
       const rest = line.text.slice(1);
       const body = spacesOff(rest);
       const bodyOffset = line.offset + 1 + rest.length - body.length;
-      const itemPath = [...path, list.length];
+      const itemPath = this.child(path, list.length);
       if (body !== '' && !body.startsWith('#') && KEY.test(body)) {
         // `- key: value`: a mapping whose keys stand in the column of this first key.
         this.node(itemPath, bodyOffset, 'map', undefined, depth + 1);
@@ -251,7 +263,7 @@ class Reader {
         if (!plainKey(key!, map)) outside();
         i = skipSpaces(body, i + key!.length + 1);
       }
-      const entryPath = [...path, key ?? list.length];
+      const entryPath = this.child(path, key ?? list.length);
       const entryKey = key === undefined ? undefined : base + keyAt;
       const c = body[i];
       let value: unknown;
@@ -287,7 +299,7 @@ function quoted(body: string, at: number): [string, number] {
   if (close < 0) outside();
   const inner = body.slice(at + 1, close);
   if (quote === '"' && inner.includes('\\')) outside();
-  return [quote === '"' ? inner : inner.replaceAll("''", "'"), close + 1];
+  return [detached(quote === '"' ? inner : inner.replaceAll("''", "'")), close + 1];
 }
 
 const FLOW_KEY = /[A-Za-z_][A-Za-z0-9_$./-]*/y;
@@ -316,6 +328,14 @@ const skipSpaces = (body: string, at: number): number => {
   return i;
 };
 
+/**
+ * A copy of a string cut from the file's text. V8 keeps a substring of 13 characters or more as a
+ * view of the whole text, so one value a run keeps (a namespace for the checks across sites) would
+ * keep every site's file in memory (25 MB over 10,000 sites). Concatenating and cutting again makes
+ * V8 copy it.
+ */
+const detached = (value: string): string => (value.length < 13 ? value : `${value} `.slice(0, -1));
+
 /** Index of the quote closing a single-quoted scalar (`''` is a quote inside it), or -1. */
 function closingSingleQuote(body: string, open: number): number {
   for (let i = open + 1; i < body.length; i++) {
@@ -342,7 +362,7 @@ function resolvePlain(plain: string): unknown {
   else if (INT_HEX.test(plain)) n = parseInt(plain.slice(2), 16);
   else if (FLOAT_SPECIAL.test(plain)) outside();
   else if (FLOAT_EXP.test(plain) || FLOAT.test(plain)) n = parseFloat(plain);
-  if (n === undefined) return plain;
+  if (n === undefined) return detached(plain);
   // The full parse refuses what is not finite or an integer past 2^53 (yaml-number-inexact).
   if (!Number.isFinite(n) || (Number.isInteger(n) && !Number.isSafeInteger(n))) outside();
   return n;

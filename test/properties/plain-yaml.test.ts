@@ -37,7 +37,11 @@ function same(a: unknown, b: unknown): boolean {
  */
 function agrees(text: string): boolean {
   const fast = readPlainYaml(text);
+  // Without positions (how parseSite reads first), the same answer.
+  const plain = readPlainYaml(text, false);
+  expect(plain === undefined, text).toBe(fast === undefined);
   if (fast === undefined) return false;
+  expect(same(plain!.data, fast.data), text).toBe(true);
   const full = parseSiteText('f.yaml', text);
   expect(full.diagnostics, text).toEqual([]);
   expect(same(fast.data, full.data), `${text}\nplain: ${JSON.stringify(fast.data)}\nfull: ${JSON.stringify(full.data)}`).toBe(true);
