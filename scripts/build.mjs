@@ -23,7 +23,7 @@ export async function buildAll(root = ROOT) {
   rmSync(join(root, BUNDLE_DIR), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { 'chamicore-compile': 'src/bin.ts', 'site-worker': 'src/cli/site-worker.ts' },
+    entryPoints: { 'chamicore-compile': 'src/bin.ts' },
     outdir: BUNDLE_DIR,
     bundle: true,
     splitting: true,

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The process edge: the only module that reads argv and env or sets the exit code.
-import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { run } from './cli/run.js';
 import { processPlace } from './io/process-place.js';
@@ -23,11 +22,6 @@ process.exitCode = await run(process.argv.slice(2), {
   cwd: process.cwd(),
   stderrIsTerminal: process.stderr.isTTY,
   now: () => performance.now(),
-  // Sites are independent: a run of many uses up to four cores (site-worker.js beside this file).
-  workers:
-    availableParallelism() > 1
-      ? { script: new URL('./site-worker.js', import.meta.url), count: Math.min(availableParallelism(), 4) }
-      : undefined,
   lock: {
     pid: process.pid,
     where: processPlace,

@@ -4,12 +4,12 @@
  * heap of 96 MiB, where holding every site's files (about 0.44 MiB each) ran out of memory.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { LOCK_NAME } from '../src/write/lock.js';
-import { BIN, cli, readTree, removeTemps, ROOT, temp, TEST_LOCK } from './helpers/cli.js';
+import { BIN, cli, removeTemps, ROOT, temp, TEST_LOCK } from './helpers/cli.js';
 
 afterAll(removeTemps);
 
@@ -117,48 +117,31 @@ it('deletes what it staged, and writes nothing, when a site read later in the ru
   expect(readdirSync(join(dir, 'out'))).toEqual([]);
 });
 
-/** Runs the CLI in this process: no worker threads (io.workers absent), every site checked in this thread. */
-async function inProcess(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { run } = await import('../src/cli/run.js');
-  let stdout = '';
-  let stderr = '';
-  const code = await run(args, {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    env: {},
-    cwd,
-    lock: TEST_LOCK,
-  });
-  return { code, stdout, stderr };
-}
-
-const untimed = (text: string): string => text.replace(/ \(\d+\.\d\d s\)/g, '');
-
-it('validates a run of many sites on worker threads with the reports of one thread; compile and --check run in one thread', async () => {
+it('places an error between sites (a shared namespace) at the value, in every command of a run of many sites', () => {
   const dir = temp();
   generate(join(dir, 'sites'), 40);
-  const threads = cli(['sites', '--out', 'o'], { cwd: dir });
-  renameSync(join(dir, 'o'), join(dir, 'threads'));
-  const one = await inProcess(['sites', '--out', 'o'], dir);
-  expect(threads.code, threads.stderr).toBe(0);
-  expect([threads.code, untimed(threads.stdout), untimed(threads.stderr)]).toEqual([one.code, one.stdout, one.stderr]);
-  expect(readTree(join(dir, 'threads'))).toEqual(readTree(join(dir, 'o')));
-  // Errors found on the threads and between sites (a shared namespace, located in the file again)
-  // read the same too.
+  expect(cli(['sites', '--out', 'o'], { cwd: dir }).code).toBe(0);
   const text = readFileSync(join(dir, 'sites/site009.yaml'), 'utf8');
   expect(text).toContain('namespace: chamicore-site009');
-  writeFileSync(join(dir, 'sites/site009.yaml'), text.replace('namespace: chamicore-site009', 'namespace: chamicore-site000'));
+  const shared = text.replace('namespace: chamicore-site009', 'namespace: chamicore-site000');
+  writeFileSync(join(dir, 'sites/site009.yaml'), shared);
   writeFileSync(join(dir, 'sites/site020.yaml'), 'site: {name: site020, environment: prod}\n');
+  const before = shared.slice(0, shared.indexOf('chamicore-site000'));
+  const at = `${String(before.split('\n').length)}:${String(before.length - before.lastIndexOf('\n'))}`;
   for (const args of [
     ['validate', 'sites'],
     ['sites', '--out', 'o'],
     ['--check', '--out', 'o', 'sites'],
-    ['validate', '--format', 'json', 'sites'],
   ]) {
-    const a = cli(args, { cwd: dir });
-    const b = await inProcess(args, dir);
-    expect(a.code, args.join(' ')).toBe(1);
-    expect([untimed(a.stdout), untimed(a.stderr)], args.join(' ')).toEqual([b.stdout, b.stderr]);
+    const r = cli(args, { cwd: dir });
+    expect(r.code, args.join(' ')).toBe(1);
+    expect(r.stderr, args.join(' ')).toContain(`sites/site009.yaml:${at}: site-namespace-shared:`);
+    expect(r.stderr, args.join(' ')).toContain('sites/site020.yaml:1:36: schema-enum:');
   }
-  expect(cli(['validate', 'sites'], { cwd: dir }).stderr).toContain('site-namespace-shared');
+  const json = JSON.parse(cli(['validate', '--format', 'json', 'sites'], { cwd: dir }).stdout) as {
+    diagnostics: { file: string; code: string; line: number; column: number }[];
+  };
+  expect(
+    json.diagnostics.filter((d) => d.code === 'site-namespace-shared').map((d) => `${d.file}:${String(d.line)}:${String(d.column)}`),
+  ).toEqual([`sites/site009.yaml:${at}`]);
 }, 120_000);

@@ -1,6 +1,5 @@
 import { checkSite } from '../compile.js';
-import { siteClaims } from '../validate/cross-site.js';
-import { SitePool, summarise, type SiteCheck } from './site-pool.js';
+import { claimFactsOf, siteClaims } from '../validate/cross-site.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import type { SiteModel } from '../model/site-model.js';
 import { blocks, type Diagnostic } from '../report/diagnostic.js';
@@ -45,77 +44,33 @@ export async function checkSites(
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
   const claim = siteClaims();
-  // validate of many sites checks them on worker threads. compile and --check (with `each`) do not:
-  // a site's model or files moved to this thread cost as much as the threads saved, and memory
-  // doubled (docs/development.md, "Performance").
-  const pool =
-    each === undefined && keepModels === 0 && io.workers !== undefined && files.length >= PARALLEL_MIN ? startPool(io.workers) : undefined;
-  const checked = pool !== undefined ? pool.run(files, io.cwd) : sequential(files, io.cwd);
-  try {
-    // In order, one site at a time: memory does not grow with the parsed documents of every site.
-    for (const [i, path] of files.entries()) {
-      io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
-      const c = await checked.next(i);
-      const extra = c.claims !== undefined ? claim(c.claims, c.file) : [];
-      if (c.devSource !== undefined) extra.push(...(await checkDevSource(path, c.file, c.stem, c.devSource)));
-      const diagnostics = [...c.diagnostics, ...extra];
-      // Diagnostics found here are placed in the site file again (rare: a clash between sites).
-      const located = extra.length === 0 ? c.located : await c.relocate(diagnostics);
-      const site: SiteRun = { path, file: c.file, stem: c.stem, model: i < keepModels ? c.model : undefined, diagnostics, located };
-      sites.push(site);
-      await each?.(site, c.model);
-    }
-  } finally {
-    await pool?.close();
+  const sources = readAhead(files, (path) => readSiteSource(path, io.cwd));
+  // In order, one site at a time: memory does not grow with the parsed documents of every site.
+  // (Worker threads were tried for validate: once the plain reader made a check cheap, they were
+  // slower at 1,000 and 10,000 sites here; docs/development.md, "Performance".)
+  for (const [i, path] of files.entries()) {
+    io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
+    const c = checkSite(await sources.next(i));
+    const model = c.model;
+    const claims = c.site !== undefined && model !== undefined ? claimFactsOf(c.site, model) : undefined;
+    const devSource = model?.targets.compose === true ? model.composeDev?.source : undefined;
+    const extra = claims !== undefined ? claim(claims, c.source.file) : [];
+    if (devSource !== undefined) extra.push(...(await checkDevSource(path, c.source.file, c.source.stem, devSource)));
+    const diagnostics = [...c.diagnostics, ...extra];
+    // Diagnostics found here (a clash between sites, a source outside) are placed with the site's own.
+    const located = locateLayered(diagnostics, c.layers);
+    const site: SiteRun = {
+      path,
+      file: c.source.file,
+      stem: c.source.stem,
+      model: i < keepModels ? model : undefined,
+      diagnostics,
+      located,
+    };
+    sites.push(site);
+    await each?.(site, model);
   }
   return { sites, folders };
-}
-
-/** The smallest run whose sites are checked by worker threads: below it, starting them costs more than it saves. */
-export const PARALLEL_MIN = 16;
-
-/** A site checked (in this thread or a worker): what the run keeps of it, and what the run still decides. */
-interface CheckedSiteResult extends SiteCheck {
-  readonly model: SiteModel | undefined;
-  /** Locates diagnostics found after the check in the site file (reading it again when a worker checked it). */
-  readonly relocate: (diagnostics: readonly Diagnostic[]) => Promise<LocatedDiagnostic[]>;
-}
-
-/** The sites checked in this thread, read a few ahead. */
-function sequential(files: readonly string[], cwd: string): { next: (i: number) => Promise<CheckedSiteResult> } {
-  const sources = readAhead(files, (path) => readSiteSource(path, cwd));
-  return {
-    next: async (i) => {
-      const c = checkSite(await sources.next(i));
-      return {
-        ...summarise(c),
-        model: c.model,
-        relocate: (diagnostics) => Promise.resolve(locateLayered(diagnostics, c.layers)),
-      };
-    },
-  };
-}
-
-/** Worker threads that check the sites of a validate run; the answers are taken in site order. */
-function startPool(workers: NonNullable<CliIo['workers']>): {
-  run: (files: readonly string[], cwd: string) => { next: (i: number) => Promise<CheckedSiteResult> };
-  close: () => Promise<void>;
-} {
-  const pool = new SitePool(workers.script, workers.count);
-  return {
-    run: (files, cwd) => {
-      // Enough sites in flight to keep every worker busy.
-      const checks = readAhead(files, (path) => pool.check({ path, cwd }), workers.count * 4);
-      return {
-        next: async (i) => ({
-          ...(await checks.next(i)),
-          model: undefined,
-          relocate: async (diagnostics) => locateLayered(diagnostics, checkSite(await readSiteSource(files[i]!, cwd)).layers),
-        }),
-      };
-    },
-    close: () => pool.close(),
-  };
 }
 
 /** How many site files are read ahead of the one being checked: a few MiB at most (Limits.maxFileBytes each). */
@@ -125,16 +80,12 @@ export const READ_AHEAD = 4;
  * Reads items in order, up to READ_AHEAD ahead of the one asked for, so the disk works while the
  * CPU checks. Item i's failure is thrown when item i is asked for, as a plain loop would.
  */
-export function readAhead<T>(
-  items: readonly string[],
-  read: (item: string) => Promise<T>,
-  ahead = READ_AHEAD,
-): { next: (i: number) => Promise<T> } {
+export function readAhead<T>(items: readonly string[], read: (item: string) => Promise<T>): { next: (i: number) => Promise<T> } {
   const started = new Map<number, Promise<T>>();
   let upTo = 0;
   return {
     next(i: number): Promise<T> {
-      for (; upTo < items.length && upTo <= i + ahead; upTo++) {
+      for (; upTo < items.length && upTo <= i + READ_AHEAD; upTo++) {
         const p = read(items[upTo]!);
         // Awaited when asked for; a failure of an item never asked for (the run stopped) is not unhandled.
         p.catch(() => undefined);

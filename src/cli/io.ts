@@ -12,11 +12,6 @@ export interface CliIo {
   readonly stderrIsTerminal?: boolean;
   /** A monotonic clock in milliseconds, for the run's time and the progress line; absent: none shown. */
   readonly now?: () => number;
-  /**
-   * Worker threads for runs of many sites (src/cli/site-worker.js of the bundle, and how many):
-   * given by src/bin.ts; absent (in-process callers, tests), a run checks every site in this thread.
-   */
-  readonly workers?: { readonly script: URL; readonly count: number };
   /** Set by run(): reports progress through a long run (a no-op unless stderr is a terminal). */
   readonly progress?: (done: number, total: number, label: string) => void;
 }

@@ -1,8 +1,7 @@
 // The CLI in this process: a worker thread that loads dist/cli/run.js once and runs `run(argv, io)`
-// for each request, with the io src/bin.ts builds (the caller's cwd and environment, a clock, the
-// worker threads for many sites, a lock owned by this process, placed as bin.ts places it). test/helpers/cli.ts waits for each
+// for each request, with the io src/bin.ts builds (the caller's cwd and environment, a clock and
+// a lock owned by this process, placed as bin.ts places it). test/helpers/cli.ts waits for each
 // answer (Atomics.wait), so `cli()` stays synchronous without starting a process per call.
-import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
@@ -32,10 +31,6 @@ parentPort.on('message', async ({ args, cwd, env }) => {
       env,
       cwd,
       now: () => performance.now(),
-      workers:
-        availableParallelism() > 1
-          ? { script: pathToFileURL(`${workerData.root}/dist/cli/site-worker.js`), count: Math.min(availableParallelism(), 4) }
-          : undefined,
       lock: {
         pid: process.pid,
         where: loaded.processPlace,
