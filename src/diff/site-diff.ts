@@ -236,6 +236,21 @@ export function leavesOf(value: unknown, path = '', into = new Map<string, strin
 }
 
 /**
+ * The value at `path` (a path as leavesOf and diffValues name it) as JSON text, or undefined when
+ * there is none: walks only the keys on the way, not the whole document.
+ */
+export function valueAt(value: unknown, path: string, at = ''): string | undefined {
+  if (at === path) return JSON.stringify(value ?? null);
+  for (const [key, v] of entries(value) ?? []) {
+    const p = key.startsWith('.') && at === '' ? key.slice(1) : `${at}${key}`;
+    if (p !== path && !path.startsWith(`${p}.`) && !path.startsWith(`${p}[`)) continue;
+    const found = valueAt(v, path, p);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
  * The changes from `a` to `b` below `path`: leaves by path; a subtree only on one side is one
  * change, unless `whole` says its paths are shown leaf by leaf.
  */

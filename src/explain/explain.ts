@@ -1,5 +1,5 @@
 import { checkParsed, readModel, type CheckedSite } from '../compile.js';
-import { diffSite, diffValues, documentsByKind, leavesOf, outputDocuments } from '../diff/site-diff.js';
+import { diffSite, diffValues, documentsByKind, leavesOf, outputDocuments, valueAt } from '../diff/site-diff.js';
 import type { OutputKind } from '../emit/registry.js';
 import { allFields, childrenOf, fieldAt, keysAt, type Field } from '../validate/schema-fields.js';
 import type { SiteModel } from '../model/site-model.js';
@@ -155,14 +155,11 @@ function compileWith(checked: CheckedSite, path: readonly PathSegment[], value: 
 }
 
 /** What a trial changes: every output value (by the paths diff prints), and the Secret keys by name. */
-function feedsOf(base: Baseline, other: SiteModel, only?: string): Feed[] {
+function feedsOf(base: Baseline, other: SiteModel): Feed[] {
   const feeds: Feed[] = [];
-  const documents = outputDocuments(other, only === undefined ? undefined : [base.kinds.get(only)!]);
-  for (const file of new Set([...base.documents.keys(), ...documents.keys()])) {
-    if (only !== undefined && file !== only) continue;
+  const documents = outputDocuments(other);
+  for (const file of new Set([...base.documents.keys(), ...documents.keys()]))
     for (const c of diffValues(base.documents.get(file) ?? {}, documents.get(file) ?? {})) feeds.push({ file, path: c.path, value: c.old });
-  }
-  if (only !== undefined) return feeds;
   for (const s of diffSite(base.model.name, base.model, other).secrets)
     if (s.kind !== 'source')
       feeds.push({
@@ -222,18 +219,14 @@ function originOf(checked: CheckedSite, path: readonly PathSegment[]): Origin {
     : { kind: 'derived' };
 }
 
-/**
- * Finds another valid value that changes the outputs, and what it changes (only in `only`, when
- * given). Undefined when no candidate is valid or changes anything.
- */
-function trace(base: Baseline, path: readonly PathSegment[], field: Field, only?: string): Feed[] | undefined {
+/** Finds another valid value that changes the outputs, and what it changes. Undefined when no candidate is valid or changes anything. */
+function trace(base: Baseline, path: readonly PathSegment[], field: Field): Feed[] | undefined {
   const current = effectiveValue(base.checked, path);
   for (const value of candidates(field, current)) {
     const other = compileWith(base.checked, path, value);
     if (other === undefined) continue;
-    const feeds = feedsOf(base, other, only);
-    // Tracing back from one output: the first valid value decides (a key that feeds it changes it).
-    if (feeds.length > 0 || only !== undefined) return feeds;
+    const feeds = feedsOf(base, other);
+    if (feeds.length > 0) return feeds;
   }
   return undefined;
 }
@@ -307,10 +300,6 @@ function leafPaths(checked: CheckedSite): PathSegment[][] {
   return out;
 }
 
-/** Whether a change at `changed` touches the output value at `path` (itself, or a subtree holding it). */
-const touches = (changed: string, path: string): boolean =>
-  changed === path || path.startsWith(`${changed}.`) || path.startsWith(`${changed}[`);
-
 /** Explains a generated value: which keys of the site change it. */
 export function explainOutput(checked: CheckedSite, file: string, path: string): OutputExplanation {
   const base = baselineOf(checked);
@@ -333,11 +322,20 @@ export function explainOutput(checked: CheckedSite, file: string, path: string):
       `site ${model.name} has ${String(paths.length)} keys; tracing ${target}:${path} back compiles the site once per key, so it is limited to sites of at most ${String(MAX_TRACED_KEYS)} keys: explain a key of the site instead (explain <site> <key>)`,
       'explain-too-large',
     );
+  const kind = [base.kinds.get(target)!];
+  const current = valueAt(documents.get(target), path);
   for (const p of paths) {
     const field = fieldAt(p);
     if (field === undefined) continue;
-    const feeds = trace(base, p, field, target);
-    if (feeds?.some((f) => touches(f.path, path)) !== true) continue;
+    // The first other value the site accepts decides (a key that feeds the value changes it); only
+    // that one value of the output is compared, not the whole file.
+    let other: SiteModel | undefined;
+    for (const value of candidates(field, effectiveValue(checked, p))) if ((other ??= compileWith(checked, p, value)) !== undefined) break;
+    if (other === undefined) continue;
+    // A key that drops the whole file (a service disabled, another target) is not one the value comes from.
+    const document = outputDocuments(other, kind).get(target);
+    if (document === undefined || (isRecord(document) && Object.keys(document).length === 0) || valueAt(document, path) === current)
+      continue;
     const effective = effectiveValue(checked, p);
     sources.push({
       path: formatPath(p),

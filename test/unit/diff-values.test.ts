@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffValues as diffAll, type Change } from '../../src/diff/site-diff.js';
+import { diffValues as diffAll, leavesOf, valueAt, type Change } from '../../src/diff/site-diff.js';
 
 /** The changes as text shows them (the values themselves, for JSON, are tested apart). */
 const diffValues = (a: unknown, b: unknown): Omit<Change, 'before' | 'after'>[] =>
@@ -60,5 +60,28 @@ describe('diffValues', () => {
   it('reports a change of type at its path, and nothing for equal documents', () => {
     expect(diffValues({ a: [1] }, { a: { 0: 1 } })).toEqual([{ path: 'a', kind: 'changed', old: '[1]', new: '{"0":1}' }]);
     expect(diffValues({ a: [{ name: 'x' }] }, { a: [{ name: 'x' }] })).toEqual([]);
+  });
+});
+
+describe('valueAt', () => {
+  const doc = {
+    a: { 'b.c': [1, { d: 'x' }], ab: true },
+    dependencies: [{ name: 'chamicore-smd', version: '1.4.2' }],
+    empty: {},
+  };
+
+  it('finds every leaf leavesOf names, with the same JSON text', () => {
+    const leaves = leavesOf(doc);
+    expect(leaves.size).toBeGreaterThan(4);
+    for (const [path, text] of leaves) expect(valueAt(doc, path), path).toBe(text);
+  });
+
+  it('gives a subtree as JSON, and undefined where nothing is', () => {
+    expect(valueAt(doc, 'a.ab')).toBe('true');
+    expect(valueAt(doc, 'a')).toBe(JSON.stringify(doc.a));
+    expect(valueAt(doc, 'a.a')).toBeUndefined();
+    expect(valueAt(doc, 'a.ab.x')).toBeUndefined();
+    expect(valueAt(doc, 'dependencies[postgresql].version')).toBeUndefined();
+    expect(valueAt(undefined, 'a')).toBeUndefined();
   });
 });
