@@ -44,13 +44,12 @@ export async function checkSites(
   const { files, folders } = await resolveSiteArgs(args, io.cwd);
   const sites: SiteRun[] = [];
   const claim = siteClaims();
-  const sources = readAhead(files, (path) => readSiteSource(path, io.cwd));
   // In order, one site at a time: memory does not grow with the parsed documents of every site.
-  // (Worker threads were tried for validate: once the plain reader made a check cheap, they were
-  // slower at 1,000 and 10,000 sites here; docs/development.md, "Performance".)
+  // (Worker threads were tried for validate, and reading ahead through the thread pool: once the
+  // plain reader made a check cheap, both were slower here; docs/development.md, "Performance".)
   for (const [i, path] of files.entries()) {
     io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
-    const c = checkSite(await sources.next(i));
+    const c = checkSite(readSiteSource(path, io.cwd));
     const model = c.model;
     const claims = c.site !== undefined && model !== undefined ? claimFactsOf(c.site, model) : undefined;
     const devSource = model?.targets.compose === true ? model.composeDev?.source : undefined;
@@ -73,36 +72,11 @@ export async function checkSites(
   return { sites, folders };
 }
 
-/** How many site files are read ahead of the one being checked: a few MiB at most (Limits.maxFileBytes each). */
-export const READ_AHEAD = 4;
-
-/**
- * Reads items in order, up to READ_AHEAD ahead of the one asked for, so the disk works while the
- * CPU checks. Item i's failure is thrown when item i is asked for, as a plain loop would.
- */
-export function readAhead<T>(items: readonly string[], read: (item: string) => Promise<T>): { next: (i: number) => Promise<T> } {
-  const started = new Map<number, Promise<T>>();
-  let upTo = 0;
-  return {
-    next(i: number): Promise<T> {
-      for (; upTo < items.length && upTo <= i + READ_AHEAD; upTo++) {
-        const p = read(items[upTo]!);
-        // Awaited when asked for; a failure of an item never asked for (the run stopped) is not unhandled.
-        p.catch(() => undefined);
-        started.set(upTo, p);
-      }
-      const p = started.get(i)!;
-      started.delete(i);
-      return p;
-    },
-  };
-}
-
 /** Adds diagnostics found after checking (reveal inputs) and places them: the site is parsed again, which is rare. */
-export async function addDiagnostics(site: SiteRun, more: readonly Diagnostic[], io: CliIo): Promise<void> {
+export function addDiagnostics(site: SiteRun, more: readonly Diagnostic[], io: CliIo): void {
   if (more.length === 0) return;
   site.diagnostics.push(...more);
-  const again = checkSite(await readSiteSource(site.path, io.cwd));
+  const again = checkSite(readSiteSource(site.path, io.cwd));
   site.located = locateLayered(site.diagnostics, again.layers);
 }
 

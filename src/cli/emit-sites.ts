@@ -22,8 +22,8 @@ export async function emitSites(
   const inputs = opts.reveal ? await revealInputs(opts, io) : undefined;
   const emitted: (OutputFile[] | undefined)[] = [];
   for (const site of run.sites) {
-    const result = emitCheckedSite(site.model!, site.file, opts.reveal, inputs ? await inputs(site) : undefined);
-    await addDiagnostics(site, result.diagnostics, io);
+    const result = emitCheckedSite(site.model!, site.file, opts.reveal, inputs ? inputs(site) : undefined);
+    addDiagnostics(site, result.diagnostics, io);
     emitted.push(result.files);
   }
   if (opts.reveal) await refuseTrackablePaths(outDir, outShown, run.sites, emitted, io.env);
@@ -31,24 +31,24 @@ export async function emitSites(
 }
 
 /** Gathers the site key, environment variables and secret files a reveal reads. */
-async function revealInputs(opts: SiteOptions, io: CliIo): Promise<(site: SiteRun) => Promise<SecretInputs>> {
+async function revealInputs(opts: SiteOptions, io: CliIo): Promise<(site: SiteRun) => SecretInputs> {
   const fromEnv = io.env['CHAMICORE_SITE_KEY'];
   const siteKey =
     opts.siteKeyFile !== undefined
-      ? await readSiteKeyFile(opts.siteKeyFile, io.cwd)
+      ? readSiteKeyFile(opts.siteKeyFile, io.cwd)
       : fromEnv !== undefined && fromEnv !== ''
         ? Buffer.from(fromEnv, 'utf8')
         : undefined;
   const siteKeySource = opts.siteKeyFile !== undefined ? `--site-key-file ${opts.siteKeyFile}` : 'CHAMICORE_SITE_KEY';
   const secretsDir = opts.secretsDir !== undefined ? await checkSecretsDir(opts.secretsDir, io.cwd) : undefined;
-  return async (site) => {
+  return (site) => {
     const needed = secretInputsNeeded(site.model!);
     const env = new Map<string, string>();
     for (const name of needed.env) {
       const v = io.env[name];
       if (v !== undefined) env.set(name, v);
     }
-    const files = secretsDir !== undefined ? await readSecretFiles(secretsDir, needed.files) : new Map();
+    const files = secretsDir !== undefined ? readSecretFiles(secretsDir, needed.files) : new Map();
     return { siteKey, siteKeySource, env, files, secretsDir };
   };
 }

@@ -20,10 +20,10 @@ const MAX_SITE_KEY_FILE_BYTES = 64 * 1024;
  * minimum applies to bytes), without one trailing newline; never echoes its contents. A FIFO or a
  * device (/dev/zero) is refused, not read.
  */
-export async function readSiteKeyFile(path: string, cwd: string): Promise<Uint8Array> {
+export function readSiteKeyFile(path: string, cwd: string): Uint8Array {
   let bytes: Buffer;
   try {
-    bytes = await readBounded(resolve(cwd, path), MAX_SITE_KEY_FILE_BYTES);
+    bytes = readBounded(resolve(cwd, path), MAX_SITE_KEY_FILE_BYTES);
   } catch (e) {
     const code = fsErrorCode(e);
     if (!(e instanceof NotRegularFileError) && code === undefined) throw e;
@@ -68,14 +68,14 @@ export async function checkSecretsDir(path: string, cwd: string): Promise<string
  * Reads the named files from the secrets folder. A name that resolves outside the folder (through
  * `..` or a symbolic link) is refused without being read.
  */
-export async function readSecretFiles(dir: string, names: readonly string[]): Promise<Map<string, SecretFile>> {
+export function readSecretFiles(dir: string, names: readonly string[]): Map<string, SecretFile> {
   const out = new Map<string, SecretFile>();
   for (const name of names) {
     // The name is a plain file name (schema) directly in the real folder: opened without following
     // a link, so nothing can redirect the read outside the folder, not even a swap after a check.
     let bytes: Buffer;
     try {
-      bytes = await readBounded(join(dir, name), MAX_SECRET_FILE_BYTES, { noFollow: true });
+      bytes = readBounded(join(dir, name), MAX_SECRET_FILE_BYTES, { noFollow: true });
     } catch (e) {
       const code = fsErrorCode(e);
       if (code === 'ELOOP') out.set(name, { kind: 'outside' });

@@ -106,11 +106,11 @@ export function siteStem(file: string): string {
 }
 
 /** Reads one site file, at most one byte past the size limit (the parser reports the rest). */
-export async function readSiteSource(abs: string, cwd: string): Promise<SiteSource> {
+export function readSiteSource(abs: string, cwd: string): SiteSource {
   const file = displayPath(abs, cwd);
   try {
-    const bytes = await readBounded(abs, Limits.maxFileBytes, { noFollow: true });
-    const bases = await readSiteBases(abs, bytes, cwd);
+    const bytes = readBounded(abs, Limits.maxFileBytes, { noFollow: true });
+    const bases = readSiteBases(abs, bytes, cwd);
     // The label goes into every generated header: a control character there would break the comment.
     return {
       file,
@@ -133,29 +133,27 @@ export async function readSiteSource(abs: string, cwd: string): Promise<SiteSour
  * read: never through a link, regular files only, bounded. A base that cannot be read is passed on
  * with the reason, for a located `base-not-found`. Only a file that mentions `extends` is parsed here.
  */
-export async function readSiteBases(abs: string, bytes: Uint8Array, cwd: string): Promise<BaseSource[]> {
+export function readSiteBases(abs: string, bytes: Uint8Array, cwd: string): BaseSource[] {
   if (!Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('extends')) return [];
   const parsed = parseSite(displayPath(abs, cwd), bytes);
   if (parsed.diagnostics.length > 0) return [];
-  return Promise.all(
-    [...new Set(extendsNames(parsed.data))].map(async (name): Promise<BaseSource> => {
-      const path = join(dirname(abs), BASES_FOLDER, `${name}.yaml`);
-      const file = displayPath(path, cwd);
-      try {
-        return { name, file, bytes: await readBounded(path, Limits.maxFileBytes, { noFollow: true }) };
-      } catch (e) {
-        const code = e instanceof NotRegularFileError ? 'not a regular file' : fsErrorCode(e);
-        if (code === undefined) throw e;
-        const problem =
-          code === 'ENOENT'
-            ? `${file} does not exist`
-            : code === 'ELOOP'
-              ? `${file} is a symbolic link (bases are read only as they are)`
-              : code === 'not a regular file'
-                ? `${file} is not a regular file`
-                : `cannot read ${file}: ${code}`;
-        return { name, file, bytes: undefined, problem };
-      }
-    }),
-  );
+  return [...new Set(extendsNames(parsed.data))].map((name): BaseSource => {
+    const path = join(dirname(abs), BASES_FOLDER, `${name}.yaml`);
+    const file = displayPath(path, cwd);
+    try {
+      return { name, file, bytes: readBounded(path, Limits.maxFileBytes, { noFollow: true }) };
+    } catch (e) {
+      const code = e instanceof NotRegularFileError ? 'not a regular file' : fsErrorCode(e);
+      if (code === undefined) throw e;
+      const problem =
+        code === 'ENOENT'
+          ? `${file} does not exist`
+          : code === 'ELOOP'
+            ? `${file} is a symbolic link (bases are read only as they are)`
+            : code === 'not a regular file'
+              ? `${file} is not a regular file`
+              : `cannot read ${file}: ${code}`;
+      return { name, file, bytes: undefined, problem };
+    }
+  });
 }

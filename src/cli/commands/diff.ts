@@ -48,7 +48,7 @@ export async function diff(args: readonly string[], base: string, io: CliIo): Pr
   const sites: DiffEntry[] = [];
   for (const stem of [...pairs.keys()].sort(compareStrings)) {
     const pair = pairs.get(stem)!;
-    const now = pair.now === undefined ? undefined : checkSite(await readSiteSource(pair.now, io.cwd));
+    const now = pair.now === undefined ? undefined : checkSite(readSiteSource(pair.now, io.cwd));
     const then = pair.then === undefined ? undefined : checkAt(root, commit, pair.then, base, io);
     const file = now?.source.file ?? then!.source.file;
     const broken = [then, now].filter((c): c is CheckedSite => c !== undefined && hasErrors(c.diagnostics));

@@ -19,7 +19,7 @@ export async function explain(
   const { files } = await resolveSiteArgs([siteArg], io.cwd);
   if (files.length !== 1)
     throw new UsageError('site-not-found', `${siteArg}: explain takes one site file, not a folder of ${files.length}`);
-  const checked = checkSite(await readSiteSource(files[0]!, io.cwd));
+  const checked = checkSite(readSiteSource(files[0]!, io.cwd));
   const file = checked.source.file;
   const errors = locateLayered(
     checked.diagnostics.filter((d) => d.severity === 'error'),

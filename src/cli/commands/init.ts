@@ -39,7 +39,7 @@ export async function init(
   const path = join(folder, `${name}.yaml`);
   const shown = displayPath(path, io.cwd);
   const bytes = Buffer.from(text);
-  const read = await readSiteBases(path, bytes, io.cwd);
+  const read = readSiteBases(path, bytes, io.cwd);
   const missing = read.find((b) => b.bytes === undefined);
   if (missing !== undefined) throw new UsageError('base-unknown', `--extends ${missing.name}: ${missing.problem ?? 'not readable'}`);
   // The compiler's own verdict on the new file, over its bases: a name whose derived names are too long fails here.
