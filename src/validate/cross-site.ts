@@ -2,7 +2,7 @@ import type { Site } from '../generated/site.js';
 import type { SiteModel } from '../model/site-model.js';
 import { error, type Diagnostic } from '../report/diagnostic.js';
 
-/** What a site claims for itself among the sites of a run (plain data: a worker thread sends it). */
+/** What a site claims for itself among the sites of a run: plain data, kept for the whole run. */
 export interface ClaimFacts {
   readonly helm: boolean;
   readonly namespace: string;
