@@ -7,7 +7,7 @@ import type { CliIo } from './io.js';
  * Runs a file-system step on the output folder; an operating-system error (EACCES, ENOTDIR,
  * ENOSPC, …) becomes a one-line usage error naming the folder. Anything else is a bug and stays one.
  */
-export async function fsStep<T>(display: string, verb: string, step: () => Promise<T>): Promise<T> {
+export async function fsStep<T>(display: string, verb: string, step: () => T | Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (e) {

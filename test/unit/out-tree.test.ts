@@ -69,7 +69,7 @@ describe('a tree of one site', () => {
     await writeSiteTree(out, 's', files('1'), { reveal: false, display: 'out/s' });
     await writeSiteTree(out, 's', files('2'), { reveal: false, display: 'out/s' });
     expect(readFileSync(join(out, 's/sub/b.txt'), 'utf8')).toBe(`${H}b2\n`);
-    expect(await diffSiteTree(out, 's', files('2'))).toEqual({ differing: [], missing: [], extra: [], kept: [] });
+    expect(diffSiteTree(out, 's', files('2'))).toEqual({ differing: [], missing: [], extra: [], kept: [] });
     expect(readdirSync(out)).toEqual(['s']);
   });
 

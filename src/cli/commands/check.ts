@@ -21,7 +21,7 @@ export async function check(args: readonly string[], opts: SiteOptions, io: CliI
       const files = filesIfValid(state, site, model, opts.strict);
       if (files === undefined) return;
       const out = `${outShown}/${site.stem}`;
-      await assertPlainFolder(join(outDir, site.stem), out);
+      assertPlainFolder(join(outDir, site.stem), out);
       const differences = await fsStep(out, 'read', () => diffSiteTree(outDir, site.stem, files, { patches: true }));
       const stale = differences.differing.length + differences.missing.length + differences.extra.length > 0;
       sites.push({ file: site.file, site: site.stem, status: stale ? 'stale' : 'current', out, differences });

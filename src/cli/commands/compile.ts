@@ -91,8 +91,9 @@ class OutWriter {
   async add(site: SiteRun, files: readonly OutputFile[]): Promise<SiteReport> {
     await this.locked();
     const display = `${this.outShown}/${site.stem}`;
-    await assertPlainFolder(join(this.outDir, site.stem), display);
-    const diff = this.reveal ? undefined : await fsStep(display, 'read', () => diffSiteTree(this.outDir, site.stem, files));
+    // No tree yet (and none waiting to be put back: the lock's recovery did that): nothing to compare.
+    const hadTree = assertPlainFolder(join(this.outDir, site.stem), display);
+    const diff = this.reveal || !hadTree ? undefined : await fsStep(display, 'read', () => diffSiteTree(this.outDir, site.stem, files));
     const same = diff !== undefined && diff.differing.length + diff.missing.length + diff.extra.length === 0;
     if (!same) await fsStep(display, 'write', () => this.stager.stage(site.stem, files, display));
     return {
