@@ -8,6 +8,7 @@ import type { SecretSpec, SiteModel } from '../model/site-model.js';
 import { compareStrings } from '../util/compare.js';
 import { plural } from '../report/format.js';
 import { REDACTED, SecretValue } from '../secrets/secret-value.js';
+import { isRecord } from '../util/record.js';
 
 /**
  * The semantic difference between two compiles of one site (the site at a base ref and now): what
@@ -198,8 +199,6 @@ const THIRD_PARTY_VALUES = /^(postgresql|nats)\./;
 const ENTRY_KEYS = ['name', 'path', 'host', 'image'];
 /** A subtree added or removed whole is shown as its JSON when it is at most this long. */
 const SHOWN_WHOLE = 80;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A list as a map from its entries' names when one field names each entry once, else by position. */
 function entries(value: unknown): [string, unknown][] | undefined {

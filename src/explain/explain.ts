@@ -8,6 +8,7 @@ import { compareStrings } from '../util/compare.js';
 import { locateIn } from '../report/locate.js';
 import { ownerOf } from '../layers/merge.js';
 import { suggest } from '../validate/suggest.js';
+import { isRecord } from '../util/record.js';
 
 /**
  * `explain`: what a key of a site file means, what it is, where its value came from and what it
@@ -93,8 +94,6 @@ export function parseKeyPath(text: string): PathSegment[] {
   if (segments.length === 0) throw new ExplainError('the key path is empty (write it as services.smd.replicas)');
   return segments;
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function getIn(data: unknown, path: readonly PathSegment[]): unknown {
   let node = data;

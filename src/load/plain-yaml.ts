@@ -2,15 +2,17 @@
  * A reader for the plain style most site files are written in: block mappings and sequences
  * indented with spaces, keys of letters, digits and `_-./$`, one-line plain, single- and
  * double-quoted (without escapes) scalars, one-line flow collections of those (`[a, b]`,
- * `{ k: v }`) and comments. It returns the data the yaml
- * library's full parse returns for such text (YAML 1.2, core schema: `doc.toJS()`), or undefined for
- * anything else, and parseSite then runs the full parse. It never decides that a file is wrong: text
+ * `{ k: v }`) and comments. It returns the data the yaml library's full parse returns for such
+ * text (YAML 1.2, core schema: `doc.toJS()`), or undefined for anything else, and parseSite then
+ * runs the full parse. It never decides that a file is wrong: text
  * it accepts is text the full parse reads without a diagnostic (no duplicate key, no tag, anchor,
  * alias or merge key, no inexact number, far from the nesting and node limits). Property tests in
  * test/properties/plain-yaml.test.ts hold both readers equal on generated and hostile text.
  */
 
 import type { PathSegment } from '../report/diagnostic.js';
+import { nodeKey, type NodeStart } from '../report/locate.js';
+import { isRecord } from '../util/record.js';
 
 /** Nesting and node counts past which the full parse (and its limits) decide. */
 const MAX_DEPTH = 16;
@@ -53,13 +55,9 @@ interface Line {
 /**
  * Where a node starts, as the yaml library's `range[0]` (a block mapping at its first key, a block
  * sequence at its first dash, an empty value after the spaces that follow its colon or dash), and
- * where its key starts; by path (PlainRead.nodes, keyed by `JSON.stringify(path)`).
+ * where its key starts; by path (PlainRead.nodes, keyed by nodeKey(path)): what locateIn() reads.
  */
-export interface PlainNode {
-  readonly start: number;
-  readonly key?: number;
-  readonly kind: 'map' | 'seq' | 'scalar';
-}
+export type PlainNode = NodeStart;
 
 /** What the plain reader read: the data and, when asked for, where each node of it starts. */
 export interface PlainRead {
@@ -96,8 +94,6 @@ export function readPlainYaml(text: string, positions = true): PlainRead | undef
   }
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 class Reader {
   at = 0;
   readonly nodes = new Map<string, PlainNode>();
@@ -112,7 +108,7 @@ class Reader {
   private node(path: readonly PathSegment[], start: number, kind: PlainNode['kind'], key: number | undefined, depth: number): void {
     this.count += 1;
     if (this.count > MAX_NODES || depth > MAX_DEPTH) outside();
-    if (this.positions) this.nodes.set(JSON.stringify(path), key === undefined ? { start, kind } : { start, key, kind });
+    if (this.positions) this.nodes.set(nodeKey(path), key === undefined ? { start, kind } : { start, key, kind });
   }
 
   /** The path of a child: built only when positions are recorded. */

@@ -52,12 +52,15 @@ export function locate(d: Pick<Diagnostic, 'path' | 'offset' | 'onKey'>, doc: Do
   return offset === undefined ? { line: 1, col: 1 } : lineCounter.linePos(offset);
 }
 
-/** Where a node of a file the plain reader read starts (src/load/plain-yaml.ts, PlainNode). */
+/** Where a node of a file the plain reader read starts, and its key (src/load/plain-yaml.ts records them). */
 export interface NodeStart {
   readonly start: number;
   readonly key?: number;
   readonly kind: 'map' | 'seq' | 'scalar';
 }
+
+/** The key of a node's path in `Locatable.nodes`. */
+export const nodeKey = (path: readonly (string | number)[]): string => JSON.stringify(path);
 
 /** What placing a diagnostic needs of a parsed file: its document, or where each of its nodes starts. */
 export interface Locatable {
@@ -72,12 +75,12 @@ export function locateIn(d: Pick<Diagnostic, 'path' | 'offset' | 'onKey'>, sourc
   const nodes = source.nodes;
   if (nodes === undefined || d.offset !== undefined) return locate(d, source.doc, source.lineCounter);
   let path: (string | number)[] = [];
-  let node: NodeStart | undefined = nodes.get('[]');
+  let node: NodeStart | undefined = nodes.get(nodeKey([]));
   let key: number | undefined;
   for (let i = 0; i < d.path.length && node !== undefined; i++) {
     const seg = d.path[i]!;
     const childPath = [...path, node.kind === 'seq' ? Number(seg) : String(seg)];
-    const child = node.kind === 'scalar' ? undefined : nodes.get(JSON.stringify(childPath));
+    const child = node.kind === 'scalar' ? undefined : nodes.get(nodeKey(childPath));
     if (child === undefined) break;
     if (i === d.path.length - 1 && d.onKey === true && child.key !== undefined) {
       node = undefined;

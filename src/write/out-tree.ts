@@ -38,19 +38,10 @@ function tempName(site: string, kind: TempKind): string {
 const TEMP_NAME = /^\.(.+)\.(staging|previous|removing)-[0-9a-f]{12}$/;
 
 /** A folder itself, not a link to one. */
-async function isFolder(path: string): Promise<boolean> {
-  return lstat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-}
+const isFolder = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 
-async function exists(path: string): Promise<boolean> {
-  return lstat(path).then(
-    () => true,
-    () => false,
-  );
-}
+/** Anything of that name, a link included (not followed). */
+const exists = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 
 /**
  * Brings every site folder of `outDir` back to a complete tree after interrupted runs: staging
@@ -69,8 +60,8 @@ export async function recoverOutDir(outDir: string, only?: string): Promise<void
     const path = join(outDir, t.name);
     // Only a folder this run's kind made is a previous tree: a link or a file of that name (committed
     // in a merge request) is removed, never moved into place or read.
-    if (!(await isFolder(path))) await rm(path, { force: true });
-    else if (!(await exists(join(outDir, t.site)))) await rename(path, join(outDir, t.site));
+    if (!isFolder(path)) await rm(path, { force: true });
+    else if (!exists(join(outDir, t.site))) await rename(path, join(outDir, t.site));
     else await discard(outDir, t.site, path);
   }
 }
@@ -210,7 +201,7 @@ export class TreeStager {
 
   /** Stages a site's files (and what Helm or compose put beside its old tree); syncs nothing. */
   async stage(site: string, files: readonly OutputFile[], display: string): Promise<void> {
-    if (this.staged.length === 0) mkdirSync(this.outDir, { recursive: true, mode: this.dirMode });
+    mkdirSync(this.outDir, { recursive: true, mode: this.dirMode });
     const target = join(this.outDir, site);
     const hadTree = assertPlainFolder(target, display);
     const owner = hadTree ? await treeOwner(target, GENERATED_PREFIX) : ({ ours: true, kept: [] } as const);
@@ -402,7 +393,7 @@ export interface TreeDifference {
  */
 export function siteTreePath(outDir: string, site: string): string {
   const target = join(outDir, site);
-  if (lstatSync(target, { throwIfNoEntry: false }) !== undefined) return target;
+  if (exists(target)) return target;
   let names: string[];
   try {
     names = readdirSync(outDir);
@@ -411,7 +402,7 @@ export function siteTreePath(outDir: string, site: string): string {
   }
   const named = names.filter((n) => TEMP_NAME.exec(n)?.[1] === site && n.includes(PREVIOUS)).sort(compareStrings);
   // A link or a file of that name is no previous tree: never read through it.
-  for (const n of named) if (lstatSync(join(outDir, n), { throwIfNoEntry: false })?.isDirectory() === true) return join(outDir, n);
+  for (const n of named) if (isFolder(join(outDir, n))) return join(outDir, n);
   return target;
 }
 

@@ -61,8 +61,9 @@ export async function orphanFolders(run: CheckedRun, outDir: string): Promise<st
 }
 
 /**
- * The files of a site of a one-pass run (compile, --check), rendered from its model; undefined once any site of the run blocks (an error, or under --strict a warning), which
- * `run.blocked` then remembers: the run will write nothing, so it renders nothing more.
+ * The files of a site of a one-pass run (compile, --check), rendered from its model; undefined once
+ * any site of the run blocks (an error, or under --strict a warning), which `run.blocked` then
+ * remembers: the run will write nothing, so it renders nothing more.
  */
 export function filesIfValid(
   run: { blocked: boolean },
