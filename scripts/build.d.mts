@@ -2,3 +2,4 @@
 export const BUNDLE_DIR: string;
 export const BUNDLE_ENTRY: string;
 export function buildAll(root?: string): Promise<void>;
+export const BUNDLE_CLI: string;

@@ -13,7 +13,9 @@ const STAMP = 'dist/.source-hash';
 
 /** The build's inputs, in a stable order: every file under src/, the TypeScript and bundler configuration, the locked dependencies. */
 function inputs(root) {
-  const files = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs'].filter((f) => existsSync(join(root, f)));
+  const files = ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/code-cache.mjs'].filter((f) =>
+    existsSync(join(root, f)),
+  );
   const walk = (dir) => {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
       const rel = join(dir, entry.name);
