@@ -74,7 +74,7 @@ export async function buildAll(root = ROOT) {
     encoding: 'utf8',
   });
   if (train.status !== 0) throw new Error(`making the code cache failed:\n${train.stdout}${train.stderr}`);
-  // The entry uses the cache only when the bundle and the cache hash to what it was built with.
+  // The entry uses the cache only when the bundle and the cache sum to what it was built with.
   const { CACHE_FILE, cacheSum } = await import(pathToFileURL(join(root, 'dist/boot/load.js')).href);
   const sum = cacheSum(readFileSync(join(root, BUNDLE_CLI)), readFileSync(join(root, BUNDLE_DIR, CACHE_FILE)));
   await build({
@@ -84,7 +84,8 @@ export async function buildAll(root = ROOT) {
     outfile: BUNDLE_ENTRY,
     // CommonJS: Node starts it without setting up its ES module loader (about 4 ms).
     format: 'cjs',
-    define: { CHAMICORE_CODE_CACHE_SUM: JSON.stringify(sum) },
+    // No sum (a node without zlib.crc32): the entry runs without the cache.
+    define: { CHAMICORE_CODE_CACHE_SUM: sum === undefined ? 'undefined' : JSON.stringify(sum) },
     // The entry reads its folder from __dirname there; import.meta is only for the module tsc writes.
     logOverride: { 'empty-import-meta': 'silent' },
   });

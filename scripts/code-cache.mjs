@@ -1,7 +1,7 @@
 // Makes dist/bundle/cli.cjs.cache, V8's code cache for the CLI bundle (src/boot/load.ts). It runs
 // the CLI the way a user starts it (--help, validate, then compile of the example site into a
 // temporary folder, each started afresh in this one process), then saves the code V8 compiled for
-// all of it. The build (scripts/build.mjs) runs it in a process of its own, then writes the sha256
+// all of it. The build (scripts/build.mjs) runs it in a process of its own, then writes the CRC-32
 // of the bundle and this cache into the entry.
 //   node scripts/code-cache.mjs <bundle folder>
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';

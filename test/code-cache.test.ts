@@ -21,8 +21,12 @@ const built = join(ROOT, BUNDLE_DIR);
 const ENTRY = 'chamicore-compile.cjs';
 const SITE = join(ROOT, 'sites/alps.yaml');
 
-/** The sum the build wrote into the entry. */
-const entrySum = (dir: string): string => /"([0-9a-f]{64})"/.exec(readFileSync(join(dir, ENTRY), 'utf8'))![1]!;
+/** The sum the build wrote into the entry (the one quoted string of 8 hex digits). */
+function entrySum(dir: string): string {
+  const sums = [...readFileSync(join(dir, ENTRY), 'utf8').matchAll(/"([0-9a-f]{8})"/g)].map((m) => m[1]!);
+  expect(sums).toHaveLength(1);
+  return sums[0]!;
+}
 
 /** Whether V8 takes the cache in `dir` under the sum of its entry, asked of a fresh node with no other flags. */
 function takesCache(dir: string): boolean {

@@ -7,18 +7,18 @@
  *
  * The cache is only ever a speed-up, and it is used only when it is exactly what the build made:
  * V8 checks a cache against the source's length alone, and deserialises a damaged one into a fatal
- * error, not a rejection. So the build writes into the entry a sha256 over the bundle and its cache,
- * and the cache is used only when both files hash to it (about 2 ms). A missing, damaged or foreign
- * cache, or one V8 rejects (another node binary, other V8 flags), leaves V8 to compile the source
- * as usual. Both files are read from the entry's own folder, never from the working directory or
+ * error, not a rejection. So the build writes into the entry the CRC-32 of the bundle and its
+ * cache, and the cache is used only when both files sum to it (under 1 ms for the 2 MB). A missing,
+ * damaged or foreign cache, or one V8 rejects (another node binary, other V8 flags), leaves V8 to
+ * compile the source as usual. Both files are read from the entry's own folder, never from the working directory or
  * the environment.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
+import * as zlib from 'node:zlib';
 
 export const BUNDLE_FILE = 'cli.cjs';
 export const CACHE_FILE = 'cli.cjs.cache';
@@ -39,9 +39,15 @@ export interface LoadedBundle {
   readonly start: () => void;
 }
 
-/** sha256 over the bundle's bytes, then its cache's: what the build writes into the entry. */
-export function cacheSum(source: Buffer, cache: Buffer): string {
-  return createHash('sha256').update(source).update(cache).digest('hex');
+/**
+ * The CRC-32 of the bundle's bytes, then its cache's, as 8 hex digits: what the build writes into
+ * the entry; undefined on a node without zlib.crc32 (before 20.15), which then runs without the
+ * cache. A check against damage and mixed builds, not against someone who can write the bundle:
+ * they could change the code itself.
+ */
+export function cacheSum(source: Buffer, cache: Buffer): string | undefined {
+  const crc32 = (zlib as { crc32?: (data: Buffer, initial?: number) => number }).crc32;
+  return crc32 === undefined ? undefined : crc32(cache, crc32(source)).toString(16).padStart(8, '0');
 }
 
 /** The cache beside the bundle when the build made it for these bytes (`sum`), else undefined. */

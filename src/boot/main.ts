@@ -2,7 +2,7 @@
 // The entry package.json's bin names (built into dist/bundle/chamicore-compile.cjs): runs the CLI
 // bundle (src/bin.ts, built into cli.cjs beside it) with the code cache the build made for it
 // (src/boot/load.ts). It is CommonJS, which Node starts without its ES module loader. The build
-// writes into it the sha256 of the bundle and its cache.
+// writes into it the CRC-32 of the bundle and its cache.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBundle } from './load.js';
