@@ -54,7 +54,7 @@ export async function checkSites(
     const claims = c.site !== undefined && model !== undefined ? claimFactsOf(c.site, model) : undefined;
     const devSource = model?.targets.compose === true ? model.composeDev?.source : undefined;
     const extra = claims !== undefined ? claim(claims, c.source.file) : [];
-    if (devSource !== undefined) extra.push(...(await checkDevSource(path, c.source.file, c.source.stem, devSource)));
+    if (devSource !== undefined) extra.push(...checkDevSource(path, c.source.file, c.source.stem, devSource));
     const diagnostics = [...c.diagnostics, ...extra];
     // Diagnostics found here (a clash between sites, a source outside) are placed with the site's own.
     const located = locateLayered(diagnostics, c.layers);

@@ -1,4 +1,4 @@
-import { lstat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { error, type Diagnostic } from '../report/diagnostic.js';
 import { fsErrorCode } from './fs-error.js';
@@ -11,9 +11,10 @@ const AT = ['compose', 'dev', 'source'] as const;
  * repository that holds sites/<site>.yaml), it must lie inside the repository's parent, and no
  * folder on the way there from that parent may be a symbolic link (a link would mount whatever it
  * points to, /etc or a home directory). A folder that does not exist yet is fine: CI compiles the
- * development site without the checkout. Reads the file system; returns located errors.
+ * development site without the checkout. Reads the file system (synchronously: a few lstat calls,
+ * which through the thread pool left validate of 1,000 sites idle for 190 ms); returns located errors.
  */
-export async function checkDevSource(sitePath: string, file: string, stem: string, source: string): Promise<Diagnostic[]> {
+export function checkDevSource(sitePath: string, file: string, stem: string, source: string): Diagnostic[] {
   const repository = dirname(dirname(sitePath));
   const parent = dirname(repository);
   const target = resolve(join(repository, 'out', stem, 'compose'), source);
@@ -35,7 +36,7 @@ export async function checkDevSource(sitePath: string, file: string, stem: strin
     path = join(path, part);
     let info;
     try {
-      info = await lstat(path);
+      info = lstatSync(path);
     } catch (e) {
       if (fsErrorCode(e) === undefined) throw e;
       return []; // not there yet (or unreadable): nothing is mounted through a link
