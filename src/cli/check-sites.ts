@@ -1,5 +1,5 @@
 import { checkSite } from '../compile.js';
-import { claimFactsOf, siteClaims } from '../validate/cross-site.js';
+import { siteClaims } from '../validate/cross-site.js';
 import { displayPath, readSiteSource, resolveSiteArgs } from '../load/read-sites.js';
 import type { SiteModel } from '../model/site-model.js';
 import { blocks, type Diagnostic } from '../report/diagnostic.js';
@@ -51,9 +51,8 @@ export async function checkSites(
     io.progress?.(i + 1, files.length, displayPath(path, io.cwd));
     const c = checkSite(readSiteSource(path, io.cwd));
     const model = c.model;
-    const claims = c.site !== undefined && model !== undefined ? claimFactsOf(c.site, model) : undefined;
     const devSource = model?.targets.compose === true ? model.composeDev?.source : undefined;
-    const extra = claims !== undefined ? claim(claims, c.source.file) : [];
+    const extra = c.site !== undefined && model !== undefined ? claim(c.site, model, c.source.file) : [];
     if (devSource !== undefined) extra.push(...checkDevSource(path, c.source.file, c.source.stem, devSource));
     const diagnostics = [...c.diagnostics, ...extra];
     // Diagnostics found here (a clash between sites, a source outside) are placed with the site's own.

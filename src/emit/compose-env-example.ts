@@ -32,15 +32,15 @@ export const composeEnvExampleEmitter: Emitter = {
   kind: 'compose-env-example',
   applies: (model) => model.targets.compose,
   emit: ({ model }) => {
-    const profiles = [...new Set(Object.values(model.composeProfiles))].sort();
     const variables = composeCliVariables(model);
+    const everyProfile = variables.some((v) => v.name === 'COMPOSE_PROFILES');
     return [
       {
         path: ENV_EXAMPLE_PATH,
         contents: renderTemplate('compose.env.njk', {
           header: headerLines(model, [
             "The docker compose CLI's settings for this stack; in this folder, cp .env.example .env,",
-            `then docker compose up${model.composeDev === undefined ? '' : ' --watch'} starts all of it${profiles.length > 0 ? ' (every profile)' : ''}.`,
+            `then docker compose up${model.composeDev === undefined ? '' : ' --watch'} starts all of it${everyProfile ? ' (every profile)' : ''}.`,
             'No container reads it: each reads only env/<container>.env, and the compose files interpolate nothing.',
           ]),
           sections: [

@@ -2,7 +2,6 @@
 // for each request, with the io src/bin.ts builds (the caller's cwd and environment, a clock and
 // a lock owned by this process, placed as bin.ts places it). test/helpers/cli.ts waits for each
 // answer (Atomics.wait), so `cli()` stays synchronous without starting a process per call.
-import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
 import { pathToFileURL } from 'node:url';
@@ -30,7 +29,7 @@ parentPort.on('message', async ({ args, cwd, env }) => {
       stderr: (text) => (stderr += text),
       env,
       cwd,
-      now: () => performance.now(),
+      now: () => Number(process.hrtime.bigint()) / 1e6,
       lock: {
         pid: process.pid,
         where: loaded.processPlace,
